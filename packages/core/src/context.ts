@@ -1,0 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+import { NoTaskContextError } from './errors.js';
+
+/** What a running task can know about itself. */
+export interface TaskContext {
+  /** The task's (lower-case) name. */
+  readonly taskName: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /**
+   * Aborted when the attempt times out or the run is cancelled. Pass it to
+   * fetch, streams and timers so the work actually stops.
+   */
+  readonly signal: AbortSignal;
+  /** A pino logger whose lines go to the task's log file. */
+  readonly log: Logger;
+  /** Identifies the run the task belongs to. */
+  readonly runId: string;
+}
+
+// One store per thread, shared through globalThis so that two copies of this
+// module (say, two installed versions) still see the same context.
+const STORE_KEY = Symbol.for('processes.taskContext');
+const globals = globalThis as { [STORE_KEY]?: AsyncLocalStorage<TaskContext> };
+globals[STORE_KEY] ??= new AsyncLocalStorage<TaskContext>();
+const storage: AsyncLocalStorage<TaskContext> = globals[STORE_KEY];
+
+/**
+ * The context of the task currently running, on the main thread or in a
+ * worker. Throws {@link NoTaskContextError} when called outside a task.
+ */
+export function taskContext(): TaskContext {
+  const context = storage.getStore();
+  if (!context) throw new NoTaskContextError();
+  return context;
+}
+
+/** @internal Runs `fn` with `context` as the current task context. */
+export function runInTaskContext<T>(context: TaskContext, fn: () => T): T {
+  return storage.run(context, fn);
+}

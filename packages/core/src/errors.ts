@@ -1,0 +1,282 @@
+import type { ProcessExecutionReport } from './report.js';
+
+/**
+ * Base class of every error this library throws. Each subclass has a stable
+ * `code` (listed in docs/errors.md) so callers can branch on it without
+ * parsing messages; a code is never reused once retired.
+ */
+export abstract class ProcessesError extends Error {
+  /** Each subclass names its code here, so the code is known without an instance. */
+  static readonly code: string = 'PROC_ERROR';
+  /** The task the error is about, when there is one (normalised to lower case). */
+  readonly taskName: string | undefined;
+
+  constructor(message: string, taskName?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Non-enumerable like Error's own, so the class name shows in stacks but not in serialised props.
+    Object.defineProperty(this, 'name', { value: new.target.name, configurable: true, writable: true });
+    this.taskName = taskName;
+  }
+
+  /** The stable code of this error's class (see docs/errors.md). */
+  get code(): string {
+    return (this.constructor as typeof ProcessesError).code;
+  }
+}
+
+/** An option, argument or name has the wrong type or value. Thrown before anything runs. */
+export class InvalidOptionError extends ProcessesError {
+  static override readonly code: string = 'PROC_INVALID_OPTION';
+  /** The option that was rejected, as a path (`timeoutMs`, `dependencies[1]`, `retryDelayMs.factor`). */
+  readonly field: string;
+  /** What the option must be, in words. */
+  readonly expected: string;
+  /** The value that was given. */
+  readonly received: unknown;
+
+  constructor(where: string, field: string, expected: string, received: unknown, taskName?: string, detail?: string) {
+    super(
+      `${where}: expected \`${field}\` to be ${expected}, got ${describeReceived(received)}${detail ? `. ${detail}` : ''}`,
+      taskName,
+    );
+    this.field = field;
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+/** An options object has a key the library does not know (often a typo or a Python name). */
+export class UnknownOptionError extends ProcessesError {
+  static override readonly code: string = 'PROC_UNKNOWN_OPTION';
+  readonly field: string;
+  constructor(where: string, field: string, known: readonly string[], taskName?: string) {
+    const leaf = field.slice(field.lastIndexOf('.') + 1);
+    const hint = closestName(leaf, known) ?? PYTHON_NAMES[leaf];
+    super(
+      `${where}: unknown option \`${field}\`.${hint ? ` Did you mean \`${hint}\`?` : ''} Known options: ${known.join(', ')}.`,
+      taskName,
+    );
+    this.field = field;
+  }
+}
+
+/** Seed (Python) option names that the nearest-name hint cannot reach. */
+const PYTHON_NAMES: Record<string, string> = {
+  timeout: 'timeoutMs',
+  traced_vars_frame_filter: 'tracedVarsFrameFilter',
+  max_workers: 'maxWorkers',
+  use_result_as_additional_args: 'useResultAsAdditionalArgs',
+  use_result_as_additional_kwargs: 'useResultAsAdditionalKwargs',
+  additional_kwarg_name: 'additionalKwargName',
+};
+
+/** Two tasks of one process have the same (case-insensitive) name. */
+export class DuplicateTaskError extends ProcessesError {
+  static override readonly code: string = 'PROC_DUPLICATE_TASK';
+  constructor(taskName: string) {
+    super(`Duplicate task name: "${taskName}". Task names are unique within a process, ignoring case.`, taskName);
+  }
+}
+
+/** A task lists the same dependency twice, or `addTaskDependency` adds one it already has. */
+export class DuplicateDependencyError extends ProcessesError {
+  static override readonly code: string = 'PROC_DUPLICATE_DEPENDENCY';
+  readonly dependencyName: string;
+  constructor(taskName: string, dependencyName: string) {
+    super(`Task "${taskName}" already depends on "${dependencyName}".`, taskName);
+    this.dependencyName = dependencyName;
+  }
+}
+
+/** The dependencies form a cycle, so no order can run them. */
+export class CircularDependencyError extends ProcessesError {
+  static override readonly code: string = 'PROC_CIRCULAR_DEPENDENCY';
+  /** The cycle, first task repeated at the end; each task depends on the next. */
+  readonly cycle: readonly string[];
+  constructor(cycle: readonly string[], message?: string) {
+    super(message ?? `Circular dependency detected: ${cycle.join(' -> ')} (each task depends on the next).`, cycle[0]);
+    this.cycle = cycle;
+  }
+}
+
+/** A task lists itself as a dependency: the smallest cycle. */
+export class SelfDependencyError extends CircularDependencyError {
+  static override readonly code: string = 'PROC_SELF_DEPENDENCY';
+  constructor(taskName: string) {
+    super([taskName, taskName], `Task "${taskName}" lists itself as a dependency.`);
+  }
+}
+
+/** A dependency names a task the process does not have. */
+export class DependencyNotFoundError extends ProcessesError {
+  static override readonly code: string = 'PROC_DEPENDENCY_NOT_FOUND';
+  declare readonly taskName: string;
+  readonly missingDependency: string;
+  constructor(taskName: string, missingDependency: string) {
+    super(`Task "${taskName}" depends on missing task "${missingDependency}".`, taskName);
+    this.missingDependency = missingDependency;
+  }
+}
+
+/** A lookup (`getTask`, `removeTask`, `addTaskDependency`) named a task the process does not have. */
+export class TaskNotFoundError extends ProcessesError {
+  static override readonly code: string = 'PROC_TASK_NOT_FOUND';
+  declare readonly taskName: string;
+  constructor(taskName: string, known: readonly string[] = []) {
+    const hint = closestName(taskName, known);
+    super(`Task not found: "${taskName}".${hint ? ` Did you mean "${hint}"?` : ''}`, taskName);
+  }
+}
+
+/** `removeTask` was asked to remove a task other tasks still depend on. */
+export class TaskStillRequiredError extends ProcessesError {
+  static override readonly code: string = 'PROC_TASK_STILL_REQUIRED';
+  declare readonly taskName: string;
+  /** Every task that depends on it, directly or not, sorted. */
+  readonly dependants: readonly string[];
+  constructor(taskName: string, dependants: readonly string[]) {
+    super(
+      `Cannot remove task "${taskName}": still required by ${dependants.join(', ')}. Remove the dependent task(s) first.`,
+      taskName,
+    );
+    this.dependants = dependants;
+  }
+}
+
+/** How an attempt that ran out of time was ended. */
+export type TimeoutEnding =
+  /** A main-thread task: its signal was aborted and its late result is ignored. */
+  | 'cooperative'
+  /** A worker task stopped by itself once its signal was aborted, within the grace period. */
+  | 'signal'
+  /** A worker task ignored its signal; its thread was terminated after the grace period. */
+  | 'terminated';
+
+/** An attempt ran longer than the task's `timeoutMs`. Retried by default when `retries >= 1`. */
+export class TaskTimeoutError extends ProcessesError {
+  static override readonly code: string = 'PROC_TASK_TIMEOUT';
+  declare readonly taskName: string;
+  readonly timeoutMs: number;
+  readonly attempt: number;
+  readonly endedBy: TimeoutEnding;
+  constructor(taskName: string, timeoutMs: number, attempt: number, endedBy: TimeoutEnding, graceMs = 0) {
+    super(
+      `Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${ENDINGS[endedBy](graceMs)}.`,
+      taskName,
+    );
+    this.timeoutMs = timeoutMs;
+    this.attempt = attempt;
+    this.endedBy = endedBy;
+  }
+}
+
+const ENDINGS: Record<TimeoutEnding, (graceMs: number) => string> = {
+  cooperative: () => 'its signal was aborted and any late result is ignored',
+  signal: () => 'it stopped when its signal was aborted',
+  terminated: (graceMs) =>
+    `it ignored its abort signal, so its worker thread was terminated after a ${graceMs} ms grace period`,
+};
+
+/** `run()` was cancelled through its `signal`. `report` holds what had finished by then. */
+export class RunAbortedError extends ProcessesError {
+  static override readonly code: string = 'PROC_RUN_ABORTED';
+  /** The partial report: finished tasks as they ended, running ones ERRORED, the rest PENDING. */
+  readonly report: ProcessExecutionReport;
+  constructor(report: ProcessExecutionReport, reason: unknown) {
+    super(
+      `The run of process${report.processName ? ` "${report.processName}"` : ''} was aborted: ${reasonText(reason)}`,
+      undefined,
+      { cause: reason },
+    );
+    this.report = report;
+  }
+}
+
+/** A task's `logPath` could not be opened when the run started; no task ran. */
+export class LogFileError extends ProcessesError {
+  static override readonly code: string = 'PROC_LOG_FILE_UNAVAILABLE';
+  declare readonly taskName: string;
+  readonly path: string;
+  constructor(taskName: string, path: string, cause: unknown) {
+    super(`Task "${taskName}": cannot open log file "${path}": ${reasonText(cause)}. No task was run.`, taskName, {
+      cause,
+    });
+    this.path = path;
+  }
+}
+
+/** `taskContext()` was called outside a running task. */
+export class NoTaskContextError extends ProcessesError {
+  static override readonly code: string = 'PROC_NO_TASK_CONTEXT';
+  constructor() {
+    super('taskContext() was called outside a running task. Call it from inside a task function (or code it calls).');
+  }
+}
+
+/** `ProcessExecutionReport.fromJSON()` was given something that is not a report document. */
+export class ReportFormatError extends ProcessesError {
+  static override readonly code: string = 'PROC_INVALID_REPORT_JSON';
+  readonly path: string;
+  constructor(path: string, problem: string, options?: ErrorOptions) {
+    super(`Not a processes report document: ${path ? `at \`${path}\`: ` : ''}${problem}`, undefined, options);
+    this.path = path;
+  }
+}
+
+function reasonText(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return String(reason);
+}
+
+/**
+ * Renders a rejected value for a message: short, typed, unambiguous, e.g.
+ * `` `-1` (number) ``, `` `"30"` (string) ``, `an array`, `a function`.
+ */
+export function describeReceived(value: unknown): string {
+  if (value === undefined) return '`undefined`';
+  if (value === null) return '`null`';
+  switch (typeof value) {
+    case 'string':
+      return `\`${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}\` (string)`;
+    case 'number':
+    case 'boolean':
+      return `\`${String(value)}\` (${typeof value})`;
+    case 'bigint':
+      return `\`${value}n\` (bigint)`;
+    case 'symbol':
+      return `\`${value.toString()}\` (symbol)`;
+    case 'function':
+      return value.name ? `a function named \`${value.name}\`` : 'an anonymous function';
+    default:
+      if (Array.isArray(value)) return `an array of length ${value.length}`;
+      return `an object (${(value as object).constructor?.name ?? 'null prototype'})`;
+  }
+}
+
+/** A known name within edit distance 2 of `name`, for "did you mean" hints. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,52 @@
+import type { ProcessExecutionReport } from './report.js';
+import type { SerializedError } from './serialize-error.js';
+
+interface RunEventBase {
+  /** Identifies the run; overlapping runs of one process have different ids. */
+  readonly runId: string;
+  /** Milliseconds since the Unix epoch. */
+  readonly at: number;
+}
+
+/**
+ * Progress of one run, for CLIs and services. Passed to `run({ onEvent })`
+ * synchronously as things happen; a listener that throws is reported as a
+ * `PROC_EVENT_LISTENER_FAILED` warning and never disturbs the run.
+ */
+export type RunEvent =
+  | (RunEventBase & {
+      readonly type: 'run:started';
+      readonly processName: string;
+      readonly taskNames: readonly string[];
+    })
+  | (RunEventBase & { readonly type: 'task:started'; readonly taskName: string; readonly attempt: number })
+  | (RunEventBase & {
+      readonly type: 'task:retrying';
+      readonly taskName: string;
+      /** The attempt that failed. */
+      readonly attempt: number;
+      readonly error: SerializedError;
+      readonly delayMs: number;
+    })
+  | (RunEventBase & {
+      readonly type: 'task:succeeded';
+      readonly taskName: string;
+      readonly attempts: number;
+      readonly elapsedMs: number;
+    })
+  | (RunEventBase & {
+      readonly type: 'task:failed';
+      readonly taskName: string;
+      readonly attempts: number;
+      readonly elapsedMs: number;
+      readonly error: SerializedError;
+    })
+  | (RunEventBase & {
+      readonly type: 'task:skipped';
+      readonly taskName: string;
+      /** The errored task that caused the skip. */
+      readonly because: string;
+    })
+  | (RunEventBase & { readonly type: 'run:finished'; readonly report: ProcessExecutionReport });
+
+export type RunEventType = RunEvent['type'];

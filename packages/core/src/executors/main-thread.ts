@@ -1,0 +1,62 @@
+import { now } from '../clock.js';
+import { runInTaskContext } from '../context.js';
+import { TaskTimeoutError } from '../errors.js';
+import { serializeError } from '../serialize-error.js';
+import type { TaskFunction } from '../task.js';
+import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
+
+/**
+ * Runs plain functions on the main event loop. Timeouts are cooperative: at
+ * the deadline the attempt fails, the task's signal is aborted, and whatever
+ * the function returns later is ignored. A synchronous function blocks the
+ * loop, so its deadline is checked when it returns; CPU-heavy work belongs in
+ * a worker task.
+ */
+export class MainThreadExecutor implements Executor {
+  execute(request: AttemptRequest): Promise<AttemptOutcome> {
+    const { task, attempt, runSignal } = request;
+    const controller = new AbortController();
+    const abortFromRun = () => controller.abort(runSignal.reason);
+    if (runSignal.aborted) abortFromRun();
+    else runSignal.addEventListener('abort', abortFromRun, { once: true });
+
+    const context = { taskName: task.name, attempt, signal: controller.signal, log: request.log, runId: request.runId };
+    const startedAt = now();
+    const timeoutMs = task.timeoutMs;
+
+    return new Promise<AttemptOutcome>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const settle = (outcome: AttemptOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        runSignal.removeEventListener('abort', abortFromRun);
+        resolve(outcome);
+      };
+      const timedOut = () => {
+        const error = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'cooperative');
+        controller.abort(error);
+        settle({ ok: false, error: serializeError(error), startedAt, finishedAt: now(), threadId: 0 });
+      };
+      if (timeoutMs !== null) timer = setTimeout(timedOut, timeoutMs);
+
+      let work: Promise<unknown>;
+      try {
+        work = Promise.resolve(runInTaskContext(context, () => (task.fn as TaskFunction)(...request.args)));
+      } catch (thrown) {
+        work = Promise.reject(thrown);
+      }
+      work.then(
+        (value) => {
+          const finishedAt = now();
+          // A synchronous body kept the timer from firing; its deadline still holds.
+          if (timeoutMs !== null && finishedAt - startedAt > timeoutMs) timedOut();
+          else settle({ ok: true, value, startedAt, finishedAt, threadId: 0 });
+        },
+        (thrown: unknown) =>
+          settle({ ok: false, error: serializeError(thrown), startedAt, finishedAt: now(), threadId: 0 }),
+      );
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { SerializedError } from '../serialize-error.js';
+import type { Task } from '../task.js';
+
+/** One attempt of one task, as the scheduler hands it to an executor. */
+export interface AttemptRequest {
+  readonly task: Task;
+  /** The final call arguments: own args, injected results, then the options object if any. */
+  readonly args: readonly unknown[];
+  /** 1-based. */
+  readonly attempt: number;
+  readonly runId: string;
+  /** Aborted when the whole run is cancelled. */
+  readonly runSignal: AbortSignal;
+  /** The task's logger (`taskContext().log` on the main thread). */
+  readonly log: Logger;
+  /** The task's log file descriptor, for executors that log from elsewhere (worker threads). */
+  readonly logFd: number | null;
+}
+
+interface OutcomeTiming {
+  /** When the attempt started executing (epoch ms; queue time excluded). */
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  /** The thread it ran on: 0 for the main thread. */
+  readonly threadId: number;
+}
+
+/** How an attempt ended. Executors never reject: every failure is an outcome. */
+export type AttemptOutcome =
+  | (OutcomeTiming & { readonly ok: true; readonly value: unknown })
+  | (OutcomeTiming & { readonly ok: false; readonly error: SerializedError });
+
+/**
+ * The one seam between the scheduler and the places tasks run (the main
+ * thread, a worker pool, one day a distributed queue). The scheduler owns
+ * ordering, retries and fault isolation; an executor only runs an attempt.
+ */
+export interface Executor {
+  /** Runs one attempt. Must settle, and must not reject. */
+  execute(request: AttemptRequest): Promise<AttemptOutcome>;
+}

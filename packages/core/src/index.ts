@@ -1,0 +1,41 @@
+// The public API of @processes/core. Anything not listed here is internal.
+export type { ReportChannel, SendOptions } from './channel.js';
+export type { TaskContext } from './context.js';
+export { taskContext } from './context.js';
+export type { TimeoutEnding } from './errors.js';
+export {
+  CircularDependencyError,
+  DependencyNotFoundError,
+  DuplicateDependencyError,
+  DuplicateTaskError,
+  InvalidOptionError,
+  LogFileError,
+  NoTaskContextError,
+  ProcessesError,
+  ReportFormatError,
+  RunAbortedError,
+  SelfDependencyError,
+  TaskNotFoundError,
+  TaskStillRequiredError,
+  TaskTimeoutError,
+  UnknownOptionError,
+} from './errors.js';
+export type { RunEvent, RunEventType } from './events.js';
+export type { JsonValue } from './json-safe.js';
+export { toJsonSafe } from './json-safe.js';
+export type { NotifyOptions, NotifyOutcome } from './notify.js';
+export type { ProcessOptions, RunOptions } from './process.js';
+export { Process } from './process.js';
+export type { RenderLimits } from './render-value.js';
+export { renderValue } from './render-value.js';
+export type { ErrorData, ReportInit, TaskReportEntry } from './report.js';
+export { ProcessExecutionReport } from './report.js';
+export type { EntryDocument, ErrorDocument, ReportDocument, ThrownDocument } from './report-json.js';
+export { REPORT_SCHEMA_VERSION } from './report-json.js';
+export type { BackoffOptions, ErrorClass, RetryOn } from './retry.js';
+export { DEFAULT_RETRY_CODES } from './retry.js';
+export type { SerializedError } from './serialize-error.js';
+export { formatTraceback, serializeError } from './serialize-error.js';
+export { TaskStatus } from './status.js';
+export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './task.js';
+export { Task, TaskDependency } from './task.js';

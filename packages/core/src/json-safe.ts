@@ -1,0 +1,89 @@
+import { renderValue } from './render-value.js';
+
+/** A value JSON can hold exactly. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+const MAX_DEPTH = 64;
+
+/**
+ * Converts any value to one `JSON.stringify` can write without throwing and
+ * without silently dropping it. JSON values pass through unchanged. Others
+ * become JSON forms where one reads naturally (Date → ISO string, Map →
+ * `[[key, value], …]`, Set → array, Error → `{ name, message, … }`) or
+ * readable strings (`123n`, `[Function: load]`, `<Buffer 68 69>`, `[Circular]`).
+ */
+export function toJsonSafe(value: unknown): JsonValue {
+  return convert(value, new Set(), 0);
+}
+
+function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'undefined':
+      return null;
+    case 'symbol':
+    case 'function':
+      return renderValue(value);
+    default:
+      break;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (seen.has(object)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return renderValue(object, { depth: 0 });
+  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof SharedArrayBuffer) {
+    return renderValue(object, { maxItems: 32 });
+  }
+  if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
+  if (object instanceof RegExp || object instanceof WeakMap || object instanceof WeakSet) {
+    return renderValue(object);
+  }
+  if (object instanceof Promise) return 'Promise { <pending or settled> }';
+  seen.add(object);
+  try {
+    if (Array.isArray(object)) return object.map((item) => convert(item, seen, depth + 1));
+    if (object instanceof Map) {
+      return [...object].map(([k, v]) => [convert(k, seen, depth + 1), convert(v, seen, depth + 1)]);
+    }
+    if (object instanceof Set) return [...object].map((item) => convert(item, seen, depth + 1));
+    if (object instanceof Error) return errorForm(object, seen, depth);
+    const toJSON = readSafely(object, 'toJSON');
+    if (typeof toJSON === 'function') {
+      try {
+        return convert(toJSON.call(object), seen, depth + 1);
+      } catch (error) {
+        return `<unrenderable: toJSON threw ${error instanceof Error ? error.message : String(error)}>`;
+      }
+    }
+    const out: Record<string, JsonValue> = {};
+    for (const key of Object.keys(object)) {
+      out[key] = convert(readSafely(object, key), seen, depth + 1);
+    }
+    return out;
+  } finally {
+    seen.delete(object);
+  }
+}
+
+function errorForm(error: Error, seen: Set<object>, depth: number): JsonValue {
+  const out: Record<string, JsonValue> = { name: String(error.name), message: String(error.message) };
+  for (const key of Object.keys(error)) {
+    if (key !== 'stack') out[key] = convert(readSafely(error, key), seen, depth + 1);
+  }
+  return out;
+}
+
+/** Reads a property; a getter that throws yields a marker instead of escaping. */
+function readSafely(object: object, key: string): unknown {
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch (error) {
+    return `<unreadable: ${error instanceof Error ? error.message : String(error)}>`;
+  }
+}

@@ -1,0 +1,160 @@
+import { close, open } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { LogFileError } from './errors.js';
+import { toJsonSafe } from './json-safe.js';
+import type { ErrorData } from './report.js';
+import type { Task } from './task.js';
+
+const openFile = promisify(open);
+const closeFile = promisify(close);
+
+/** pino options shared by every task log: ISO times and level names, so files read well. */
+export const TASK_LOG_OPTIONS: LoggerOptions = {
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) },
+};
+
+const silent: Logger = pino({ level: 'silent' });
+
+interface OpenLogFile {
+  readonly fd: number;
+  readonly destination: DestinationStream & { flushSync(): void; end(): void };
+  readonly root: Logger;
+  readonly children: Map<string, Logger>;
+}
+
+/**
+ * The log files of one process, by absolute path: tasks with the same path
+ * share one file descriptor and one destination. Files open when a run
+ * starts and stay open until `close()`.
+ *
+ * Writes are synchronous (one `write(2)` per line, in O_APPEND mode) so that
+ * nothing is buffered when a run ends or a worker thread is terminated, and
+ * lines from the main thread and from workers writing to the same descriptor
+ * land whole and in the order they happened.
+ */
+export class LogFiles {
+  readonly #files = new Map<string, OpenLogFile>();
+  readonly #opening = new Map<string, Promise<OpenLogFile>>();
+
+  /** Opens every log file `tasks` need; throws {@link LogFileError} for the first that cannot be opened. */
+  async openFor(tasks: readonly Task[]): Promise<void> {
+    const pending: Promise<unknown>[] = [];
+    for (const task of tasks) {
+      if (task.logPath !== null) pending.push(this.#open(task.name, resolve(task.logPath)));
+    }
+    const results = await Promise.allSettled(pending);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  #open(taskName: string, path: string): Promise<OpenLogFile> {
+    const existing = this.#files.get(path);
+    if (existing) return Promise.resolve(existing);
+    let opening = this.#opening.get(path);
+    if (!opening) {
+      opening = openFile(path, 'a').then((fd) => {
+        const destination = pino.destination({ fd, sync: true });
+        const file: OpenLogFile = { fd, destination, root: pino(TASK_LOG_OPTIONS, destination), children: new Map() };
+        this.#files.set(path, file);
+        return file;
+      });
+      this.#opening.set(path, opening);
+      const forget = () => this.#opening.delete(path);
+      opening.then(forget, forget);
+    }
+    return opening.catch((cause: unknown) => {
+      throw new LogFileError(taskName, path, cause);
+    });
+  }
+
+  /** The file descriptor of a task's log file (already opened by `openFor`), or null. */
+  fdFor(task: Task): number | null {
+    return task.logPath === null ? null : (this.#files.get(resolve(task.logPath))?.fd ?? null);
+  }
+
+  /** The pino logger writing to a task's log file, or null when it has none. */
+  loggerFor(task: Task, processName: string): Logger | null {
+    if (task.logPath === null) return null;
+    const file = this.#files.get(resolve(task.logPath));
+    if (!file) return null;
+    let child = file.children.get(task.name);
+    if (!child) {
+      child = file.root.child(processName ? { process: processName, task: task.name } : { task: task.name });
+      file.children.set(task.name, child);
+    }
+    return child;
+  }
+
+  /** Flushes and closes every file. Safe to call again; a later run reopens what it needs. */
+  async close(): Promise<void> {
+    const files = [...this.#files.values()];
+    this.#files.clear();
+    await Promise.allSettled(
+      files.map(async (file) => {
+        file.destination.flushSync();
+        await closeFile(file.fd);
+      }),
+    );
+  }
+}
+
+/**
+ * The lines the engine writes for one task: to its file, and to the
+ * process logger when one was given. `log` is what `taskContext().log` is.
+ */
+export class TaskLog {
+  readonly log: Logger;
+  readonly #sinks: readonly Logger[];
+
+  constructor(fileLogger: Logger | null, processLogger: Logger | null) {
+    this.#sinks = [fileLogger, processLogger].filter((l): l is Logger => l !== null);
+    this.log = this.#sinks[0] ?? silent;
+  }
+
+  get enabled(): boolean {
+    return this.#sinks.length > 0;
+  }
+
+  started(name: string): void {
+    for (const sink of this.#sinks) sink.info(`Starting ${name}.`);
+  }
+
+  retrying(attempt: number, maxAttempts: number, message: string, delayMs: number): void {
+    for (const sink of this.#sinks) {
+      sink.warn({ attempt, delay_ms: delayMs }, `Attempt ${attempt}/${maxAttempts} failed: ${message}. Retrying...`);
+    }
+  }
+
+  finished(name: string, attempts: number, elapsedMs: number): void {
+    for (const sink of this.#sinks) sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`);
+  }
+
+  /** One record carrying the whole failure context, like the seed's failure block. */
+  failed(error: ErrorData, attempts: number, elapsedMs: number): void {
+    if (this.#sinks.length === 0) return;
+    const record = {
+      task_name: error.taskName,
+      function: error.function,
+      args: toJsonSafe(error.args),
+      kwargs: toJsonSafe(error.kwargs),
+      downstream_impact: error.downstreamImpact,
+      exception: error.exception,
+      error_name: error.errorName,
+      error_code: error.thrown.code ?? null,
+      traced_vars_location: error.tracedVarsLocation || null,
+      traced_vars: error.tracedVars,
+      traceback: error.traceback,
+      attempts,
+      elapsed_ms: elapsedMs,
+    };
+    for (const sink of this.#sinks) sink.error(record, error.exception);
+  }
+}
+
+/** @internal The logger for tasks without a file or process logger. */
+export function silentLogger(): Logger {
+  return silent;
+}

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { InvalidOptionError, TaskNotFoundError, TaskStillRequiredError } from './errors.js';
+import type { RunEvent } from './events.js';
+import { MainThreadExecutor } from './executors/main-thread.js';
+import type { Executor } from './executors/types.js';
+import { TaskGraph } from './graph.js';
+import { LogFiles } from './logging.js';
+import type { ProcessExecutionReport } from './report.js';
+import { executeRun } from './scheduler.js';
+import { Task, TaskDependency } from './task.js';
+import { checkOptions, type FieldSpec, spec } from './validation.js';
+
+/** Options of a {@link Process}. */
+export interface ProcessOptions {
+  /** Shown in reports, log lines, email subjects and webhook payloads. @default '' */
+  name?: string;
+  /**
+   * A pino logger that also receives every task's engine lines (start,
+   * retries, finish, failure) as children bound to `{ task }`, and is the
+   * `taskContext().log` of tasks without a `logPath`.
+   */
+  logger?: Logger;
+}
+
+/** Options of {@link Process.run}. */
+export interface RunOptions {
+  /**
+   * Run independent tasks at the same time. When not given, a process with
+   * 10 or more tasks runs in parallel and a smaller one sequentially (the
+   * seed's rule).
+   */
+  parallel?: boolean;
+  /**
+   * Most tasks running at once; clamped to at least 1, and 1 means
+   * sequential. @default os.availableParallelism()
+   */
+  maxWorkers?: number;
+  /** Aborting it cancels the run: `run()` rejects with `RunAbortedError` holding the partial report. */
+  signal?: AbortSignal;
+  /** Called synchronously with each progress event of this run. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+const isLogger = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['info', 'warn', 'error', 'child'].every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+
+const PROCESS_SPECS: Record<keyof ProcessOptions, FieldSpec> = {
+  name: spec(z.string(), 'a string'),
+  logger: spec(z.custom(isLogger), 'a pino logger'),
+};
+
+const RUN_SPECS: Record<keyof RunOptions, FieldSpec> = {
+  parallel: spec(z.boolean(), 'a boolean'),
+  maxWorkers: spec(z.number().int(), 'an integer'),
+  signal: spec(z.instanceof(AbortSignal), 'an AbortSignal'),
+  onEvent: spec(z.function(), 'a function'),
+};
+
+/** The seed's threshold for choosing parallel mode when `parallel` is not given. */
+const AUTO_PARALLEL_MIN_TASKS = 10;
+
+/**
+ * A validated graph of tasks. Construction checks everything (names,
+ * duplicates, missing dependencies, cycles) and throws a typed error before
+ * anything runs. `run()` may be called any number of times, also
+ * concurrently; each run is independent.
+ */
+export class Process implements AsyncDisposable {
+  readonly name: string;
+  readonly #logger: Logger | null;
+  #graph: TaskGraph<Task>;
+  readonly #logs = new LogFiles();
+  readonly #activeRuns = new Set<Promise<unknown>>();
+  readonly #mainThread = new MainThreadExecutor();
+
+  constructor(tasks: readonly Task[], options?: ProcessOptions) {
+    const o = checkOptions('Process', options, PROCESS_SPECS) as ProcessOptions;
+    this.name = o.name ?? '';
+    this.#logger = o.logger ?? null;
+    this.#graph = new TaskGraph(checkTaskList(tasks));
+  }
+
+  /** The tasks in topological order (the order a sequential run follows). */
+  get tasks(): readonly Task[] {
+    return this.#graph.order;
+  }
+
+  /** The task named `name` (ignoring case). Throws {@link TaskNotFoundError}. */
+  getTask(name: string): Task {
+    return this.#graph.order[this.#indexOf(name)] as Task;
+  }
+
+  /**
+   * Every task that depends on `name`, directly or not, breadth-first
+   * (direct dependants first). An unknown name gives `[]`, as in the seed.
+   */
+  getDependantTasks(name: string): Task[] {
+    const index = typeof name === 'string' ? this.#graph.indexOf(name.toLowerCase()) : undefined;
+    if (index === undefined) return [];
+    return this.#graph.transitiveDependants(index).map((i) => this.#graph.order[i] as Task);
+  }
+
+  /** Adds a task. Atomic: if the result would be invalid, nothing changes and the error is thrown. */
+  addTask(task: Task): void {
+    this.#graph = new TaskGraph(checkTaskList([...this.#graph.order, task]));
+  }
+
+  /**
+   * Removes a task nothing depends on. Throws {@link TaskNotFoundError}, or
+   * {@link TaskStillRequiredError} naming its dependants.
+   */
+  removeTask(name: string): void {
+    const index = this.#indexOf(name);
+    const dependants = this.#graph.transitiveDependants(index);
+    const task = this.#graph.order[index] as Task;
+    if (dependants.length > 0) {
+      throw new TaskStillRequiredError(task.name, dependants.map((i) => (this.#graph.order[i] as Task).name).sort());
+    }
+    this.#graph = new TaskGraph(this.#graph.order.filter((_, i) => i !== index));
+  }
+
+  /**
+   * Makes `taskName` depend on another task. Atomic. The task is replaced in
+   * this process by a copy with the new dependency; the Task object you
+   * passed in (which other processes may share) is left unchanged.
+   */
+  addTaskDependency(taskName: string, dependency: TaskDependency | string): void {
+    const index = this.#indexOf(taskName);
+    const task = this.#graph.order[index] as Task;
+    const added =
+      typeof dependency === 'string'
+        ? new TaskDependency(dependency)
+        : dependency instanceof TaskDependency
+          ? dependency
+          : undefined;
+    if (!added) {
+      throw new InvalidOptionError(
+        `Process.addTaskDependency("${task.name}")`,
+        'dependency',
+        'a TaskDependency or a task name',
+        dependency,
+        task.name,
+      );
+    }
+    const updated = task.withDependency(added);
+    this.#graph = new TaskGraph(this.#graph.order.map((t, i) => (i === index ? updated : t)));
+  }
+
+  /**
+   * Runs every task once, dependencies first. Resolves with the report even
+   * when tasks fail; rejects only for bad options, a log file that cannot be
+   * opened (before any task runs), or an abort through `signal`.
+   */
+  run(options?: RunOptions): Promise<ProcessExecutionReport> {
+    const running = this.#run(options);
+    this.#activeRuns.add(running);
+    const forget = () => this.#activeRuns.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  async #run(options: RunOptions | undefined): Promise<ProcessExecutionReport> {
+    const o = checkOptions('run()', options, RUN_SPECS) as RunOptions;
+    const graph = this.#graph;
+    const parallel = o.parallel ?? graph.order.length >= AUTO_PARALLEL_MIN_TASKS;
+    const maxWorkers = Math.max(1, o.maxWorkers ?? availableParallelism());
+    await this.#logs.openFor(graph.order);
+    const mainThread: Executor = this.#mainThread;
+    return executeRun({
+      runId: randomUUID(),
+      processName: this.name,
+      graph,
+      concurrency: parallel ? maxWorkers : 1,
+      executorFor: () => mainThread,
+      logs: this.#logs,
+      processLogger: this.#logger,
+      signal: o.signal,
+      onEvent: o.onEvent,
+    });
+  }
+
+  /**
+   * Waits for runs in flight to settle, then flushes and closes every log
+   * file. The process stays usable: a later run reopens its files.
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#activeRuns]);
+    await this.#logs.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #indexOf(name: string): number {
+    const normalised = typeof name === 'string' ? name.toLowerCase() : name;
+    const index = this.#graph.indexOf(normalised);
+    if (index === undefined) {
+      throw new TaskNotFoundError(
+        String(normalised),
+        this.#graph.order.map((t) => t.name),
+      );
+    }
+    return index;
+  }
+}
+
+function checkTaskList(tasks: unknown): Task[] {
+  if (!Array.isArray(tasks)) throw new InvalidOptionError('Process', 'tasks', 'an array of Task objects', tasks);
+  tasks.forEach((task, i) => {
+    if (!(task instanceof Task)) throw new InvalidOptionError('Process', `tasks[${i}]`, 'a Task', task);
+  });
+  return tasks;
+}

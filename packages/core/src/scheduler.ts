@@ -1,0 +1,260 @@
+import type { Logger } from 'pino';
+import { RunAbortedError } from './errors.js';
+import type { RunEvent } from './events.js';
+import type { Executor } from './executors/types.js';
+import type { TaskGraph } from './graph.js';
+import { type LogFiles, TaskLog } from './logging.js';
+import { ReadyQueue } from './ready-queue.js';
+import { ProcessExecutionReport, type TaskReportEntry } from './report.js';
+import { serializeError } from './serialize-error.js';
+import { TaskStatus } from './status.js';
+import type { Task } from './task.js';
+import { entryBase, errorData, runTaskAttempts } from './task-runner.js';
+
+/** Everything one run needs, fixed when it starts. */
+export interface RunPlan {
+  readonly runId: string;
+  readonly processName: string;
+  readonly graph: TaskGraph<Task>;
+  /** How many tasks may run at once (1 = sequential, in topological order). */
+  readonly concurrency: number;
+  readonly executorFor: (task: Task) => Executor;
+  readonly logs: LogFiles;
+  readonly processLogger: Logger | null;
+  readonly signal: AbortSignal | undefined;
+  readonly onEvent: ((event: RunEvent) => void) | undefined;
+}
+
+export const EVENT_LISTENER_WARNING = 'PROC_EVENT_LISTENER_FAILED';
+
+/**
+ * Runs a validated graph: a task starts as soon as all of its own
+ * dependencies have succeeded (a ready queue, not layers), at most
+ * `concurrency` at once. A failed task skips exactly its transitive
+ * dependants; everything else keeps running. Resolves with the report, or
+ * rejects with {@link RunAbortedError} when the plan's signal aborts.
+ */
+export function executeRun(plan: RunPlan): Promise<ProcessExecutionReport> {
+  return new RunExecution(plan).start();
+}
+
+class RunExecution {
+  readonly #plan: RunPlan;
+  readonly #order: readonly Task[];
+  readonly #entries: (TaskReportEntry | undefined)[];
+  readonly #results: unknown[];
+  readonly #remainingDependencies: Int32Array;
+  readonly #ready = new ReadyQueue();
+  readonly #running = new Set<number>();
+  /** Aborted by the plan's signal; handed to executors so running attempts stop. */
+  readonly #abort = new AbortController();
+  readonly #startedAt = new Date();
+  #settledCount = 0;
+  #done = false;
+  #resolve!: (report: ProcessExecutionReport) => void;
+  #reject!: (error: unknown) => void;
+
+  constructor(plan: RunPlan) {
+    this.#plan = plan;
+    this.#order = plan.graph.order;
+    this.#entries = new Array(this.#order.length);
+    this.#results = new Array(this.#order.length);
+    this.#remainingDependencies = Int32Array.from(plan.graph.dependencies, (deps) => deps.length);
+  }
+
+  start(): Promise<ProcessExecutionReport> {
+    const promise = new Promise<ProcessExecutionReport>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    const { signal } = this.#plan;
+    if (signal?.aborted) {
+      this.#onAbort();
+      return promise;
+    }
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#emit({
+      type: 'run:started',
+      runId: this.#plan.runId,
+      at: Date.now(),
+      processName: this.#plan.processName,
+      taskNames: this.#order.map((task) => task.name),
+    });
+    this.#remainingDependencies.forEach((count, i) => {
+      if (count === 0) this.#ready.push(i);
+    });
+    if (this.#order.length === 0) this.#finish();
+    else this.#pump();
+    return promise;
+  }
+
+  #pump(): void {
+    while (!this.#done && this.#running.size < this.#plan.concurrency && this.#ready.size > 0) {
+      const index = this.#ready.pop();
+      this.#running.add(index);
+      this.#runTask(index).then(
+        (entry) => this.#settle(index, entry),
+        // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
+        (thrown: unknown) => this.#settle(index, this.#internalFailure(index, thrown)),
+      );
+    }
+  }
+
+  #runTask(index: number): Promise<TaskReportEntry> {
+    const task = this.#order[index] as Task;
+    const plan = this.#plan;
+    return runTaskAttempts({
+      task,
+      args: this.#argumentsFor(index),
+      executor: plan.executorFor(task),
+      runId: plan.runId,
+      runSignal: this.#abort.signal,
+      taskLog: new TaskLog(
+        plan.logs.loggerFor(task, plan.processName),
+        plan.processLogger?.child({ task: task.name }) ?? null,
+      ),
+      logFd: plan.logs.fdFor(task),
+      emit: (event) => this.#emit(event),
+      downstreamImpact: () => this.#downstreamNames(index),
+    });
+  }
+
+  /**
+   * Own args, then each args-injected result in dependency-list order; then,
+   * when the task takes one, the options object: own kwargs overlaid with
+   * kwarg-injected results (later dependencies win).
+   */
+  #argumentsFor(index: number): unknown[] {
+    const task = this.#order[index] as Task;
+    const positions = this.#plan.graph.dependencies[index] ?? [];
+    const args = [...task.args];
+    const kwargs: Record<string, unknown> = { ...task.kwargs };
+    task.dependencies.forEach((dependency, i) => {
+      const result = this.#results[positions[i] as number];
+      if (dependency.useResultAsAdditionalArgs) args.push(result);
+      if (dependency.useResultAsAdditionalKwargs) kwargs[dependency.additionalKwargName] = result;
+    });
+    if (task.passesKwargs) args.push(kwargs);
+    return args;
+  }
+
+  #settle(index: number, entry: TaskReportEntry): void {
+    if (this.#done) return; // the run was aborted; this late result is not part of it
+    this.#running.delete(index);
+    this.#record(index, entry);
+    if (entry.status === TaskStatus.SUCCESS) {
+      this.#results[index] = entry.result;
+      for (const dependant of this.#plan.graph.dependants[index] ?? []) {
+        const remaining = (this.#remainingDependencies[dependant] ?? 0) - 1;
+        this.#remainingDependencies[dependant] = remaining;
+        if (remaining === 0 && this.#entries[dependant] === undefined) this.#ready.push(dependant);
+      }
+    } else {
+      this.#skipDownstreamOf(index);
+    }
+    if (this.#settledCount === this.#order.length) this.#finish();
+    else this.#pump();
+  }
+
+  /**
+   * No transitive dependant of a task that did not succeed can have started,
+   * so every one without an entry yet is skipped; one already skipped by an
+   * earlier failure keeps that cause.
+   */
+  #skipDownstreamOf(index: number): void {
+    const because = (this.#order[index] as Task).name;
+    for (const dependant of this.#plan.graph.transitiveDependants(index)) {
+      if (this.#entries[dependant] !== undefined) continue;
+      const task = this.#order[dependant] as Task;
+      this.#record(dependant, {
+        ...entryBase(task),
+        status: TaskStatus.SKIPPED,
+        elapsedMs: 0,
+        attempts: 0,
+        skippedBecause: because,
+      });
+      this.#emit({ type: 'task:skipped', runId: this.#plan.runId, at: Date.now(), taskName: task.name, because });
+    }
+  }
+
+  #record(index: number, entry: TaskReportEntry): void {
+    this.#entries[index] = entry;
+    this.#settledCount++;
+  }
+
+  #downstreamNames(index: number): string[] {
+    return this.#plan.graph.transitiveDependants(index).map((i) => (this.#order[i] as Task).name);
+  }
+
+  #internalFailure(index: number, thrown: unknown): TaskReportEntry {
+    const task = this.#order[index] as Task;
+    return {
+      ...entryBase(task),
+      status: TaskStatus.ERRORED,
+      elapsedMs: 0,
+      attempts: 0,
+      error: errorData(task, serializeError(thrown), this.#downstreamNames(index)),
+    };
+  }
+
+  #report(): ProcessExecutionReport {
+    return new ProcessExecutionReport({
+      processName: this.#plan.processName,
+      entries: this.#order.map(
+        (task, i) => this.#entries[i] ?? { ...entryBase(task), status: TaskStatus.PENDING, elapsedMs: 0, attempts: 0 },
+      ),
+      startedAt: this.#startedAt,
+      finishedAt: new Date(),
+    });
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#plan.signal?.removeEventListener('abort', this.#onAbort);
+    const report = this.#report();
+    this.#emit({ type: 'run:finished', runId: this.#plan.runId, at: Date.now(), report });
+    this.#resolve(report);
+  }
+
+  readonly #onAbort = (): void => {
+    if (this.#done) return;
+    this.#done = true;
+    const reason: unknown = this.#plan.signal?.reason;
+    this.#abort.abort(reason);
+    const aborted = serializeError(new RunAbortedAttemptError(reason));
+    for (const index of this.#running) {
+      const task = this.#order[index] as Task;
+      this.#entries[index] = {
+        ...entryBase(task),
+        status: TaskStatus.ERRORED,
+        elapsedMs: 0,
+        attempts: 0,
+        error: errorData(task, aborted, this.#downstreamNames(index)),
+      };
+    }
+    this.#reject(new RunAbortedError(this.#report(), reason));
+  };
+
+  #emit(event: RunEvent): void {
+    const listener = this.#plan.onEvent;
+    if (!listener) return;
+    try {
+      listener(event);
+    } catch (thrown) {
+      process.emitWarning(
+        `A run event listener threw on "${event.type}": ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+        { type: 'ProcessesWarning', code: EVENT_LISTENER_WARNING },
+      );
+    }
+  }
+}
+
+/** The error recorded for a task that was running when its run was aborted. */
+class RunAbortedAttemptError extends Error {
+  constructor(reason: unknown) {
+    super(
+      `The run was aborted while this task was running (${reason instanceof Error ? reason.message : String(reason)}).`,
+    );
+    this.name = 'AbortError';
+  }
+}

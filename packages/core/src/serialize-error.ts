@@ -1,0 +1,147 @@
+import { type JsonValue, toJsonSafe } from './json-safe.js';
+import { renderValue } from './render-value.js';
+
+/**
+ * Anything a task threw, as plain data: it crosses threads by structured
+ * clone, serialises to JSON, and keeps what retry matching and reports need.
+ */
+export interface SerializedError {
+  /** `error.name`, or `NonError` when the thrown value was not an Error. */
+  name: string;
+  /** `error.message`, or a rendering of the thrown value. */
+  message: string;
+  stack?: string;
+  /** `error.code` when it is a string or number (`ECONNRESET`, `PROC_TASK_TIMEOUT`, …). */
+  code?: string;
+  /**
+   * Constructor names along the prototype chain, most derived first
+   * (`['TaskTimeoutError', 'ProcessesError', 'Error']`). `retryOn: [MyError]`
+   * matches by these names, so it works for errors thrown in other threads.
+   */
+  classChain: string[];
+  cause?: SerializedError;
+  /** The errors of an AggregateError. */
+  errors?: SerializedError[];
+  /** The error's other own enumerable properties, made JSON-safe. */
+  props?: Record<string, JsonValue>;
+  /** True when something other than an Error was thrown (a string, an object, `undefined`). */
+  nonError?: boolean;
+}
+
+const MAX_CAUSE_DEPTH = 8;
+const STANDARD_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code', 'errors']);
+
+/** Turns any thrown value into a {@link SerializedError}. Never throws. */
+export function serializeError(thrown: unknown): SerializedError {
+  return serialize(thrown, new Set(), 0);
+}
+
+function serialize(thrown: unknown, seen: Set<unknown>, depth: number): SerializedError {
+  if (!(thrown instanceof Error)) return serializeNonError(thrown);
+  seen.add(thrown);
+  const out: SerializedError = {
+    name: safeString(() => thrown.name, 'Error'),
+    message: safeString(() => thrown.message, ''),
+    classChain: classChainOf(thrown),
+  };
+  const stack = safeRead(() => thrown.stack);
+  if (typeof stack === 'string') out.stack = stack;
+  const code = safeRead(() => (thrown as { code?: unknown }).code);
+  if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
+  const cause = safeRead(() => thrown.cause);
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH && !seen.has(cause)) {
+    out.cause = serialize(cause, seen, depth + 1);
+  }
+  const errors = safeRead(() => (thrown as { errors?: unknown }).errors);
+  if (Array.isArray(errors) && depth < MAX_CAUSE_DEPTH) {
+    out.errors = errors.slice(0, 20).map((inner) => serialize(inner, seen, depth + 1));
+  }
+  const props = ownProps(thrown);
+  if (props) out.props = props;
+  return out;
+}
+
+function serializeNonError(thrown: unknown): SerializedError {
+  const out: SerializedError = {
+    name: 'NonError',
+    message: typeof thrown === 'string' ? thrown : renderValue(thrown),
+    classChain: [],
+    nonError: true,
+  };
+  if (typeof thrown === 'object' && thrown !== null) {
+    // Objects shaped like errors (`{ code, message }`) keep those fields usable.
+    const { message, code } = thrown as { message?: unknown; code?: unknown };
+    if (typeof message === 'string') out.message = message;
+    if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
+    const props = ownProps(thrown);
+    if (props) out.props = props;
+  }
+  return out;
+}
+
+function classChainOf(error: Error): string[] {
+  const chain: string[] = [];
+  let proto: unknown = Object.getPrototypeOf(error);
+  while (proto && proto !== Object.prototype && chain.length < 32) {
+    const name = safeRead(() => (proto as { constructor?: { name?: unknown } }).constructor?.name);
+    if (typeof name === 'string' && name && chain.at(-1) !== name) chain.push(name);
+    proto = Object.getPrototypeOf(proto);
+  }
+  return chain;
+}
+
+function ownProps(value: object): Record<string, JsonValue> | undefined {
+  let keys: string[];
+  try {
+    keys = Object.keys(value).filter((key) => !STANDARD_KEYS.has(key));
+  } catch {
+    return undefined;
+  }
+  if (keys.length === 0) return undefined;
+  const props: Record<string, JsonValue> = {};
+  for (const key of keys.slice(0, 50)) {
+    props[key] = toJsonSafe(safeRead(() => (value as Record<string, unknown>)[key]));
+  }
+  return props;
+}
+
+/**
+ * The human-readable traceback of a serialised error: its stack, then each
+ * cause as `Caused by: …`, like Python's chained tracebacks.
+ */
+export function formatTraceback(error: SerializedError): string {
+  const parts: string[] = [];
+  let current: SerializedError | undefined = error;
+  for (let depth = 0; current && depth <= MAX_CAUSE_DEPTH; depth++) {
+    const head = current.stack ?? `${current.name}: ${current.message}`;
+    const note = current.nonError ? '\n    (a value that is not an Error was thrown, so there is no stack trace)' : '';
+    parts.push(depth === 0 ? head + note : `Caused by: ${head}${note}`);
+    for (const inner of current.errors ?? []) {
+      parts.push(`  [aggregated] ${(inner.stack ?? `${inner.name}: ${inner.message}`).replace(/\n/g, '\n  ')}`);
+    }
+    current = current.cause;
+  }
+  return parts.join('\n\n');
+}
+
+/** Every error in the cause chain, the error itself first. */
+export function causeChain(error: SerializedError): SerializedError[] {
+  const chain: SerializedError[] = [];
+  for (let current: SerializedError | undefined = error; current; current = current.cause) {
+    chain.push(current);
+  }
+  return chain;
+}
+
+function safeRead<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+function safeString(read: () => unknown, fallback: string): string {
+  const value = safeRead(read);
+  return value === undefined || value === null ? fallback : String(value);
+}

@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunEvent } from './events.js';
+import type { Executor } from './executors/types.js';
+import type { TaskLog } from './logging.js';
+import type { ErrorData, TaskReportEntry } from './report.js';
+import { isRetryable, retryDelayMs } from './retry.js';
+import { formatTraceback, type SerializedError } from './serialize-error.js';
+import { TaskStatus } from './status.js';
+import type { Task } from './task.js';
+
+/** Everything one task needs for its attempts within a run. */
+export interface TaskRun {
+  readonly task: Task;
+  readonly args: readonly unknown[];
+  readonly executor: Executor;
+  readonly runId: string;
+  readonly runSignal: AbortSignal;
+  readonly taskLog: TaskLog;
+  readonly logFd: number | null;
+  readonly emit: (event: RunEvent) => void;
+  /** The names of every task downstream, computed only when the task fails. */
+  readonly downstreamImpact: () => readonly string[];
+}
+
+export const RETRY_PREDICATE_WARNING = 'PROC_RETRY_PREDICATE_FAILED';
+
+/**
+ * Runs a task's attempts until one succeeds, the failure is not retryable,
+ * the attempts are used up, or the run is aborted. Resolves to the task's
+ * report entry; never rejects.
+ */
+export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
+  const { task, runId, runSignal, taskLog, emit } = run;
+  const maxAttempts = task.retries + 1;
+  taskLog.started(task.name);
+  let firstStart: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    emit({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
+    const outcome = await run.executor.execute({
+      task,
+      args: run.args,
+      attempt,
+      runId,
+      runSignal,
+      log: taskLog.log,
+      logFd: run.logFd,
+    });
+    firstStart ??= outcome.startedAt;
+    const elapsedMs = outcome.finishedAt - firstStart;
+    const timing = {
+      elapsedMs,
+      attempts: attempt,
+      startedAt: new Date(firstStart),
+      finishedAt: new Date(outcome.finishedAt),
+      threadId: outcome.threadId,
+    };
+    if (outcome.ok) {
+      taskLog.finished(task.name, attempt, elapsedMs);
+      emit({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
+      return { ...entryBase(task), status: TaskStatus.SUCCESS, ...timing, result: outcome.value };
+    }
+    if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
+      const delayMs = retryDelayMs(task.retryDelayMs, attempt);
+      taskLog.retrying(attempt, maxAttempts, outcome.error.message, delayMs);
+      emit({
+        type: 'task:retrying',
+        runId,
+        at: Date.now(),
+        taskName: task.name,
+        attempt,
+        error: outcome.error,
+        delayMs,
+      });
+      if (delayMs > 0) await sleep(delayMs, undefined, { signal: runSignal }).catch(() => undefined);
+      if (!runSignal.aborted) continue;
+    }
+    const error = errorData(task, outcome.error, run.downstreamImpact());
+    taskLog.failed(error, attempt, elapsedMs);
+    emit({
+      type: 'task:failed',
+      runId,
+      at: Date.now(),
+      taskName: task.name,
+      attempts: attempt,
+      elapsedMs,
+      error: outcome.error,
+    });
+    return { ...entryBase(task), status: TaskStatus.ERRORED, ...timing, error };
+  }
+}
+
+function shouldRetry(task: Task, error: SerializedError): boolean {
+  try {
+    return isRetryable(error, task.retryOn);
+  } catch (thrown) {
+    process.emitWarning(
+      `Task "${task.name}": its retryOn predicate threw (${thrown instanceof Error ? thrown.message : String(thrown)}); the failure is not retried.`,
+      { type: 'ProcessesWarning', code: RETRY_PREDICATE_WARNING },
+    );
+    return false;
+  }
+}
+
+export function entryBase(task: Task): Pick<TaskReportEntry, 'name' | 'function' | 'args' | 'kwargs'> {
+  return { name: task.name, function: task.functionName, args: task.args, kwargs: task.kwargs };
+}
+
+export function errorData(task: Task, thrown: SerializedError, downstreamImpact: readonly string[]): ErrorData {
+  return {
+    taskName: task.name,
+    function: task.functionName,
+    args: task.args,
+    kwargs: task.kwargs,
+    downstreamImpact,
+    exception: thrown.message,
+    errorName: thrown.name,
+    traceback: formatTraceback(thrown),
+    tracedVars: {},
+    tracedVarsLocation: '',
+    thrown,
+  };
+}

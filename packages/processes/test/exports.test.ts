@@ -1,0 +1,24 @@
+import * as core from '@processes/core';
+import { describe, expect, it } from 'vitest';
+import * as processes from '../dist/index.js';
+
+describe('the processes package', () => {
+  it('re-exports every runtime export of @processes/core, as the same object', () => {
+    for (const [name, value] of Object.entries(core)) {
+      expect(processes, `missing export ${name}`).toHaveProperty(name);
+      expect((processes as Record<string, unknown>)[name]).toBe(value);
+    }
+  });
+
+  it('runs a pipeline through its public entry', async () => {
+    const { Process, Task, TaskDependency } = processes;
+    const process = new Process([
+      new Task('load', () => [1, 2, 3]),
+      new Task('sum', (values: number[]) => values.reduce((a, b) => a + b, 0), {
+        dependencies: [new TaskDependency('load', { useResultAsAdditionalArgs: true })],
+      }),
+    ]);
+    const report = await process.run();
+    expect(report.successes.get('sum')?.result).toBe(6);
+  });
+});
