@@ -40,3 +40,8 @@ export function taskContext(): TaskContext {
 export function runInTaskContext<T>(context: TaskContext, fn: () => T): T {
   return storage.run(context, fn);
 }
+
+/** @internal The current task context, or undefined outside a task. */
+export function currentTaskContext(): TaskContext | undefined {
+  return storage.getStore();
+}

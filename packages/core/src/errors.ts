@@ -224,8 +224,9 @@ export class ReportFormatError extends ProcessesError {
 }
 
 function reasonText(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  return String(reason);
+  // Errors cloned across threads keep their message but may not be `instanceof Error` here.
+  const message = (reason as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(reason);
 }
 
 /**
@@ -279,4 +280,88 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/** A worker task's module could not be imported in the worker thread. */
+export class WorkerModuleLoadError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_MODULE_LOAD_FAILED';
+  readonly moduleUrl: string;
+  constructor(taskName: string, moduleUrl: string, cause: unknown, hint = '') {
+    super(
+      `Task "${taskName}": cannot load worker module "${moduleUrl}": ${reasonText(cause)}${hint ? `. ${hint}` : ''}`,
+      taskName,
+      { cause },
+    );
+    this.moduleUrl = moduleUrl;
+  }
+}
+
+/** A worker task's module loaded but has no function under the export name. */
+export class WorkerExportNotFoundError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_EXPORT_NOT_FOUND';
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  constructor(taskName: string, moduleUrl: string, exportName: string, found: string, available: readonly string[]) {
+    super(
+      `Task "${taskName}": worker module "${moduleUrl}" has no function export "${exportName}" (${found}; its exports: ${available.length ? available.join(', ') : 'none'}).`,
+      taskName,
+    );
+    this.moduleUrl = moduleUrl;
+    this.exportName = exportName;
+  }
+}
+
+/** A worker task ended its thread: it called `process.exit()`, or the thread exited on its own. */
+export class WorkerExitError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_EXITED';
+  readonly exitCode: number | undefined;
+  constructor(taskName: string, exitCode: number | undefined, calledExit: boolean) {
+    super(
+      calledExit
+        ? `Task "${taskName}" called process.exit(${exitCode ?? ''}), which ended its worker thread. Throw an error instead.`
+        : `Task "${taskName}": its worker thread exited${exitCode === undefined ? '' : ` with code ${exitCode}`} before the task finished.`,
+      taskName,
+    );
+    this.exitCode = exitCode;
+  }
+}
+
+/** A worker task ran out of heap under the pool's `resourceLimits`; its thread was stopped. */
+export class WorkerOutOfMemoryError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_OUT_OF_MEMORY';
+  constructor(taskName: string, limits: string, cause: unknown) {
+    super(
+      `Task "${taskName}" ran out of memory in its worker thread (${limits}); the thread was stopped and replaced.`,
+      taskName,
+      { cause },
+    );
+  }
+}
+
+/** A worker thread failed in a way that is none of the above (for example a result that cannot be cloned). */
+export class WorkerCrashError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_CRASHED';
+  constructor(taskName: string, cause: unknown) {
+    const read = reasonText(cause);
+    const text = read === '[object Object]' ? 'the thread failed without a readable error' : read;
+    const uncloneable = /could not be cloned|DataCloneError/i.test(`${(cause as Error)?.name} ${text}`);
+    super(
+      uncloneable
+        ? `Task "${taskName}": its result could not be sent back from the worker thread (${text}). Return data that structured clone can copy: no functions, symbols or class instances that hold native state.`
+        : `Task "${taskName}": its worker thread failed: ${text}`,
+      taskName,
+      { cause },
+    );
+  }
+}
+
+/** A task was given to a `WorkerPool` after `close()` or `destroy()`. */
+export class PoolClosedError extends ProcessesError {
+  static override readonly code: string = 'PROC_POOL_CLOSED';
+  constructor(taskName?: string) {
+    super(
+      `${taskName ? `Task "${taskName}": ` : ''}the worker pool is closed; create a new WorkerPool or do not close it while runs use it.`,
+      taskName,
+    );
+  }
 }

@@ -11,6 +11,7 @@ export {
   InvalidOptionError,
   LogFileError,
   NoTaskContextError,
+  PoolClosedError,
   ProcessesError,
   ReportFormatError,
   RunAbortedError,
@@ -19,8 +20,15 @@ export {
   TaskStillRequiredError,
   TaskTimeoutError,
   UnknownOptionError,
+  WorkerCrashError,
+  WorkerExitError,
+  WorkerExportNotFoundError,
+  WorkerModuleLoadError,
+  WorkerOutOfMemoryError,
 } from './errors.js';
 export type { RunEvent, RunEventType } from './events.js';
+export type { WorkerPoolOptions } from './executors/worker-pool.js';
+export { WorkerPool } from './executors/worker-pool.js';
 export type { JsonValue } from './json-safe.js';
 export { toJsonSafe } from './json-safe.js';
 export type { NotifyOptions, NotifyOutcome } from './notify.js';
@@ -39,3 +47,4 @@ export { formatTraceback, serializeError } from './serialize-error.js';
 export { TaskStatus } from './status.js';
 export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './task.js';
 export { Task, TaskDependency } from './task.js';
+export { WorkerTaskRef, workerTask } from './worker-task.js';

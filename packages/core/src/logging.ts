@@ -1,20 +1,15 @@
 import { close, open } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { LogFileError } from './errors.js';
 import { toJsonSafe } from './json-safe.js';
+import { TASK_LOG_OPTIONS } from './log-format.js';
 import type { ErrorData } from './report.js';
 import type { Task } from './task.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);
-
-/** pino options shared by every task log: ISO times and level names, so files read well. */
-export const TASK_LOG_OPTIONS: LoggerOptions = {
-  timestamp: pino.stdTimeFunctions.isoTime,
-  formatters: { level: (label: string) => ({ level: label }) },
-};
 
 const silent: Logger = pino({ level: 'silent' });
 

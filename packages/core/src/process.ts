@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { InvalidOptionError, TaskNotFoundError, TaskStillRequiredError } from './errors.js';
+import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from './errors.js';
 import type { RunEvent } from './events.js';
 import { MainThreadExecutor } from './executors/main-thread.js';
-import type { Executor } from './executors/types.js';
+import { isWorkerTask, WorkerPool } from './executors/worker-pool.js';
 import { TaskGraph } from './graph.js';
 import { LogFiles } from './logging.js';
 import type { ProcessExecutionReport } from './report.js';
@@ -40,6 +40,12 @@ export interface RunOptions {
   maxWorkers?: number;
   /** Aborting it cancels the run: `run()` rejects with `RunAbortedError` holding the partial report. */
   signal?: AbortSignal;
+  /**
+   * The worker pool for worker tasks: share one long-lived pool across runs.
+   * Without it, a run with worker tasks makes a pool of `maxWorkers` threads
+   * (1 when sequential) and destroys it when the run ends.
+   */
+  pool?: WorkerPool;
   /** Called synchronously with each progress event of this run. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -58,6 +64,7 @@ const RUN_SPECS: Record<keyof RunOptions, FieldSpec> = {
   parallel: spec(z.boolean(), 'a boolean'),
   maxWorkers: spec(z.number().int(), 'an integer'),
   signal: spec(z.instanceof(AbortSignal), 'an AbortSignal'),
+  pool: spec(z.instanceof(WorkerPool), 'a WorkerPool'),
   onEvent: spec(z.function(), 'a function'),
 };
 
@@ -169,19 +176,29 @@ export class Process implements AsyncDisposable {
     const graph = this.#graph;
     const parallel = o.parallel ?? graph.order.length >= AUTO_PARALLEL_MIN_TASKS;
     const maxWorkers = Math.max(1, o.maxWorkers ?? availableParallelism());
+    const concurrency = parallel ? maxWorkers : 1;
+    if (o.pool?.closed) throw new PoolClosedError();
     await this.#logs.openFor(graph.order);
-    const mainThread: Executor = this.#mainThread;
-    return executeRun({
-      runId: randomUUID(),
-      processName: this.name,
-      graph,
-      concurrency: parallel ? maxWorkers : 1,
-      executorFor: () => mainThread,
-      logs: this.#logs,
-      processLogger: this.#logger,
-      signal: o.signal,
-      onEvent: o.onEvent,
-    });
+    const needsPool = graph.order.some((task) => isWorkerTask(task.fn));
+    const ownPool = needsPool && !o.pool ? new WorkerPool({ maxThreads: concurrency, minThreads: 0 }) : undefined;
+    const pool = o.pool ?? ownPool;
+    const mainThread = this.#mainThread;
+    try {
+      return await executeRun({
+        runId: randomUUID(),
+        processName: this.name,
+        graph,
+        concurrency,
+        executorFor: (task) => (pool && isWorkerTask(task.fn) ? pool : mainThread),
+        logs: this.#logs,
+        processLogger: this.#logger,
+        signal: o.signal,
+        onEvent: o.onEvent,
+      });
+    } finally {
+      // The run is over (or aborted): nothing of it may keep a thread alive.
+      await ownPool?.destroy();
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { RunAbortedError } from './errors.js';
 import type { RunEvent } from './events.js';
+import { collectTransferables } from './executors/transferables.js';
 import type { Executor } from './executors/types.js';
+import { isWorkerTask } from './executors/worker-pool.js';
 import type { TaskGraph } from './graph.js';
 import { type LogFiles, TaskLog } from './logging.js';
 import { ReadyQueue } from './ready-queue.js';
@@ -108,12 +110,15 @@ class RunExecution {
       args: this.#argumentsFor(index),
       executor: plan.executorFor(task),
       runId: plan.runId,
+      processName: plan.processName,
       runSignal: this.#abort.signal,
       taskLog: new TaskLog(
         plan.logs.loggerFor(task, plan.processName),
         plan.processLogger?.child({ task: task.name }) ?? null,
       ),
       logFd: plan.logs.fdFor(task),
+      forwardLogs: plan.processLogger !== null,
+      transferables: this.#movableInputs(index),
       emit: (event) => this.#emit(event),
       downstreamImpact: () => this.#downstreamNames(index),
     });
@@ -136,6 +141,32 @@ class RunExecution {
     });
     if (task.passesKwargs) args.push(kwargs);
     return args;
+  }
+
+  /**
+   * Buffers a worker task may take by transfer rather than copy: those in
+   * the result of a `transferResult` task that injects it into this task
+   * only. Moving detaches them on the main thread (the upstream entry's
+   * `result` with them), so a result two tasks consume is copied, and so is
+   * any input of a task that may retry (a retry needs its inputs intact).
+   */
+  #movableInputs(index: number): ArrayBuffer[] {
+    const task = this.#order[index] as Task;
+    if (!isWorkerTask(task.fn) || task.retries > 0) return [];
+    const { graph } = this.#plan;
+    const positions = graph.dependencies[index] ?? [];
+    const movable: ArrayBuffer[] = [];
+    task.dependencies.forEach((dependency, i) => {
+      const upstream = positions[i] as number;
+      if (!(this.#order[upstream] as Task).transferResult || !injects(dependency)) return;
+      const consumers = (graph.dependants[upstream] ?? []).filter((d) =>
+        (this.#order[d] as Task).dependencies.some(
+          (dep) => dep.taskName === this.#order[upstream]?.name && injects(dep),
+        ),
+      );
+      if (consumers.length === 1) movable.push(...collectTransferables(this.#results[upstream]));
+    });
+    return movable;
   }
 
   #settle(index: number, entry: TaskReportEntry): void {
@@ -257,4 +288,8 @@ class RunAbortedAttemptError extends Error {
     );
     this.name = 'AbortError';
   }
+}
+
+function injects(dependency: { useResultAsAdditionalArgs: boolean; useResultAsAdditionalKwargs: boolean }): boolean {
+  return dependency.useResultAsAdditionalArgs || dependency.useResultAsAdditionalKwargs;
 }

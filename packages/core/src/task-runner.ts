@@ -14,9 +14,13 @@ export interface TaskRun {
   readonly args: readonly unknown[];
   readonly executor: Executor;
   readonly runId: string;
+  readonly processName: string;
   readonly runSignal: AbortSignal;
   readonly taskLog: TaskLog;
   readonly logFd: number | null;
+  readonly forwardLogs: boolean;
+  /** Buffers in `args` that may be moved to a worker thread instead of copied. */
+  readonly transferables: readonly ArrayBuffer[];
   readonly emit: (event: RunEvent) => void;
   /** The names of every task downstream, computed only when the task fails. */
   readonly downstreamImpact: () => readonly string[];
@@ -41,9 +45,12 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       args: run.args,
       attempt,
       runId,
+      processName: run.processName,
       runSignal,
       log: taskLog.log,
       logFd: run.logFd,
+      forwardLogs: run.forwardLogs,
+      transferables: run.transferables,
     });
     firstStart ??= outcome.startedAt;
     const elapsedMs = outcome.finishedAt - firstStart;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DuplicateDependencyError, InvalidOptionError, SelfDependencyError } from './errors.js';
 import type { BackoffOptions, ErrorClass, RetryOn } from './retry.js';
 import { checkField, checkOptions, type FieldSpec, plainObject, spec } from './validation.js';
+import { WorkerTaskRef } from './worker-task.js';
 
 /** A task body that runs on the main thread. It may be async. */
 // biome-ignore lint/suspicious/noExplicitAny: task functions take whatever their arguments are.
@@ -140,8 +141,8 @@ const BACKOFF_SPECS: Record<keyof BackoffOptions, FieldSpec> = {
   jitter: spec(z.number().min(0).max(1), 'a number from 0 to 1'),
 };
 
-/** What a task runs. Worker tasks are added by the worker-pool executor. */
-export type TaskTarget = TaskFunction;
+/** What a task runs: a function on the main thread, or a {@link workerTask} on a worker thread. */
+export type TaskTarget = TaskFunction | WorkerTaskRef;
 
 /**
  * One unit of work: a function, its arguments, and the tasks it depends on.
@@ -171,11 +172,11 @@ export class Task {
     const where = typeof name === 'string' ? `Task "${name}"` : 'Task';
     this.name = normaliseTaskName(where, 'name', name);
     const task = this.name;
-    if (typeof fn !== 'function') {
-      throw new InvalidOptionError(where, 'fn', 'a function', fn, task);
+    if (typeof fn !== 'function' && !(fn instanceof WorkerTaskRef)) {
+      throw new InvalidOptionError(where, 'fn', 'a function or a workerTask(moduleUrl, exportName)', fn, task);
     }
     this.fn = fn;
-    this.functionName = fn.name || '<anonymous>';
+    this.functionName = fn instanceof WorkerTaskRef ? fn.displayName : fn.name || '<anonymous>';
     const o = checkOptions(where, options, TASK_SPECS, task) as TaskOptions;
     const logPath = o.logPath ?? null;
     this.logPath = logPath instanceof URL ? fileURLToPath(logPath) : logPath;

@@ -43,6 +43,7 @@ export class MainThreadExecutor implements Executor {
 
       let work: Promise<unknown>;
       try {
+        // The scheduler sends only plain functions here; worker tasks go to a WorkerPool.
         work = Promise.resolve(runInTaskContext(context, () => (task.fn as TaskFunction)(...request.args)));
       } catch (thrown) {
         work = Promise.reject(thrown);

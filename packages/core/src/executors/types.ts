@@ -10,12 +10,20 @@ export interface AttemptRequest {
   /** 1-based. */
   readonly attempt: number;
   readonly runId: string;
+  readonly processName: string;
   /** Aborted when the whole run is cancelled. */
   readonly runSignal: AbortSignal;
   /** The task's logger (`taskContext().log` on the main thread). */
   readonly log: Logger;
   /** The task's log file descriptor, for executors that log from elsewhere (worker threads). */
   readonly logFd: number | null;
+  /** Whether log lines without a file should reach the process logger (it exists). */
+  readonly forwardLogs: boolean;
+  /**
+   * ArrayBuffers in `args` that may be moved to the thread instead of copied
+   * (results of `transferResult` tasks that nothing else consumes).
+   */
+  readonly transferables: readonly ArrayBuffer[];
 }
 
 interface OutcomeTiming {

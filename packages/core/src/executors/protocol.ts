@@ -1,0 +1,87 @@
+/**
+ * The messages between the main thread ({@link file://./worker-pool.ts}) and
+ * a worker thread ({@link file://./worker-entry.ts}). Requests and responses
+ * travel through piscina; events travel on the worker's `parentPort` and
+ * arrive as the pool's `'message'` events.
+ */
+import type { SerializedError } from '../serialize-error.js';
+
+/** One attempt of a worker task: piscina's task payload. */
+export interface WorkerRequest {
+  /** Unique within a pool; ties events to their attempt. */
+  readonly attemptId: number;
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  readonly args: readonly unknown[];
+  readonly taskName: string;
+  readonly processName: string;
+  readonly attempt: number;
+  readonly runId: string;
+  /** Per attempt; the worker aborts the task's signal at the deadline. */
+  readonly timeoutMs: number | null;
+  /** The task's log file, opened by the main thread; the worker writes lines to it synchronously. */
+  readonly logFd: number | null;
+  /** Send log lines to the main thread when there is no log file (the process has a logger). */
+  readonly forwardLogs: boolean;
+  /** Move ArrayBuffers in the result back instead of copying them. */
+  readonly transferResult: boolean;
+}
+
+interface ResponseTiming {
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly threadId: number;
+}
+
+/** What the worker resolves an attempt to. Errors are data: the worker never throws at piscina. */
+export type WorkerResponse =
+  | (ResponseTiming & { readonly ok: true; readonly value: unknown })
+  | (ResponseTiming & { readonly ok: false; readonly error: SerializedError });
+
+/** Marks our events among anything else a task might post on `parentPort`. */
+export const EVENT_TAG = 'processes:worker-event';
+
+/** Events a worker posts on its `parentPort`. */
+export type WorkerEvent =
+  /** The attempt started executing (module loaded): the main thread starts its hard-timeout clock. */
+  | {
+      readonly tag: typeof EVENT_TAG;
+      readonly kind: 'started';
+      readonly attemptId: number;
+      readonly startedAt: number;
+      readonly threadId: number;
+    }
+  /** The task called `process.exit(code)`; the thread is about to end. */
+  | {
+      readonly tag: typeof EVENT_TAG;
+      readonly kind: 'exit';
+      readonly attemptId: number;
+      readonly code: number | undefined;
+    }
+  /** The attempt's result could not be cloned to send back; the thread is about to fail. */
+  | {
+      readonly tag: typeof EVENT_TAG;
+      readonly kind: 'uncloneable';
+      readonly attemptId: number;
+      readonly message: string;
+    }
+  /** A log line of a task without a log file, for the process logger. */
+  | { readonly tag: typeof EVENT_TAG; readonly kind: 'log'; readonly attemptId: number; readonly line: string }
+  /**
+   * A callback the task scheduled threw after the attempt had already ended.
+   * It cannot change the attempt's outcome any more; it becomes a warning.
+   */
+  | {
+      readonly tag: typeof EVENT_TAG;
+      readonly kind: 'late-error';
+      readonly taskName: string;
+      readonly runId: string;
+      readonly error: SerializedError;
+    };
+
+/** A {@link WorkerEvent} before the worker tags it. */
+export type WorkerEventBody = WorkerEvent extends infer E ? (E extends WorkerEvent ? Omit<E, 'tag'> : never) : never;
+
+export function isWorkerEvent(message: unknown): message is WorkerEvent {
+  return typeof message === 'object' && message !== null && (message as { tag?: unknown }).tag === EVENT_TAG;
+}

@@ -1,0 +1,244 @@
+/**
+ * The only file a worker thread loads (piscina's `filename`). It imports
+ * nothing from the scheduler. Each attempt: import the task's module (once
+ * per thread), tell the main thread the attempt started, run the export in a
+ * task context, and resolve to a {@link WorkerResponse}: errors are data and
+ * never thrown at piscina. Messages: {@link file://./protocol.ts}.
+ */
+import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, threadId } from 'node:worker_threads';
+import { type Logger, pino } from 'pino';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { now } from '../clock.js';
+import { currentTaskContext, runInTaskContext, type TaskContext } from '../context.js';
+import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../errors.js';
+import { TASK_LOG_OPTIONS } from '../log-format.js';
+import { serializeError } from '../serialize-error.js';
+import { EVENT_TAG, type WorkerEventBody, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import { collectTransferables } from './transferables.js';
+
+type TaskFunction = (...args: unknown[]) => unknown;
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+/** In-flight attempts, by id: how to fail each one from outside its promise chain. */
+const inFlight = new Map<number, (error: unknown) => void>();
+const attemptOfContext = new WeakMap<TaskContext, number>();
+const fileLoggers = new Map<string, Logger>();
+const silent = pino({ level: 'silent' });
+/**
+ * The attempt whose response piscina is posting. With one task per thread
+ * it is the only one that can make piscina's postMessage fail.
+ */
+let lastReturned: number | undefined;
+
+function post(event: WorkerEventBody): void {
+  parentPort?.postMessage({ tag: EVENT_TAG, ...event });
+}
+
+/**
+ * An exception nobody caught (a timer or event handler the task set up
+ * threw, or a promise it dropped rejected). AsyncLocalStorage still knows
+ * which task's callback it was: if that attempt is running it fails with
+ * this error; if it already ended, the main thread gets a warning. Anything
+ * that is not a task's (piscina's own failures, such as a result that cannot
+ * be cloned) is rethrown so the thread fails and piscina reports it.
+ */
+function onStrayError(error: unknown): void {
+  const context = currentTaskContext();
+  const attemptId = context ? attemptOfContext.get(context) : undefined;
+  if (context && attemptId !== undefined) {
+    const fail = inFlight.get(attemptId);
+    if (fail) fail(error);
+    else post({ kind: 'late-error', taskName: context.taskName, runId: context.runId, error: serializeError(error) });
+    return;
+  }
+  if (lastReturned !== undefined && (error as { name?: unknown })?.name === 'DataCloneError') {
+    // piscina could not post our response. The thread must fail (piscina then
+    // rejects the task), but the main thread gets the reason first.
+    post({ kind: 'uncloneable', attemptId: lastReturned, message: String((error as Error).message) });
+  }
+  throw error;
+}
+process.on('uncaughtException', onStrayError);
+process.on('unhandledRejection', onStrayError);
+
+// A task that calls process.exit() ends the thread; say so first, for a clear error.
+const exitThread = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  const context = currentTaskContext();
+  const attemptId = context ? attemptOfContext.get(context) : undefined;
+  if (attemptId !== undefined) post({ kind: 'exit', attemptId, code: code == null ? 0 : Number(code) });
+  return exitThread(code);
+}) as typeof process.exit;
+
+const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
+
+/**
+ * Imports a task module. A TypeScript module that Node cannot load by itself
+ * is imported through tsx's `tsImport` when tsx is installed: on Node 20 a
+ * loader given to a worker through `execArgv` does not apply to it
+ * (nodejs/node#47747), so this is what makes `.ts` task modules just work.
+ */
+async function importModule(moduleUrl: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(moduleUrl)) as Record<string, unknown>;
+  } catch (error) {
+    if (!TYPESCRIPT_FILE.test(moduleUrl) || (error as { code?: unknown })?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') {
+      throw error;
+    }
+    const tsx = resolveTsx(moduleUrl);
+    if (!tsx) {
+      throw new Error(
+        `${(error as Error).message}. Install tsx next to the pipeline (npm install --save-dev tsx) to run TypeScript task modules, or on Node 22+ start the pool's threads with a loader: new WorkerPool({ execArgv: ['--import', 'tsx'] })`,
+      );
+    }
+    const { tsImport } = (await import(tsx)) as {
+      tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>>;
+    };
+    return tsImport(moduleUrl, import.meta.url);
+  }
+}
+
+/**
+ * The ESM build of tsx's API (`tsx/esm/api`, import condition), as seen from
+ * the task module, then from the working directory.
+ */
+function resolveTsx(moduleUrl: string): string | undefined {
+  for (const base of [moduleUrl, pathToFileURL(join(process.cwd(), 'package.json')).href]) {
+    try {
+      // require.resolve finds the package (with the require condition); its exports map names the ESM file.
+      let dir = dirname(createRequire(base).resolve('tsx/esm/api'));
+      while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        exports?: Record<string, { import?: { default?: string } }>;
+      };
+      const entry = manifest.exports?.['./esm/api']?.import?.default;
+      if (entry) return pathToFileURL(join(dir, entry)).href;
+    } catch {
+      // not installed there; try the next place
+    }
+  }
+  return undefined;
+}
+
+async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
+  const { moduleUrl, exportName, taskName } = request;
+  let loading = modules.get(moduleUrl);
+  if (!loading) {
+    loading = importModule(moduleUrl);
+    modules.set(moduleUrl, loading);
+    // A failed import is not cached: the file may be fixed before the next run.
+    loading.catch(() => modules.delete(moduleUrl));
+  }
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = await loading;
+  } catch (cause) {
+    throw new WorkerModuleLoadError(taskName, moduleUrl, cause);
+  }
+  const candidate = namespace[exportName];
+  if (typeof candidate !== 'function') {
+    const found = exportName in namespace ? `it is ${candidate === null ? 'null' : typeof candidate}` : 'not exported';
+    throw new WorkerExportNotFoundError(taskName, moduleUrl, exportName, found, Object.keys(namespace));
+  }
+  return candidate as TaskFunction;
+}
+
+function loggerFor(request: WorkerRequest): Logger {
+  const bindings = request.processName
+    ? { process: request.processName, task: request.taskName }
+    : { task: request.taskName };
+  const { logFd } = request;
+  if (logFd !== null) {
+    // Synchronous writes to the descriptor the main thread opened: a line is
+    // on disk before the next statement runs, so a hard kill loses nothing.
+    const key = `${logFd}\0${request.processName}\0${request.taskName}`;
+    let logger = fileLoggers.get(key);
+    if (!logger) {
+      logger = pino(TASK_LOG_OPTIONS, { write: (line: string) => writeSync(logFd, line) }).child(bindings);
+      fileLoggers.set(key, logger);
+    }
+    return logger;
+  }
+  if (request.forwardLogs) {
+    const { attemptId } = request;
+    return pino(TASK_LOG_OPTIONS, { write: (line: string) => post({ kind: 'log', attemptId, line }) }).child(bindings);
+  }
+  return silent;
+}
+
+/** piscina calls this for each attempt (the pool names it as the handler). */
+export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
+  lastReturned = request.attemptId;
+  const startedAt = now();
+  let task: TaskFunction;
+  try {
+    task = await loadTask(request);
+  } catch (error) {
+    return { ok: false, error: serializeError(error), startedAt, finishedAt: now(), threadId };
+  }
+  const { attemptId, timeoutMs } = request;
+  const controller = new AbortController();
+  const context: TaskContext = {
+    taskName: request.taskName,
+    attempt: request.attempt,
+    signal: controller.signal,
+    log: loggerFor(request),
+    runId: request.runId,
+  };
+  attemptOfContext.set(context, attemptId);
+  const executionStart = now();
+  post({ kind: 'started', attemptId, startedAt: executionStart, threadId });
+
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  if (timeoutMs !== null) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new TaskTimeoutError(request.taskName, timeoutMs, request.attempt, 'signal'));
+    }, timeoutMs);
+  }
+  let response: WorkerResponse;
+  try {
+    const value = await new Promise<unknown>((resolve, reject) => {
+      inFlight.set(attemptId, reject);
+      runInTaskContext(context, () => {
+        try {
+          // Not resolve(promise): that would lock the outcome to the task's
+          // promise, and a stray error could no longer fail the attempt.
+          Promise.resolve(task(...request.args)).then(resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    response = { ok: true, value, startedAt: executionStart, finishedAt: now(), threadId };
+  } catch (error) {
+    response = { ok: false, error: serializeError(error), startedAt: executionStart, finishedAt: now(), threadId };
+  } finally {
+    inFlight.delete(attemptId);
+    clearTimeout(timer);
+  }
+  if (timedOut) {
+    // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
+    const error = new TaskTimeoutError(request.taskName, timeoutMs ?? 0, request.attempt, 'signal');
+    return { ok: false, error: serializeError(error), startedAt: executionStart, finishedAt: now(), threadId };
+  }
+  if (response.ok && request.transferResult) {
+    const buffers = collectTransferables(response.value);
+    if (buffers.length > 0) {
+      return move({
+        get [transferableSymbol]() {
+          return buffers;
+        },
+        get [valueSymbol]() {
+          return response;
+        },
+      } as unknown as ArrayBuffer);
+    }
+  }
+  return response;
+}

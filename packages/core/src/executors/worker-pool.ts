@@ -1,0 +1,355 @@
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { Piscina } from 'piscina';
+import { z } from 'zod';
+import { now } from '../clock.js';
+import {
+  PoolClosedError,
+  TaskTimeoutError,
+  WorkerCrashError,
+  WorkerExitError,
+  WorkerOutOfMemoryError,
+} from '../errors.js';
+import { serializeError } from '../serialize-error.js';
+import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.js';
+import { WorkerTaskRef } from '../worker-task.js';
+import { FairQueue, type QueuedJob } from './fair-queue.js';
+import { isWorkerEvent, type WorkerEvent, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
+
+/** Options of a {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Most threads, and so most worker tasks running at once. @default os.availableParallelism() */
+  maxThreads?: number;
+  /** Threads kept alive while idle. @default 1 */
+  minThreads?: number;
+  /** How long an idle thread above `minThreads` lives. @default 30000 */
+  idleTimeoutMs?: number;
+  /** V8 heap limits per thread; a task that exceeds them fails with `WorkerOutOfMemoryError`. */
+  resourceLimits?: ResourceLimits;
+  /** Node flags for the threads, e.g. `['--import', 'tsx']` to run TypeScript task modules. @default the process's */
+  execArgv?: string[];
+  /** Environment of the threads. @default a copy of process.env */
+  env?: Record<string, string>;
+  /**
+   * After a worker task's timeout aborts its signal, how long it may take to
+   * stop on its own before its thread is terminated. @default 50
+   */
+  timeoutGraceMs?: number;
+}
+
+const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
+  maxThreads: spec(z.number().int().min(1), 'an integer >= 1'),
+  minThreads: spec(z.number().int().min(0), 'an integer >= 0'),
+  idleTimeoutMs: spec(z.number().min(0), 'a finite number >= 0'),
+  resourceLimits: spec(
+    z
+      .object({
+        maxOldGenerationSizeMb: z.number().positive().optional(),
+        maxYoungGenerationSizeMb: z.number().positive().optional(),
+        codeRangeSizeMb: z.number().positive().optional(),
+        stackSizeMb: z.number().positive().optional(),
+      })
+      .strict(),
+    'an object with maxOldGenerationSizeMb, maxYoungGenerationSizeMb, codeRangeSizeMb or stackSizeMb (numbers > 0)',
+  ),
+  execArgv: spec(z.array(z.string()), 'an array of strings'),
+  env: spec(z.record(z.string(), z.string()).and(plainObject), 'a plain object of strings'),
+  timeoutGraceMs: spec(z.number().min(0), 'a finite number >= 0'),
+};
+
+const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
+export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';
+export const POOL_ERROR_WARNING = 'PROC_WORKER_POOL_ERROR';
+
+/** One attempt while the pool owns it. */
+interface AttemptState {
+  readonly id: number;
+  readonly request: AttemptRequest;
+  readonly ref: WorkerTaskRef;
+  readonly resolve: (outcome: AttemptOutcome) => void;
+  /** Aborting it makes piscina drop the task, terminating its thread if it runs. */
+  readonly kill: AbortController;
+  readonly job: QueuedJob;
+  onRunAbort: () => void;
+  started: boolean;
+  threadId: number;
+  executionStartedAt: number | undefined;
+  hardTimer: NodeJS.Timeout | undefined;
+  endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | undefined;
+  exitCode: number | undefined;
+  calledExit: boolean;
+  /** Why the result could not be sent back, when that is what failed. */
+  uncloneable: string | undefined;
+  settled: boolean;
+}
+
+/**
+ * A pool of worker threads for CPU-heavy tasks, over piscina. Keep one for
+ * the life of a service and pass it to every `run({ pool })`; runs share it
+ * fairly. Without one, each run makes its own and destroys it at the end.
+ *
+ * Each worker task has a thread to itself, so one can be terminated (a hard
+ * timeout) without touching any other; the pool replaces the thread.
+ */
+export class WorkerPool implements AsyncDisposable, Executor {
+  readonly #piscina: Piscina;
+  readonly #queue: FairQueue;
+  readonly #attempts = new Map<number, AttemptState>();
+  readonly #graceMs: number;
+  readonly #limits: string;
+  #nextAttemptId = 1;
+  #closed = false;
+  #idle: (() => void) | undefined;
+
+  constructor(options?: WorkerPoolOptions) {
+    const o = checkOptions('WorkerPool', options, POOL_SPECS) as WorkerPoolOptions;
+    const maxThreads = o.maxThreads ?? availableParallelism();
+    const minThreads = Math.min(o.minThreads ?? 1, maxThreads);
+    this.#graceMs = o.timeoutGraceMs ?? 50;
+    this.#limits = o.resourceLimits
+      ? Object.entries(o.resourceLimits)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')
+      : 'no resourceLimits set';
+    this.#queue = new FairQueue(maxThreads);
+    this.#piscina = new Piscina({
+      filename: WORKER_ENTRY,
+      name: 'runAttempt',
+      maxThreads,
+      minThreads,
+      idleTimeout: o.idleTimeoutMs ?? 30_000,
+      ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
+      ...(o.execArgv ? { execArgv: o.execArgv } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
+    this.#piscina.on('message', (message: unknown) => {
+      if (isWorkerEvent(message)) this.#onWorkerEvent(message);
+    });
+    // Without a listener, an 'error' event would crash the main process.
+    this.#piscina.on('error', (error: unknown) => {
+      process.emitWarning(`A worker thread failed outside any task: ${serializeError(error).message}`, {
+        type: 'ProcessesWarning',
+        code: POOL_ERROR_WARNING,
+      });
+    });
+  }
+
+  /** Threads alive right now. */
+  get threadCount(): number {
+    return this.#piscina.threads.length;
+  }
+
+  /** The most threads the pool starts. */
+  get maxThreads(): number {
+    return this.#piscina.maxThreads;
+  }
+
+  /** Worker tasks running and waiting for a thread. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.#queue.active, waiting: this.#queue.waiting };
+  }
+
+  /** True after `close()` or `destroy()`: the pool takes no more tasks. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @internal Runs one attempt of a worker task. Never rejects. */
+  execute(request: AttemptRequest): Promise<AttemptOutcome> {
+    const ref = request.task.fn as unknown as WorkerTaskRef;
+    if (this.#closed) {
+      const at = now();
+      return Promise.resolve({
+        ok: false,
+        error: serializeError(new PoolClosedError(request.task.name)),
+        startedAt: at,
+        finishedAt: at,
+        threadId: 0,
+      });
+    }
+    return new Promise<AttemptOutcome>((resolve) => {
+      const state: AttemptState = {
+        id: this.#nextAttemptId++,
+        request,
+        ref,
+        resolve,
+        kill: new AbortController(),
+        job: { cancelled: false, start: () => this.#dispatch(state) },
+        onRunAbort: () => this.#stop(state, 'run-aborted'),
+        started: false,
+        threadId: 0,
+        executionStartedAt: undefined,
+        hardTimer: undefined,
+        endedBy: undefined,
+        exitCode: undefined,
+        calledExit: false,
+        uncloneable: undefined,
+        settled: false,
+      };
+      if (request.runSignal.aborted) {
+        state.onRunAbort();
+        return;
+      }
+      request.runSignal.addEventListener('abort', state.onRunAbort, { once: true });
+      this.#attempts.set(state.id, state);
+      this.#queue.submit(request.runId, state.job);
+    });
+  }
+
+  #dispatch(state: AttemptState): void {
+    state.started = true;
+    const { request, ref } = state;
+    const { task } = request;
+    const payload: WorkerRequest = {
+      attemptId: state.id,
+      moduleUrl: ref.moduleUrl,
+      exportName: ref.exportName,
+      args: request.args,
+      taskName: task.name,
+      processName: request.processName,
+      attempt: request.attempt,
+      runId: request.runId,
+      timeoutMs: task.timeoutMs,
+      logFd: request.logFd,
+      forwardLogs: request.forwardLogs,
+      transferResult: task.transferResult,
+    };
+    const transferList = request.transferables.filter((buffer) => buffer.byteLength > 0);
+    this.#piscina.run(payload, { signal: state.kill.signal, transferList: transferList as never }).then(
+      (response: WorkerResponse) => this.#settle(state, response),
+      (error: unknown) => this.#settle(state, this.#failure(state, error)),
+    );
+  }
+
+  #onWorkerEvent(event: WorkerEvent): void {
+    if (event.kind === 'late-error') {
+      process.emitWarning(
+        `Task "${event.taskName}": a callback it scheduled threw after its attempt had ended: ${event.error.message}`,
+        { type: 'ProcessesWarning', code: LATE_ERROR_WARNING, detail: event.error.stack ?? '' },
+      );
+      return;
+    }
+    const state = this.#attempts.get(event.attemptId);
+    if (!state || state.settled) return;
+    if (event.kind === 'started') {
+      state.executionStartedAt = event.startedAt;
+      state.threadId = event.threadId;
+      const { timeoutMs } = state.request.task;
+      // The worker aborts the task's signal at the deadline; this is the backstop
+      // for a task that does not stop: after the grace period its thread goes.
+      if (timeoutMs !== null) {
+        state.hardTimer = setTimeout(() => this.#stop(state, 'timeout'), timeoutMs + this.#graceMs);
+      }
+    } else if (event.kind === 'exit') {
+      state.calledExit = true;
+      state.exitCode = event.code;
+    } else if (event.kind === 'uncloneable') {
+      state.uncloneable = event.message;
+    } else {
+      forwardLine(state.request.log, event.line);
+    }
+  }
+
+  /** Ends an attempt early: dequeued if it has not started, its thread terminated if it has. */
+  #stop(state: AttemptState, reason: NonNullable<AttemptState['endedBy']>): void {
+    if (state.settled || state.endedBy) return;
+    state.endedBy = reason;
+    if (state.started) {
+      state.kill.abort(reason);
+    } else {
+      state.job.cancelled = true;
+      this.#settle(state, this.#failure(state, new Error(reason)));
+    }
+  }
+
+  #failure(state: AttemptState, error: unknown): WorkerResponse {
+    const { task, attempt } = state.request;
+    const at = now();
+    let cause: unknown;
+    if (state.endedBy === 'timeout') {
+      cause = new TaskTimeoutError(task.name, task.timeoutMs ?? 0, attempt, 'terminated', this.#graceMs);
+    } else if (state.endedBy === 'run-aborted') {
+      cause = Object.assign(new Error(`The run was aborted; task "${task.name}" was stopped.`), { name: 'AbortError' });
+    } else if (state.endedBy === 'pool-destroyed') {
+      cause = new PoolClosedError(task.name);
+    } else if ((error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      cause = new WorkerOutOfMemoryError(task.name, this.#limits, error);
+    } else if (state.calledExit || /worker exited with code/i.test(String((error as Error)?.message))) {
+      const code = state.exitCode ?? Number(/code:? (\d+)/.exec(String((error as Error)?.message))?.[1]);
+      cause = new WorkerExitError(task.name, Number.isNaN(code) ? undefined : code, state.calledExit);
+    } else {
+      cause = new WorkerCrashError(
+        task.name,
+        state.uncloneable ? { name: 'DataCloneError', message: state.uncloneable } : error,
+      );
+    }
+    return {
+      ok: false,
+      error: serializeError(cause),
+      startedAt: state.executionStartedAt ?? at,
+      finishedAt: at,
+      threadId: state.threadId,
+    };
+  }
+
+  #settle(state: AttemptState, response: WorkerResponse): void {
+    if (state.settled) return;
+    state.settled = true;
+    clearTimeout(state.hardTimer);
+    state.request.runSignal.removeEventListener('abort', state.onRunAbort);
+    this.#attempts.delete(state.id);
+    if (state.started) this.#queue.release();
+    state.resolve(response);
+    if (this.#attempts.size === 0) this.#idle?.();
+  }
+
+  /**
+   * Stops taking tasks, waits for the tasks already given to it to finish,
+   * then terminates every thread.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#attempts.size > 0) {
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+    }
+    await this.#piscina.destroy();
+  }
+
+  /** Stops now: running tasks are terminated and fail, queued ones never start; every thread ends. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    for (const state of [...this.#attempts.values()]) this.#stop(state, 'pool-destroyed');
+    await this.#piscina.destroy();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** A worker's NDJSON line, replayed on the process logger. */
+function forwardLine(log: Logger, line: string): void {
+  try {
+    const {
+      level,
+      msg,
+      time: _time,
+      pid: _pid,
+      hostname: _host,
+      ...fields
+    } = JSON.parse(line) as Record<string, unknown>;
+    const method = typeof level === 'string' && level in log ? (level as 'info') : 'info';
+    log[method](fields, typeof msg === 'string' ? msg : '');
+  } catch {
+    log.info(line.trim());
+  }
+}
+
+/** @internal Whether a task runs on a worker pool. */
+export function isWorkerTask(fn: unknown): fn is WorkerTaskRef {
+  return fn instanceof WorkerTaskRef;
+}
