@@ -85,7 +85,7 @@ export class Process implements AsyncDisposable {
     this.#graph = new TaskGraph(checkTaskList(tasks));
   }
 
-  /** The tasks in topological order (the order a sequential run follows). */
+  /** The tasks in topological order (the order a sequential run follows), as a frozen array. */
   get tasks(): readonly Task[] {
     return this.#graph.order;
   }
