@@ -107,6 +107,8 @@ export class Process implements AsyncDisposable {
 
   /** Adds a task. Atomic: if the result would be invalid, nothing changes and the error is thrown. */
   addTask(task: Task): void {
+    // Checked here so the message names this call, not a position in the internal task list.
+    if (!(task instanceof Task)) throw new InvalidOptionError('Process.addTask()', 'task', 'a Task', task);
     this.#graph = new TaskGraph(checkTaskList([...this.#graph.order, task]));
   }
 
