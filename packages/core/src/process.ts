@@ -10,7 +10,7 @@ import { TaskGraph } from './graph.js';
 import { LogFiles } from './logging.js';
 import type { ProcessExecutionReport } from './report.js';
 import { executeRun } from './scheduler.js';
-import { Task, TaskDependency } from './task.js';
+import { normaliseTaskName, Task, TaskDependency } from './task.js';
 import { checkOptions, type FieldSpec, spec } from './validation.js';
 
 /** Options of a {@link Process}. */
@@ -134,20 +134,15 @@ export class Process implements AsyncDisposable {
   addTaskDependency(taskName: string, dependency: TaskDependency | string): void {
     const index = this.#indexOf(taskName);
     const task = this.#graph.order[index] as Task;
+    const where = `Process.addTaskDependency("${task.name}")`;
     const added =
       typeof dependency === 'string'
-        ? new TaskDependency(dependency)
+        ? new TaskDependency(normaliseTaskName(where, 'dependency', dependency, task.name))
         : dependency instanceof TaskDependency
           ? dependency
           : undefined;
     if (!added) {
-      throw new InvalidOptionError(
-        `Process.addTaskDependency("${task.name}")`,
-        'dependency',
-        'a TaskDependency or a task name',
-        dependency,
-        task.name,
-      );
+      throw new InvalidOptionError(where, 'dependency', 'a TaskDependency or a task name', dependency, task.name);
     }
     const updated = task.withDependency(added);
     this.#graph = new TaskGraph(this.#graph.order.map((t, i) => (i === index ? updated : t)));

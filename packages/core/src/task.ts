@@ -212,8 +212,13 @@ export class Task {
 function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
   const seen = new Set<string>();
   return given.map((item, i) => {
+    // A name given as shorthand is checked here, so a bad one is reported against this task and index.
     const dependency =
-      typeof item === 'string' ? new TaskDependency(item) : item instanceof TaskDependency ? item : undefined;
+      typeof item === 'string'
+        ? new TaskDependency(normaliseTaskName(where, `dependencies[${i}]`, item, task))
+        : item instanceof TaskDependency
+          ? item
+          : undefined;
     if (!dependency) {
       throw new InvalidOptionError(where, `dependencies[${i}]`, 'a TaskDependency or a task name', item, task);
     }
