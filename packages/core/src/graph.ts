@@ -12,7 +12,10 @@ export interface GraphNode {
  * addressed by their index in `order` (topological order) for speed.
  */
 export class TaskGraph<T extends GraphNode = GraphNode> {
-  /** The nodes in topological order. */
+  /**
+   * The nodes in topological order. Frozen: `Process.tasks` hands out this
+   * array, and the index-based `dependencies`/`dependants` depend on it.
+   */
   readonly order: readonly T[];
   /** `dependencies[i]`: indices (into `order`) of what node `i` depends on, in its dependency-list order. */
   readonly dependencies: readonly (readonly number[])[];
@@ -60,7 +63,7 @@ export class TaskGraph<T extends GraphNode = GraphNode> {
     sorted.forEach((inputPosition, topoPosition) => {
       position[inputPosition] = topoPosition;
     });
-    this.order = sorted.map((i) => nodes[i] as T);
+    this.order = Object.freeze(sorted.map((i) => nodes[i] as T));
     this.dependencies = this.order.map((node) =>
       node.dependencies.map((d) => position[inputIndex.get(d.taskName) as number] as number),
     );

@@ -10,7 +10,7 @@ import { TaskGraph } from './graph.js';
 import { LogFiles } from './logging.js';
 import type { ProcessExecutionReport } from './report.js';
 import { executeRun } from './scheduler.js';
-import { Task, TaskDependency } from './task.js';
+import { normaliseTaskName, Task, TaskDependency } from './task.js';
 import { checkOptions, type FieldSpec, spec } from './validation.js';
 
 /** Options of a {@link Process}. */
@@ -92,7 +92,7 @@ export class Process implements AsyncDisposable {
     this.#graph = new TaskGraph(checkTaskList(tasks));
   }
 
-  /** The tasks in topological order (the order a sequential run follows). */
+  /** The tasks in topological order (the order a sequential run follows), as a frozen array. */
   get tasks(): readonly Task[] {
     return this.#graph.order;
   }
@@ -114,6 +114,8 @@ export class Process implements AsyncDisposable {
 
   /** Adds a task. Atomic: if the result would be invalid, nothing changes and the error is thrown. */
   addTask(task: Task): void {
+    // Checked here so the message names this call, not a position in the internal task list.
+    if (!(task instanceof Task)) throw new InvalidOptionError('Process.addTask()', 'task', 'a Task', task);
     this.#graph = new TaskGraph(checkTaskList([...this.#graph.order, task]));
   }
 
@@ -139,20 +141,15 @@ export class Process implements AsyncDisposable {
   addTaskDependency(taskName: string, dependency: TaskDependency | string): void {
     const index = this.#indexOf(taskName);
     const task = this.#graph.order[index] as Task;
+    const where = `Process.addTaskDependency("${task.name}")`;
     const added =
       typeof dependency === 'string'
-        ? new TaskDependency(dependency)
+        ? new TaskDependency(normaliseTaskName(where, 'dependency', dependency, task.name))
         : dependency instanceof TaskDependency
           ? dependency
           : undefined;
     if (!added) {
-      throw new InvalidOptionError(
-        `Process.addTaskDependency("${task.name}")`,
-        'dependency',
-        'a TaskDependency or a task name',
-        dependency,
-        task.name,
-      );
+      throw new InvalidOptionError(where, 'dependency', 'a TaskDependency or a task name', dependency, task.name);
     }
     const updated = task.withDependency(added);
     this.#graph = new TaskGraph(this.#graph.order.map((t, i) => (i === index ? updated : t)));

@@ -107,10 +107,12 @@ function isErrorClass(value: unknown): value is ErrorClass {
   return typeof value === 'function' && (value === Error || value.prototype instanceof Error);
 }
 
-const retryMatcher = z.union([
-  z.string().min(1),
-  z.custom<ErrorClass>((value) => isErrorClass(value) && value.name !== ''),
-]);
+const RETRY_MATCHER_SPEC: FieldSpec = spec(
+  z.union([z.string().min(1), z.custom<ErrorClass>((value) => isErrorClass(value) && value.name !== '')]),
+  'a named Error class or a non-empty error code string',
+);
+
+const RETRY_ON_EXPECTED = 'an array of named Error classes or error code strings, or a predicate function';
 
 const TASK_SPECS: Record<keyof TaskOptions, FieldSpec> = {
   logPath: spec(
@@ -123,12 +125,10 @@ const TASK_SPECS: Record<keyof TaskOptions, FieldSpec> = {
   tracedVarsFrameFilter: spec(z.string().nullable(), 'a string or null'),
   timeoutMs: spec(z.number().positive().nullable(), 'a finite number > 0 or null'),
   retries: spec(z.number().int().nonnegative(), 'an integer >= 0'),
+  // The shape only; `checkRetryOn` then names the offending element or says why a class was refused.
   retryOn: spec(
-    z.union([
-      z.array(retryMatcher),
-      z.custom<(error: unknown) => boolean>((v) => typeof v === 'function' && !isErrorClass(v)),
-    ]),
-    'an array of named Error classes or error code strings, or a predicate function',
+    z.union([z.array(z.unknown()), z.custom<(error: unknown) => boolean>((v) => typeof v === 'function')]),
+    RETRY_ON_EXPECTED,
   ),
   retryDelayMs: spec(z.union([z.number().nonnegative(), plainObject]), 'a number >= 0 or a backoff object'),
   transferResult: spec(z.boolean(), 'a boolean'),
@@ -186,8 +186,7 @@ export class Task {
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? null;
     this.timeoutMs = o.timeoutMs ?? null;
     this.retries = o.retries ?? 0;
-    this.retryOn =
-      o.retryOn === undefined || typeof o.retryOn === 'function' ? o.retryOn : Object.freeze([...o.retryOn]);
+    this.retryOn = checkRetryOn(where, task, o.retryOn);
     this.retryDelayMs = checkRetryDelay(where, task, o.retryDelayMs ?? 0);
     this.transferResult = o.transferResult ?? false;
     this.passesKwargs = o.kwargs !== undefined || this.dependencies.some((d) => d.useResultAsAdditionalKwargs);
@@ -214,8 +213,13 @@ export class Task {
 function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
   const seen = new Set<string>();
   return given.map((item, i) => {
+    // A name given as shorthand is checked here, so a bad one is reported against this task and index.
     const dependency =
-      typeof item === 'string' ? new TaskDependency(item) : item instanceof TaskDependency ? item : undefined;
+      typeof item === 'string'
+        ? new TaskDependency(normaliseTaskName(where, `dependencies[${i}]`, item, task))
+        : item instanceof TaskDependency
+          ? item
+          : undefined;
     if (!dependency) {
       throw new InvalidOptionError(where, `dependencies[${i}]`, 'a TaskDependency or a task name', item, task);
     }
@@ -224,6 +228,26 @@ function checkDependencies(where: string, task: string, given: readonly unknown[
     seen.add(dependency.taskName);
     return dependency;
   });
+}
+
+function checkRetryOn(where: string, task: string, value: RetryOn | undefined): RetryOn | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') {
+    if (isErrorClass(value)) {
+      const fix = `Put Error classes in an array: \`retryOn: [${value.name || 'MyError'}]\`.`;
+      throw new InvalidOptionError(where, 'retryOn', RETRY_ON_EXPECTED, value, task, fix);
+    }
+    return value;
+  }
+  value.forEach((matcher, i) => {
+    if (isErrorClass(matcher) && matcher.name === '') {
+      const why =
+        'Classes are matched by name, and this class has none: declare it as `class MyError extends Error {}`.';
+      throw new InvalidOptionError(where, `retryOn[${i}]`, RETRY_MATCHER_SPEC.expected, matcher, task, why);
+    }
+    checkField(where, `retryOn[${i}]`, RETRY_MATCHER_SPEC, matcher, task);
+  });
+  return Object.freeze([...value]);
 }
 
 function checkRetryDelay(where: string, task: string, value: number | BackoffOptions): number | BackoffOptions {
