@@ -51,6 +51,7 @@ export async function notifyChannels(
       outcomes.push({ channel: name, ok: false, error });
       if (showWarnings) {
         process.emitWarning(`${name} failed to send report: ${error.message}`, {
+          type: 'ProcessesWarning',
           code: CHANNEL_FAILED_WARNING,
           detail: error.stack ?? '',
         });

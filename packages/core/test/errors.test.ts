@@ -39,7 +39,13 @@ describe('error codes', () => {
 
   it('documents no code that no error or warning uses', () => {
     const used = new Set(errorClasses.map(([, c]) => codeOf(c)));
-    const warnings = ['PROC_CHANNEL_FAILED', 'PROC_EVENT_LISTENER_FAILED', 'PROC_RETRY_PREDICATE_FAILED'];
+    const warnings = [
+      'PROC_CHANNEL_FAILED',
+      'PROC_EVENT_LISTENER_FAILED',
+      'PROC_RETRY_PREDICATE_FAILED',
+      'PROC_WORKER_LATE_ERROR',
+      'PROC_WORKER_POOL_ERROR',
+    ];
     for (const w of warnings) used.add(w);
     expect([...documented.keys()].filter((code) => !used.has(code))).toEqual([]);
   });

@@ -76,7 +76,8 @@ describe('Task function and options object', () => {
       code: 'PROC_INVALID_OPTION',
       taskName: 'load',
       field: 'fn',
-      message: 'Task "load": expected `fn` to be a function, got `"load.js"` (string)',
+      message:
+        'Task "load": expected `fn` to be a function or a workerTask(moduleUrl, exportName), got `"load.js"` (string)',
     });
   });
 
