@@ -117,6 +117,9 @@ export class WorkerPool implements AsyncDisposable, Executor {
     this.#piscina = new Piscina({
       filename: WORKER_ENTRY,
       name: 'runAttempt',
+      // An idle thread waits with Atomics.waitAsync, so its event loop keeps
+      // turning: timers and log lines a finished task left behind still run.
+      atomics: 'async',
       maxThreads,
       minThreads,
       idleTimeout: o.idleTimeoutMs ?? 30_000,
