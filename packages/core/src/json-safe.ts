@@ -1,4 +1,4 @@
-import { renderValue } from './render-value.js';
+import { describeThrown, renderValue } from './render-value.js';
 
 /** A value JSON can hold exactly. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -34,7 +34,15 @@ function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
       break;
   }
   if (value === null) return null;
-  const object = value as object;
+  try {
+    return convertObject(value as object, seen, depth);
+  } catch (error) {
+    // A Proxy's traps (getPrototypeOf, ownKeys) run inside instanceof and Object.keys, and may throw.
+    return `<unrenderable: ${describeThrown(error)}>`;
+  }
+}
+
+function convertObject(object: object, seen: Set<object>, depth: number): JsonValue {
   if (seen.has(object)) return '[Circular]';
   if (depth >= MAX_DEPTH) return renderValue(object, { depth: 0 });
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof SharedArrayBuffer) {
@@ -79,8 +87,8 @@ function errorForm(error: Error, seen: Set<object>, depth: number): JsonValue {
   return out;
 }
 
-/** Reads a property; a getter that throws yields a marker instead of escaping. */
-function readSafely(object: object, key: string): unknown {
+/** @internal Reads a property; a getter that throws yields a marker instead of escaping. */
+export function readSafely(object: object, key: string): unknown {
   try {
     return (object as Record<string, unknown>)[key];
   } catch (error) {
