@@ -4,6 +4,7 @@ import { describeThrown, renderValue } from './render-value.js';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 const MAX_DEPTH = 64;
+const MAX_BUFFER_BYTES = 32;
 
 /**
  * Converts any value to one `JSON.stringify` can write without throwing and
@@ -45,6 +46,7 @@ function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
 function convertObject(object: object, seen: Set<object>, depth: number): JsonValue {
   if (seen.has(object)) return '[Circular]';
   if (depth >= MAX_DEPTH) return renderValue(object, { depth: 0 });
+  if (Buffer.isBuffer(object)) return bufferForm(object);
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof SharedArrayBuffer) {
     return renderValue(object, { maxItems: 32 });
   }
@@ -77,6 +79,14 @@ function convertObject(object: object, seen: Set<object>, depth: number): JsonVa
   } finally {
     seen.delete(object);
   }
+}
+
+/** Node's own `<Buffer 68 69>` form, bounded (renderValue turns custom inspectors off, which loses it). */
+function bufferForm(buffer: Buffer): string {
+  const shown = buffer.subarray(0, MAX_BUFFER_BYTES);
+  const bytes = Array.from(shown, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  const more = buffer.length - shown.length;
+  return `<Buffer ${bytes}${more > 0 ? ` ... ${more} more byte${more === 1 ? '' : 's'}` : ''}>`;
 }
 
 function errorForm(error: Error, seen: Set<object>, depth: number): JsonValue {
