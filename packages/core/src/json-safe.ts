@@ -1,9 +1,10 @@
-import { renderValue } from './render-value.js';
+import { describeThrown, renderValue } from './render-value.js';
 
 /** A value JSON can hold exactly. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 const MAX_DEPTH = 64;
+const MAX_BUFFER_BYTES = 32;
 
 /**
  * Converts any value to one `JSON.stringify` can write without throwing and
@@ -34,9 +35,18 @@ function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
       break;
   }
   if (value === null) return null;
-  const object = value as object;
+  try {
+    return convertObject(value as object, seen, depth);
+  } catch (error) {
+    // A Proxy's traps (getPrototypeOf, ownKeys) run inside instanceof and Object.keys, and may throw.
+    return `<unrenderable: ${describeThrown(error)}>`;
+  }
+}
+
+function convertObject(object: object, seen: Set<object>, depth: number): JsonValue {
   if (seen.has(object)) return '[Circular]';
   if (depth >= MAX_DEPTH) return renderValue(object, { depth: 0 });
+  if (Buffer.isBuffer(object)) return bufferForm(object);
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof SharedArrayBuffer) {
     return renderValue(object, { maxItems: 32 });
   }
@@ -71,6 +81,14 @@ function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
   }
 }
 
+/** Node's own `<Buffer 68 69>` form, bounded (renderValue turns custom inspectors off, which loses it). */
+function bufferForm(buffer: Buffer): string {
+  const shown = buffer.subarray(0, MAX_BUFFER_BYTES);
+  const bytes = Array.from(shown, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  const more = buffer.length - shown.length;
+  return `<Buffer ${bytes}${more > 0 ? ` ... ${more} more byte${more === 1 ? '' : 's'}` : ''}>`;
+}
+
 function errorForm(error: Error, seen: Set<object>, depth: number): JsonValue {
   const out: Record<string, JsonValue> = { name: String(error.name), message: String(error.message) };
   for (const key of Object.keys(error)) {
@@ -79,8 +97,8 @@ function errorForm(error: Error, seen: Set<object>, depth: number): JsonValue {
   return out;
 }
 
-/** Reads a property; a getter that throws yields a marker instead of escaping. */
-function readSafely(object: object, key: string): unknown {
+/** @internal Reads a property; a getter that throws yields a marker instead of escaping. */
+export function readSafely(object: object, key: string): unknown {
   try {
     return (object as Record<string, unknown>)[key];
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { ReportChannel } from './channel.js';
+import { renderValue } from './render-value.js';
 import type { ProcessExecutionReport } from './report.js';
 
 /** Options of `report.notify()`. */
@@ -47,7 +48,7 @@ export async function notifyChannels(
       const receipt = await channel.send(selected, { onlyErrors, ...(signal ? { signal } : {}) });
       outcomes.push({ channel: name, ok: true, sent: true, ...(receipt === undefined ? {} : { receipt }) });
     } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const error = asError(thrown);
       outcomes.push({ channel: name, ok: false, error });
       if (showWarnings) {
         process.emitWarning(`${name} failed to send report: ${error.message}`, {
@@ -59,6 +60,15 @@ export async function notifyChannels(
     }
   }
   return outcomes;
+}
+
+/** What a channel threw, as an Error; a hostile value (a Proxy whose traps throw) must not make notify reject. */
+function asError(thrown: unknown): Error {
+  try {
+    return thrown instanceof Error ? thrown : new Error(String(thrown));
+  } catch {
+    return new Error(renderValue(thrown));
+  }
 }
 
 function channelName(channel: ReportChannel): string {

@@ -38,9 +38,16 @@ export function renderValue(value: unknown, limits: RenderLimits = {}): string {
       customInspect: false,
     });
   } catch (error) {
-    const name = error instanceof Error ? error.name : typeof error;
-    const message = error instanceof Error ? error.message : String(error);
-    return `<unrenderable: ${name}: ${message}>`;
+    return `<unrenderable: ${describeThrown(error)}>`;
   }
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** @internal `Name: message` of something thrown (`type: value` for a non-Error); never throws itself. */
+export function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : `${typeof error}: ${String(error)}`;
+  } catch {
+    return 'a value that cannot be read';
+  }
 }

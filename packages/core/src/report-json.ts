@@ -94,7 +94,7 @@ function entryToJson(entry: TaskReportEntry): EntryDocument {
     elapsed_ms: entry.elapsedMs,
     attempts: entry.attempts,
     result: entry.status === TaskStatus.SUCCESS ? toJsonSafe(entry.result) : null,
-    error: entry.error ? errorToJson(entry.error) : null,
+    error: entry.status === TaskStatus.ERRORED && entry.error ? errorToJson(entry.error) : null,
     started_at: entry.startedAt?.toISOString() ?? null,
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,

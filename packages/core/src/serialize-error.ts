@@ -1,5 +1,5 @@
-import { type JsonValue, toJsonSafe } from './json-safe.js';
-import { renderValue } from './render-value.js';
+import { type JsonValue, readSafely, toJsonSafe } from './json-safe.js';
+import { describeThrown, renderValue } from './render-value.js';
 
 /**
  * Anything a task threw, as plain data: it crosses threads by structured
@@ -33,11 +33,16 @@ const STANDARD_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code', 'err
 
 /** Turns any thrown value into a {@link SerializedError}. Never throws. */
 export function serializeError(thrown: unknown): SerializedError {
-  return serialize(thrown, new Set(), 0);
+  try {
+    return serialize(thrown, new Set(), 0);
+  } catch (error) {
+    // Executors call this in a rejection handler: if it threw, the attempt would never settle.
+    return { name: 'NonError', message: `<unserializable: ${describeThrown(error)}>`, classChain: [], nonError: true };
+  }
 }
 
 function serialize(thrown: unknown, seen: Set<unknown>, depth: number): SerializedError {
-  if (!(thrown instanceof Error)) return serializeNonError(thrown);
+  if (!isError(thrown)) return serializeNonError(thrown);
   seen.add(thrown);
   const out: SerializedError = {
     name: safeString(() => thrown.name, 'Error'),
@@ -70,7 +75,8 @@ function serializeNonError(thrown: unknown): SerializedError {
   };
   if (typeof thrown === 'object' && thrown !== null) {
     // Objects shaped like errors (`{ code, message }`) keep those fields usable.
-    const { message, code } = thrown as { message?: unknown; code?: unknown };
+    const message = safeRead(() => (thrown as { message?: unknown }).message);
+    const code = safeRead(() => (thrown as { code?: unknown }).code);
     if (typeof message === 'string') out.message = message;
     if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
     const props = ownProps(thrown);
@@ -100,7 +106,7 @@ function ownProps(value: object): Record<string, JsonValue> | undefined {
   if (keys.length === 0) return undefined;
   const props: Record<string, JsonValue> = {};
   for (const key of keys.slice(0, 50)) {
-    props[key] = toJsonSafe(safeRead(() => (value as Record<string, unknown>)[key]));
+    props[key] = toJsonSafe(readSafely(value, key));
   }
   return props;
 }
@@ -131,6 +137,15 @@ export function causeChain(error: SerializedError): SerializedError[] {
     chain.push(current);
   }
   return chain;
+}
+
+/** `instanceof Error`, which runs a Proxy's getPrototypeOf trap, without letting the trap throw. */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
 }
 
 function safeRead<T>(read: () => T): T | undefined {
