@@ -58,7 +58,7 @@ export type WorkerEvent =
       readonly attemptId: number;
       readonly code: number | undefined;
     }
-  /** The attempt's result could not be cloned to send back; the thread is about to fail. */
+  /** The attempt's result could not be cloned to send back; the main thread must end the attempt and the thread. */
   | {
       readonly tag: typeof EVENT_TAG;
       readonly kind: 'uncloneable';

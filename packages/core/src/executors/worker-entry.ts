@@ -56,9 +56,10 @@ function onStrayError(error: unknown): void {
     return;
   }
   if (lastReturned !== undefined && (error as { name?: unknown })?.name === 'DataCloneError') {
-    // piscina could not post our response. The thread must fail (piscina then
-    // rejects the task), but the main thread gets the reason first.
+    // piscina could not post our response, so it will never answer for this
+    // attempt. Tell the main thread, which ends the attempt and this thread.
     post({ kind: 'uncloneable', attemptId: lastReturned, message: String((error as Error).message) });
+    return;
   }
   throw error;
 }

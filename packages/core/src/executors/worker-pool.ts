@@ -77,7 +77,7 @@ interface AttemptState {
   threadId: number;
   executionStartedAt: number | undefined;
   hardTimer: NodeJS.Timeout | undefined;
-  endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | undefined;
+  endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | 'uncloneable' | undefined;
   exitCode: number | undefined;
   calledExit: boolean;
   /** Why the result could not be sent back, when that is what failed. */
@@ -250,6 +250,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       state.exitCode = event.code;
     } else if (event.kind === 'uncloneable') {
       state.uncloneable = event.message;
+      this.#stop(state, 'uncloneable');
     } else {
       forwardLine(state.request.log, event.line);
     }
@@ -277,16 +278,15 @@ export class WorkerPool implements AsyncDisposable, Executor {
       cause = Object.assign(new Error(`The run was aborted; task "${task.name}" was stopped.`), { name: 'AbortError' });
     } else if (state.endedBy === 'pool-destroyed') {
       cause = new PoolClosedError(task.name);
+    } else if (state.endedBy === 'uncloneable') {
+      cause = new WorkerCrashError(task.name, { name: 'DataCloneError', message: state.uncloneable });
     } else if ((error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       cause = new WorkerOutOfMemoryError(task.name, this.#limits, error);
     } else if (state.calledExit || /worker exited with code/i.test(String((error as Error)?.message))) {
       const code = state.exitCode ?? Number(/code:? (\d+)/.exec(String((error as Error)?.message))?.[1]);
       cause = new WorkerExitError(task.name, Number.isNaN(code) ? undefined : code, state.calledExit);
     } else {
-      cause = new WorkerCrashError(
-        task.name,
-        state.uncloneable ? { name: 'DataCloneError', message: state.uncloneable } : error,
-      );
+      cause = new WorkerCrashError(task.name, error);
     }
     return {
       ok: false,
