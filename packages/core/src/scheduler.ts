@@ -114,7 +114,10 @@ class RunExecution {
         plan.processLogger?.child({ task: task.name }) ?? null,
       ),
       logFd: plan.logs.fdFor(task),
-      emit: (event) => this.#emit(event),
+      // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
+      emit: (event) => {
+        if (!this.#done) this.#emit(event);
+      },
       downstreamImpact: () => this.#downstreamNames(index),
     });
   }
