@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { RunAbortedError } from './errors.js';
 import type { RunEvent } from './events.js';
@@ -60,6 +61,8 @@ class RunExecution {
     this.#entries = new Array(this.#order.length);
     this.#results = new Array(this.#order.length);
     this.#remainingDependencies = Int32Array.from(plan.graph.dependencies, (deps) => deps.length);
+    // Every running attempt listens to this signal, so more than 10 at once is expected, not a leak.
+    setMaxListeners(0, this.#abort.signal);
   }
 
   start(): Promise<ProcessExecutionReport> {
