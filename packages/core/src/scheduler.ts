@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { RunAbortedError } from './errors.js';
 import type { RunEvent } from './events.js';
@@ -62,6 +63,8 @@ class RunExecution {
     this.#entries = new Array(this.#order.length);
     this.#results = new Array(this.#order.length);
     this.#remainingDependencies = Int32Array.from(plan.graph.dependencies, (deps) => deps.length);
+    // Every running attempt listens to this signal, so more than 10 at once is expected, not a leak.
+    setMaxListeners(0, this.#abort.signal);
   }
 
   start(): Promise<ProcessExecutionReport> {
@@ -119,7 +122,10 @@ class RunExecution {
       logFd: plan.logs.fdFor(task),
       forwardLogs: plan.processLogger !== null,
       transferables: this.#movableInputs(index),
-      emit: (event) => this.#emit(event),
+      // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
+      emit: (event) => {
+        if (!this.#done) this.#emit(event);
+      },
       downstreamImpact: () => this.#downstreamNames(index),
     });
   }

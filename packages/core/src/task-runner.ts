@@ -42,7 +42,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     emit({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
     const outcome = await run.executor.execute({
       task,
-      args: run.args,
+      args: argumentsForAttempt(task, run.args),
       attempt,
       runId,
       processName: run.processName,
@@ -94,6 +94,16 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     });
     return { ...entryBase(task), status: TaskStatus.ERRORED, ...timing, error };
   }
+}
+
+/**
+ * Each attempt gets its own options object, as each call in the seed gets
+ * its own `**kwargs` dict: an attempt that edits its options cannot change
+ * what the retry receives. (A shallow copy, like Python's.)
+ */
+function argumentsForAttempt(task: Task, args: readonly unknown[]): readonly unknown[] {
+  if (!task.passesKwargs) return args;
+  return [...args.slice(0, -1), { ...(args.at(-1) as Record<string, unknown>) }];
 }
 
 function shouldRetry(task: Task, error: SerializedError): boolean {

@@ -184,6 +184,7 @@ export class Task {
     this.kwargs = Object.freeze({ ...(o.kwargs ?? {}) });
     this.dependencies = Object.freeze(checkDependencies(where, task, o.dependencies ?? []));
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? null;
+    checkTimerLimit(where, task, 'timeoutMs', o.timeoutMs);
     this.timeoutMs = o.timeoutMs ?? null;
     this.retries = o.retries ?? 0;
     this.retryOn = checkRetryOn(where, task, o.retryOn);
@@ -251,10 +252,30 @@ function checkRetryOn(where: string, task: string, value: RetryOn | undefined): 
 }
 
 function checkRetryDelay(where: string, task: string, value: number | BackoffOptions): number | BackoffOptions {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') {
+    checkTimerLimit(where, task, 'retryDelayMs', value);
+    return value;
+  }
   const backoff = checkOptions(where, value, BACKOFF_SPECS, task, 'retryDelayMs') as Partial<BackoffOptions>;
+  // Delays are capped at maxMs (30 s by default), so maxMs is the only bound to check.
+  checkTimerLimit(where, task, 'retryDelayMs.maxMs', backoff.maxMs);
   if (backoff.initialMs === undefined) {
     checkField(where, 'retryDelayMs.initialMs', BACKOFF_SPECS.initialMs, undefined, task);
   }
   return Object.freeze({ ...backoff }) as BackoffOptions;
+}
+
+/** The longest a Node.js timer can wait: a longer one fires after 1 ms instead (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function checkTimerLimit(where: string, task: string, field: string, value: number | null | undefined): void {
+  if (typeof value === 'number' && value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(
+      where,
+      field,
+      `at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node.js timer can wait)`,
+      value,
+      task,
+    );
+  }
 }
