@@ -41,7 +41,7 @@ export class WebhookChannel implements ReportChannel {
    * `WebhookDeliveryError` once attempts run out, on a final answer (a
    * non-2xx other than 5xx and 429), or when `signal` aborts.
    */
-  send(report: ProcessExecutionReport, options: SendOptions = { onlyErrors: false }): Promise<WebhookReceipt> {
+  async send(report: ProcessExecutionReport, options: SendOptions = { onlyErrors: false }): Promise<WebhookReceipt> {
     const { nestUnder, extraPayload } = this.#config;
     const payload = buildWebhookPayload(report, {
       onlyErrors: options.onlyErrors,
@@ -49,6 +49,6 @@ export class WebhookChannel implements ReportChannel {
       nestUnder,
       extraPayload,
     });
-    return deliver(this.#config, JSON.stringify(payload), options.signal);
+    return await deliver(this.#config, JSON.stringify(payload), options.signal);
   }
 }
