@@ -1,0 +1,175 @@
+import { type BackoffOptions, type JsonValue, toJsonSafe } from '@processes/core';
+import { z } from 'zod';
+import { setOwn } from './result-value.js';
+import { checkField, checkOptions, type FieldSpec, hiddenValueError, isPlainObject, spec } from './validation.js';
+
+/** Where and how a {@link WebhookChannel} delivers reports (the seed's `WebhookConfig`). */
+export interface WebhookConfig {
+  /**
+   * Where reports are POSTed: an absolute `http:` or `https:` URL without a
+   * username or password (put credentials in `headers`). Only its origin
+   * appears in error messages, since webhook paths often hold tokens.
+   */
+  url: string | URL;
+  /**
+   * Request headers merged over the defaults, so they win, `Content-Type`
+   * included (names match ignoring case). The signature headers always win
+   * over them when a `secret` is set. @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** Bound on each attempt, from opening the connection to reading the response. @default 5000 */
+  timeoutMs?: number;
+  /**
+   * Signs every request with HMAC-SHA256 (docs/webhook-schema.md); `null`
+   * sends unsigned requests. Never shown in messages. @default null
+   */
+  secret?: string | null;
+  /**
+   * Keys added to the top level of the body after `nestUnder` is applied;
+   * they win on collision, as in the seed. Values are made JSON-safe. @default {}
+   */
+  extraPayload?: Readonly<Record<string, unknown>>;
+  /**
+   * Put the report (`process_name`, `entries`, `schema_version`) under this
+   * top-level key; `null` or `''` sends it flat. @default null
+   */
+  nestUnder?: string | null;
+  /** Attempts in all, the first included; `1` turns retries off. @default 3 */
+  maxAttempts?: number;
+  /**
+   * Wait before a retry when the server sent no `Retry-After`: a fixed delay
+   * or exponential backoff. @default { initialMs: 500, factor: 2, maxMs: 10000 }
+   */
+  retryDelayMs?: number | BackoffOptions;
+  /** Longest wait a `Retry-After` header is honoured for; longer requests wait this long. @default 30000 */
+  maxRetryAfterMs?: number;
+}
+
+/** The defaults of {@link WebhookConfig}'s optional fields. */
+export const WEBHOOK_CONFIG_DEFAULTS: Readonly<Required<Omit<WebhookConfig, 'url'>>> = Object.freeze({
+  headers: Object.freeze({}),
+  timeoutMs: 5_000,
+  secret: null,
+  extraPayload: Object.freeze({}),
+  nestUnder: null,
+  maxAttempts: 3,
+  retryDelayMs: Object.freeze({ initialMs: 500, factor: 2, maxMs: 10_000 }),
+  maxRetryAfterMs: 30_000,
+});
+
+/** A validated config with defaults applied, frozen. */
+export interface ResolvedWebhookConfig {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly secret: string | null;
+  readonly extraPayload: Readonly<Record<string, JsonValue>>;
+  readonly nestUnder: string | null;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number | BackoffOptions;
+  readonly maxRetryAfterMs: number;
+}
+
+const WHERE = 'WebhookConfig';
+/** Timers take at most a signed 32-bit number of milliseconds. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** RFC 9110 token: the characters a header name may use. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Header values may not contain line breaks or NUL (request splitting). */
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+
+const CONFIG_SPECS: Record<keyof WebhookConfig, FieldSpec> = {
+  url: spec(z.union([z.string(), z.instanceof(URL)]), 'an absolute http: or https: URL (a string or URL)'),
+  headers: spec(z.custom(isPlainObject), 'a plain object of header names to string values'),
+  timeoutMs: spec(z.number().positive().max(MAX_TIMER_MS), `a finite number > 0 and <= ${MAX_TIMER_MS}`),
+  secret: spec(z.string().min(1).nullable(), 'a non-empty string or null', true),
+  extraPayload: spec(z.custom(isPlainObject), 'a plain object'),
+  nestUnder: spec(z.string().nullable(), 'a string or null'),
+  maxAttempts: spec(z.number().int().min(1).max(100), 'an integer from 1 to 100'),
+  retryDelayMs: spec(
+    z.union([z.number().nonnegative().max(MAX_TIMER_MS), z.custom(isPlainObject)]),
+    'a number >= 0 or a backoff object',
+  ),
+  maxRetryAfterMs: spec(z.number().nonnegative().max(MAX_TIMER_MS), `a finite number >= 0 and <= ${MAX_TIMER_MS}`),
+};
+
+const BACKOFF_SPECS: Record<keyof BackoffOptions, FieldSpec> = {
+  initialMs: spec(z.number().nonnegative().max(MAX_TIMER_MS), 'a finite number >= 0'),
+  factor: spec(z.number().min(1), 'a finite number >= 1'),
+  maxMs: spec(z.number().nonnegative().max(MAX_TIMER_MS), 'a finite number >= 0'),
+  jitter: spec(z.number().min(0).max(1), 'a number from 0 to 1'),
+};
+
+const HEADER_NAME_SPEC = spec(z.string().regex(HEADER_NAME), 'keyed by valid HTTP header names (RFC 9110 tokens)');
+const HEADER_VALUE_SPEC = spec(z.string().regex(HEADER_VALUE), 'a string without line breaks or NUL', true);
+
+/**
+ * Validates a {@link WebhookConfig} and applies the defaults. Throws
+ * `InvalidOptionError` or `UnknownOptionError` (codes `PROC_INVALID_OPTION`,
+ * `PROC_UNKNOWN_OPTION`) naming the field; secrets, URLs and header values
+ * are described, never shown.
+ */
+export function resolveWebhookConfig(input: unknown): ResolvedWebhookConfig {
+  const o = checkOptions(WHERE, 'webhookConfig', input, CONFIG_SPECS) as Partial<WebhookConfig>;
+  const d = WEBHOOK_CONFIG_DEFAULTS;
+  return Object.freeze({
+    url: checkUrl(o.url),
+    headers: checkHeaders(o.headers ?? d.headers),
+    timeoutMs: o.timeoutMs ?? d.timeoutMs,
+    secret: o.secret ?? d.secret,
+    extraPayload: jsonCopy(o.extraPayload ?? d.extraPayload),
+    nestUnder: o.nestUnder || null,
+    maxAttempts: o.maxAttempts ?? d.maxAttempts,
+    retryDelayMs: checkBackoff(o.retryDelayMs ?? d.retryDelayMs),
+    maxRetryAfterMs: o.maxRetryAfterMs ?? d.maxRetryAfterMs,
+  });
+}
+
+function checkUrl(value: string | URL | undefined): URL {
+  const expected = CONFIG_SPECS.url.expected;
+  if (value === undefined) checkField(WHERE, 'url', CONFIG_SPECS.url, value);
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw hiddenValueError(WHERE, 'url', expected, 'a string that is not an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw hiddenValueError(WHERE, 'url', expected, `a URL with protocol \`${url.protocol}\``);
+  }
+  if (url.username || url.password) {
+    throw hiddenValueError(
+      WHERE,
+      'url',
+      'a URL without a username or password (send credentials in `headers`)',
+      'a URL with credentials',
+    );
+  }
+  return url;
+}
+
+function checkHeaders(headers: Readonly<Record<string, unknown>>): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    checkField(WHERE, 'headers', HEADER_NAME_SPEC, name);
+    checkField(WHERE, `headers.${name}`, HEADER_VALUE_SPEC, value);
+    out[name] = value as string;
+  }
+  return Object.freeze(out);
+}
+
+function checkBackoff(value: number | BackoffOptions): number | BackoffOptions {
+  if (typeof value === 'number') return value;
+  const backoff = checkOptions(WHERE, 'retryDelayMs', value, BACKOFF_SPECS, 'retryDelayMs') as Partial<BackoffOptions>;
+  if (backoff.initialMs === undefined) {
+    checkField(WHERE, 'retryDelayMs.initialMs', BACKOFF_SPECS.initialMs, undefined);
+  }
+  return Object.freeze({ ...backoff }) as BackoffOptions;
+}
+
+/** A frozen JSON-safe copy, taken now so later changes to the caller's object do not leak into sends. */
+function jsonCopy(extra: Readonly<Record<string, unknown>>): Readonly<Record<string, JsonValue>> {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(extra)) setOwn(out, key, toJsonSafe(value));
+  return Object.freeze(out);
+}
