@@ -2,6 +2,34 @@
 // the workspace packages by name; nothing is defined here.
 
 export type {
+  ContentPreset,
+  ReportContentLike,
+  VerifyWebhookOptions,
+  WebhookBody,
+  WebhookConfig,
+  WebhookDeliveryFailure,
+  WebhookEntryDocument,
+  WebhookErrorDocument,
+  WebhookFailureReason,
+  WebhookHeadersInput,
+  WebhookPayloadOptions,
+  WebhookReceipt,
+  WebhookReportDocument,
+  WebhookVerification,
+  WebhookVerificationFailure,
+} from '@processes/channel-webhook';
+export {
+  buildWebhookPayload,
+  CONTENT_PRESETS,
+  signWebhookBody,
+  verifyWebhookSignature,
+  WEBHOOK_CONFIG_DEFAULTS,
+  WEBHOOK_HEADERS,
+  WEBHOOK_SCHEMA_VERSION,
+  WebhookChannel,
+  WebhookDeliveryError,
+} from '@processes/channel-webhook';
+export type {
   BackoffOptions,
   EntryDocument,
   ErrorClass,

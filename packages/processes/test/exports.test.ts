@@ -1,10 +1,14 @@
+import * as webhook from '@processes/channel-webhook';
 import * as core from '@processes/core';
 import { describe, expect, it } from 'vitest';
 import * as processes from '../dist/index.js';
 
 describe('the processes package', () => {
-  it('re-exports every runtime export of @processes/core, as the same object', () => {
-    for (const [name, value] of Object.entries(core)) {
+  it.each([
+    ['@processes/core', core],
+    ['@processes/channel-webhook', webhook],
+  ])('re-exports every runtime export of %s, as the same object', (_name, source) => {
+    for (const [name, value] of Object.entries(source)) {
       expect(processes, `missing export ${name}`).toHaveProperty(name);
       expect((processes as Record<string, unknown>)[name]).toBe(value);
     }
