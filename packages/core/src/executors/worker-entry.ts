@@ -192,7 +192,8 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
   };
   attemptOfContext.set(context, attemptId);
   const executionStart = now();
-  post({ kind: 'started', attemptId, startedAt: executionStart, threadId });
+  // Only a timed task needs the main thread to know when it started (to arm the hard kill).
+  if (timeoutMs !== null) post({ kind: 'started', attemptId, startedAt: executionStart, threadId });
 
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
