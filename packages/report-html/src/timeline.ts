@@ -10,6 +10,7 @@ export interface TimelineRow {
   readonly widthPct?: number;
   /** From the run's start to the task's start. */
   readonly startMs?: number;
+  /** The task's `elapsedMs` (sub-millisecond), for labels; the bar is placed by its dates. */
   readonly durationMs?: number;
 }
 
@@ -47,8 +48,10 @@ export function buildTimeline(
     const { startedAt, finishedAt } = entry;
     if (!startedAt || !finishedAt) return { name: entry.name, status: entry.status };
     const startMs = startedAt.getTime() - origin;
-    const durationMs = Math.max(finishedAt.getTime() - startedAt.getTime(), 0);
-    const widthPct = Math.max((durationMs / spanMs) * 100, MIN_BAR_PCT);
+    const spannedMs = Math.max(finishedAt.getTime() - startedAt.getTime(), 0);
+    const widthPct = Math.max((spannedMs / spanMs) * 100, MIN_BAR_PCT);
+    // Dates hold whole milliseconds; the entry's own measure is finer, so the label uses it.
+    const durationMs = Number.isFinite(entry.elapsedMs) && entry.elapsedMs >= 0 ? entry.elapsedMs : spannedMs;
     // Keep the bar inside the track: a minimum-width bar at the very end moves left.
     const offsetPct = Math.min((startMs / spanMs) * 100, 100 - widthPct);
     return {
