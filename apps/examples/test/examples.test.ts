@@ -26,4 +26,17 @@ describe('examples', () => {
     expect(out).toContain('archive_report');
     expect(out).toContain('daily-report | revenue=59.50 stock=108.75');
   });
+
+  it('email-report sends the failed-tasks report to its own SMTP server and prints what arrived', async () => {
+    const out = await runExample('email-report.js');
+    expect(out).toContain('outcomes: EmailChannel sent=true');
+    expect(out).toContain('From:    "Pipelines" <pipelines@example.test>');
+    expect(out).toContain('To:      oncall@example.test');
+    expect(out).toContain('Cc:      team@example.test');
+    expect(out).toMatch(/Subject: Failed Tasks in Process orders-pipeline \| \d{8}/);
+    expect(out).toContain('Type:    multipart/alternative');
+    expect(out).toContain('[Error] charge_payments');
+    expect(out).toContain('Exception: Error: payment gateway declined 2 charges');
+    expect(out).not.toContain('[Success]');
+  });
 });

@@ -1,0 +1,24 @@
+import type { ErrorData, TaskStatus } from '@processes/core';
+import type { Translations } from './languages.js';
+
+/** A status in the reader's language (the seed computed this and never used it). */
+export function statusLabel(status: TaskStatus, t: Translations): string {
+  switch (status) {
+    case 'success':
+      return t.statusSuccess;
+    case 'errored':
+      return t.statusErrored;
+    case 'skipped':
+      return t.statusSkipped;
+    case 'pending':
+      return t.statusPending;
+    default:
+      // A report read from a newer document may carry a status this version does not know.
+      return String(status);
+  }
+}
+
+/** `TypeError: boom`; only the message when a non-Error was thrown (its name says nothing). */
+export function exceptionText(error: ErrorData): string {
+  return error.errorName && error.errorName !== 'NonError' ? `${error.errorName}: ${error.exception}` : error.exception;
+}

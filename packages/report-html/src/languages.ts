@@ -1,0 +1,247 @@
+/**
+ * Every label a report shows, per language. The first eighteen are the
+ * seed's language files (seed key in each comment), copied verbatim; the
+ * rest are this port's additions (timeline, pending tasks, durations).
+ * Task names, function names, messages and tracebacks are data and are
+ * never translated.
+ */
+export interface Translations {
+  /** `lang_function_label` */
+  readonly functionLabel: string;
+  /** `lang_exception_label` */
+  readonly exceptionLabel: string;
+  /** `lang_downstream_title` */
+  readonly downstreamTitle: string;
+  /** `lang_traceback_title` */
+  readonly tracebackTitle: string;
+  /** `lang_traced_vars_title` */
+  readonly tracedVarsTitle: string;
+  /** `lang_traced_vars_blurb`; `{location}` is replaced by the variables' `file:line`. */
+  readonly tracedVarsBlurb: string;
+  /** `lang_report_title_prefix`: the document's `<title>`. */
+  readonly reportTitlePrefix: string;
+  /** `lang_report_header` */
+  readonly reportHeader: string;
+  /** `lang_report_header_errors_only` */
+  readonly reportHeaderErrorsOnly: string;
+  /** `lang_report_email_subject` (the seed's files make it equal to the header) */
+  readonly reportEmailSubject: string;
+  /** `lang_report_email_subject_errors` */
+  readonly reportEmailSubjectErrors: string;
+  /** `lang_report_summary_title` */
+  readonly summaryTitle: string;
+  /** `lang_report_success_label` */
+  readonly successLabel: string;
+  /** `lang_report_error_label` */
+  readonly errorLabel: string;
+  /** `lang_report_skipped_label` */
+  readonly skippedLabel: string;
+  /** `lang_status_success` */
+  readonly statusSuccess: string;
+  /** `lang_status_errored` */
+  readonly statusErrored: string;
+  /** `lang_status_skipped` */
+  readonly statusSkipped: string;
+  /** Badge of a task that never started because the run was aborted. */
+  readonly statusPending: string;
+  /** Summary label counting pending tasks. */
+  readonly pendingLabel: string;
+  readonly processLabel: string;
+  readonly startedLabel: string;
+  readonly durationLabel: string;
+  readonly attemptsLabel: string;
+  readonly timelineTitle: string;
+  readonly tasksTitle: string;
+  /** `{task}` is replaced by the failed task upstream. */
+  readonly skippedBecause: string;
+  readonly noTasks: string;
+}
+
+/** The language codes, sorted as the seed lists them in its error message. */
+export const LANGUAGE_CODES = ['de', 'en', 'es', 'fr', 'it', 'pt'] as const;
+
+/** One of {@link LANGUAGE_CODES}; also the document's `lang` attribute. */
+export type LanguageCode = (typeof LANGUAGE_CODES)[number];
+
+export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.freeze({
+  en: Object.freeze({
+    functionLabel: 'Function',
+    exceptionLabel: 'Exception',
+    downstreamTitle: 'Downstream Impact',
+    tracebackTitle: 'Traceback',
+    tracedVarsTitle: 'Traced Variables',
+    tracedVarsBlurb: 'The following local variables had these values at {location}:',
+    reportTitlePrefix: 'Process Report',
+    reportHeader: 'Process Execution Report',
+    reportHeaderErrorsOnly: 'Failed Tasks Report',
+    reportEmailSubject: 'Process Execution Report',
+    reportEmailSubjectErrors: 'Failed Tasks in Process',
+    summaryTitle: 'Summary',
+    successLabel: 'Successes',
+    errorLabel: 'Errors',
+    skippedLabel: 'Skipped',
+    statusSuccess: 'Success',
+    statusErrored: 'Error',
+    statusSkipped: 'Skipped',
+    statusPending: 'Pending',
+    pendingLabel: 'Pending',
+    processLabel: 'Process',
+    startedLabel: 'Started',
+    durationLabel: 'Duration',
+    attemptsLabel: 'Attempts',
+    timelineTitle: 'Timeline',
+    tasksTitle: 'Tasks',
+    skippedBecause: 'Not run because {task} failed',
+    noTasks: 'No tasks to show.',
+  }),
+  es: Object.freeze({
+    functionLabel: 'Función',
+    exceptionLabel: 'Excepción',
+    downstreamTitle: 'Impacto en tareas dependientes',
+    tracebackTitle: 'Traza de error',
+    tracedVarsTitle: 'Variables rastreadas',
+    tracedVarsBlurb: 'Las siguientes variables locales tenían estos valores en {location}:',
+    reportTitlePrefix: 'Informe del Proceso',
+    reportHeader: 'Informe de Ejecución del Proceso',
+    reportHeaderErrorsOnly: 'Informe de Tareas Fallidas',
+    reportEmailSubject: 'Informe de Ejecución del Proceso',
+    reportEmailSubjectErrors: 'Tareas Fallidas en el Proceso',
+    summaryTitle: 'Resumen',
+    successLabel: 'Éxitos',
+    errorLabel: 'Errores',
+    skippedLabel: 'Omitidas',
+    statusSuccess: 'Éxito',
+    statusErrored: 'Error',
+    statusSkipped: 'Omitida',
+    statusPending: 'Pendiente',
+    pendingLabel: 'Pendientes',
+    processLabel: 'Proceso',
+    startedLabel: 'Inicio',
+    durationLabel: 'Duración',
+    attemptsLabel: 'Intentos',
+    timelineTitle: 'Cronología',
+    tasksTitle: 'Tareas',
+    skippedBecause: 'No se ejecutó porque {task} falló',
+    noTasks: 'No hay tareas que mostrar.',
+  }),
+  pt: Object.freeze({
+    functionLabel: 'Função',
+    exceptionLabel: 'Exceção',
+    downstreamTitle: 'Impacto nas tarefas dependentes',
+    tracebackTitle: 'Rastreamento de erro',
+    tracedVarsTitle: 'Variáveis rastreadas',
+    tracedVarsBlurb: 'As seguintes variáveis locais tinham estes valores em {location}:',
+    reportTitlePrefix: 'Relatório do Processo',
+    reportHeader: 'Relatório de Execução do Processo',
+    reportHeaderErrorsOnly: 'Relatório de Tarefas com Falha',
+    reportEmailSubject: 'Relatório de Execução do Processo',
+    reportEmailSubjectErrors: 'Tarefas com Falha no Processo',
+    summaryTitle: 'Resumo',
+    successLabel: 'Sucessos',
+    errorLabel: 'Erros',
+    skippedLabel: 'Ignoradas',
+    statusSuccess: 'Sucesso',
+    statusErrored: 'Erro',
+    statusSkipped: 'Ignorada',
+    statusPending: 'Pendente',
+    pendingLabel: 'Pendentes',
+    processLabel: 'Processo',
+    startedLabel: 'Início',
+    durationLabel: 'Duração',
+    attemptsLabel: 'Tentativas',
+    timelineTitle: 'Linha do tempo',
+    tasksTitle: 'Tarefas',
+    skippedBecause: 'Não executada porque {task} falhou',
+    noTasks: 'Nenhuma tarefa para mostrar.',
+  }),
+  fr: Object.freeze({
+    functionLabel: 'Fonction',
+    exceptionLabel: 'Exception',
+    downstreamTitle: 'Impact sur les tâches dépendantes',
+    tracebackTitle: "Trace d'erreur",
+    tracedVarsTitle: 'Variables suivies',
+    tracedVarsBlurb: 'Les variables locales suivantes avaient ces valeurs à {location} :',
+    reportTitlePrefix: 'Rapport de Processus',
+    reportHeader: "Rapport d'Exécution du Processus",
+    reportHeaderErrorsOnly: 'Rapport des Tâches Échouées',
+    reportEmailSubject: "Rapport d'Exécution du Processus",
+    reportEmailSubjectErrors: 'Tâches Échouées dans le Processus',
+    summaryTitle: 'Résumé',
+    successLabel: 'Succès',
+    errorLabel: 'Erreurs',
+    skippedLabel: 'Ignorées',
+    statusSuccess: 'Succès',
+    statusErrored: 'Erreur',
+    statusSkipped: 'Ignorée',
+    statusPending: 'En attente',
+    pendingLabel: 'En attente',
+    processLabel: 'Processus',
+    startedLabel: 'Début',
+    durationLabel: 'Durée',
+    attemptsLabel: 'Tentatives',
+    timelineTitle: 'Chronologie',
+    tasksTitle: 'Tâches',
+    skippedBecause: 'Non exécutée car {task} a échoué',
+    noTasks: 'Aucune tâche à afficher.',
+  }),
+  de: Object.freeze({
+    functionLabel: 'Funktion',
+    exceptionLabel: 'Ausnahme',
+    downstreamTitle: 'Auswirkung auf nachgelagerte Aufgaben',
+    tracebackTitle: 'Fehlerverlauf',
+    tracedVarsTitle: 'Verfolgte Variablen',
+    tracedVarsBlurb: 'Die folgenden lokalen Variablen hatten diese Werte in {location}:',
+    reportTitlePrefix: 'Prozessbericht',
+    reportHeader: 'Prozessausführungsbericht',
+    reportHeaderErrorsOnly: 'Bericht fehlgeschlagener Aufgaben',
+    reportEmailSubject: 'Prozessausführungsbericht',
+    reportEmailSubjectErrors: 'Fehlgeschlagene Aufgaben im Prozess',
+    summaryTitle: 'Zusammenfassung',
+    successLabel: 'Erfolge',
+    errorLabel: 'Fehler',
+    skippedLabel: 'Übersprungen',
+    statusSuccess: 'Erfolg',
+    statusErrored: 'Fehler',
+    statusSkipped: 'Übersprungen',
+    statusPending: 'Ausstehend',
+    pendingLabel: 'Ausstehend',
+    processLabel: 'Prozess',
+    startedLabel: 'Beginn',
+    durationLabel: 'Dauer',
+    attemptsLabel: 'Versuche',
+    timelineTitle: 'Zeitverlauf',
+    tasksTitle: 'Aufgaben',
+    skippedBecause: 'Nicht ausgeführt, weil {task} fehlgeschlagen ist',
+    noTasks: 'Keine Aufgaben anzuzeigen.',
+  }),
+  it: Object.freeze({
+    functionLabel: 'Funzione',
+    exceptionLabel: 'Eccezione',
+    downstreamTitle: 'Impatto sulle attività dipendenti',
+    tracebackTitle: "Traccia dell'errore",
+    tracedVarsTitle: 'Variabili tracciate',
+    tracedVarsBlurb: 'Le seguenti variabili locali avevano questi valori in {location}:',
+    reportTitlePrefix: 'Rapporto di Processo',
+    reportHeader: 'Rapporto di Esecuzione del Processo',
+    reportHeaderErrorsOnly: 'Rapporto Attività Fallite',
+    reportEmailSubject: 'Rapporto di Esecuzione del Processo',
+    reportEmailSubjectErrors: 'Attività Fallite nel Processo',
+    summaryTitle: 'Riepilogo',
+    successLabel: 'Successi',
+    errorLabel: 'Errori',
+    skippedLabel: 'Saltate',
+    statusSuccess: 'Successo',
+    statusErrored: 'Errore',
+    statusSkipped: 'Saltata',
+    statusPending: 'In sospeso',
+    pendingLabel: 'In sospeso',
+    processLabel: 'Processo',
+    startedLabel: 'Inizio',
+    durationLabel: 'Durata',
+    attemptsLabel: 'Tentativi',
+    timelineTitle: 'Cronologia',
+    tasksTitle: 'Attività',
+    skippedBecause: 'Non eseguita perché {task} non è riuscita',
+    noTasks: 'Nessuna attività da mostrare.',
+  }),
+});

@@ -1,0 +1,98 @@
+import type { ProcessExecutionReport, TaskReportEntry } from '@processes/core';
+import { exceptionText, statusLabel } from './entry-text.js';
+import { formatDateTime, formatDuration } from './format.js';
+import type { Translations } from './languages.js';
+import { checkReport, type RenderOptions, resolveOptions } from './options.js';
+import { buildTimeline } from './timeline.js';
+
+/** Characters of the text timeline's track. */
+const TRACK = 40;
+
+/**
+ * The plain-text twin of {@link renderReportHtml}: the same header, counts,
+ * timeline (as a character chart) and per-task details, for the text part
+ * of an email, a terminal or a log. Takes the same options (`palette` is
+ * accepted and ignored).
+ */
+export function renderReportText(report: ProcessExecutionReport, options: RenderOptions = {}): string {
+  const checked = checkReport('renderReportText', report);
+  const o = resolveOptions('renderReportText', options);
+  const t = o.labels;
+  const listed = [...checked.entries.values()].filter((entry) => !o.onlyErrors || entry.status === 'errored');
+  const lines: string[] = [o.onlyErrors ? t.reportHeaderErrorsOnly : t.reportHeader];
+  if (checked.processName) lines.push(`${t.processLabel}: ${checked.processName}`);
+  const facts: string[] = [];
+  if (checked.startedAt) facts.push(`${t.startedLabel}: ${formatDateTime(checked.startedAt)}`);
+  if (checked.elapsedMs !== undefined) facts.push(`${t.durationLabel}: ${formatDuration(checked.elapsedMs)}`);
+  if (facts.length > 0) lines.push(facts.join(' · '));
+
+  const counts = [
+    `${t.successLabel}: ${checked.successes.size}`,
+    `${t.errorLabel}: ${checked.errored.size}`,
+    `${t.skippedLabel}: ${checked.skipped.size}`,
+  ];
+  if (checked.pending.size > 0) counts.push(`${t.pendingLabel}: ${checked.pending.size}`);
+  lines.push('', t.summaryTitle, `  ${counts.join('   ')}`);
+
+  const timeline = buildTimeline(checked, listed);
+  if (timeline && timeline.rows.length > 0) {
+    const width = Math.min(Math.max(...timeline.rows.map((row) => row.name.length)), 32);
+    lines.push('', `${t.timelineTitle} (0 – ${formatDuration(timeline.spanMs)})`);
+    for (const row of timeline.rows) {
+      const label = row.name.length > width ? `${row.name.slice(0, width - 1)}…` : row.name.padEnd(width);
+      if (row.offsetPct === undefined || row.widthPct === undefined || row.durationMs === undefined) {
+        lines.push(`  ${label}  |${' '.repeat(TRACK)}|  ${statusLabel(row.status, t)}`);
+        continue;
+      }
+      const start = Math.min(Math.round((row.offsetPct / 100) * TRACK), TRACK - 1);
+      const length = Math.min(Math.max(Math.round((row.widthPct / 100) * TRACK), 1), TRACK - start);
+      const mark = row.status === 'errored' ? 'x' : '#';
+      const bar = ' '.repeat(start) + mark.repeat(length) + ' '.repeat(TRACK - start - length);
+      lines.push(`  ${label}  |${bar}|  ${formatDuration(row.durationMs)}`);
+    }
+  }
+
+  lines.push('', t.tasksTitle);
+  if (listed.length === 0) lines.push(`  ${t.noTasks}`);
+  for (const entry of listed) lines.push(...taskLines(entry, t, o.content));
+  return `${lines.join('\n')}\n`;
+}
+
+function taskLines(
+  entry: TaskReportEntry,
+  t: Translations,
+  content: { showTraceback: boolean; showTracedVars: boolean },
+): string[] {
+  const lines = ['', `[${statusLabel(entry.status, t)}] ${entry.name}`, `  ${t.functionLabel}: ${entry.function}`];
+  if (entry.attempts > 0) {
+    lines.push(`  ${t.durationLabel}: ${formatDuration(entry.elapsedMs)} · ${t.attemptsLabel}: ${entry.attempts}`);
+  }
+  if (entry.skippedBecause) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  const error = entry.status === 'errored' ? entry.error : undefined;
+  if (!error) return lines;
+  lines.push(`  ${t.exceptionLabel}: ${indentTail(exceptionText(error), '    ')}`);
+  if (error.downstreamImpact.length > 0) lines.push(`  ${t.downstreamTitle}: ${error.downstreamImpact.join(', ')}`);
+  if (content.showTraceback && error.traceback) {
+    lines.push(`  ${t.tracebackTitle}:`, indent(error.traceback, '    '));
+  }
+  const vars = Object.entries(error.tracedVars);
+  if (content.showTracedVars && vars.length > 0) {
+    lines.push(
+      `  ${t.tracedVarsTitle}:`,
+      `    ${t.tracedVarsBlurb.replace('{location}', error.tracedVarsLocation || '?')}`,
+      ...vars.map(([key, value]) => indent(`${key} = ${value}`, '    ')),
+    );
+  }
+  return lines;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
+}
+
+function indentTail(text: string, prefix: string): string {
+  return text.replace(/\n/g, `\n${prefix}`);
+}
