@@ -3,9 +3,9 @@
 // whose payment step fails, sends the report with report.notify(), prints
 // what the server received, and exits.
 // Run it: npx -y pnpm@10 --filter @processes/examples email-report (after a build)
-import { EmailChannel, HTMLEmailStyle, ReportContent } from '@processes/channel-email';
-import { Process, Task, TaskDependency } from '@processes/core';
+
 import { type AddressObject, simpleParser } from 'mailparser';
+import { EmailChannel, HTMLEmailStyle, Process, ReportContent, Task, TaskDependency } from 'processes';
 import { SMTPServer } from 'smtp-server';
 
 // --- 1. A capture server standing in for your mail relay -------------------

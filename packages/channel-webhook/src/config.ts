@@ -1,7 +1,14 @@
-import { type BackoffOptions, type JsonValue, toJsonSafe } from '@processes/core';
+import { type BackoffOptions, InvalidOptionError, type JsonValue, toJsonSafe } from '@processes/core';
+import {
+  checkField,
+  checkOptions,
+  type FieldSpec,
+  hiddenValueError,
+  isPlainObject,
+  spec,
+} from '@processes/core/internal';
 import { z } from 'zod';
 import { setOwn } from './result-value.js';
-import { checkField, checkOptions, type FieldSpec, hiddenValueError, isPlainObject, spec } from './validation.js';
 
 /** Where and how a {@link WebhookChannel} delivers reports (the seed's `WebhookConfig`). */
 export interface WebhookConfig {
@@ -110,7 +117,8 @@ const HEADER_VALUE_SPEC = spec(z.string().regex(HEADER_VALUE), 'a string without
  * are described, never shown.
  */
 export function resolveWebhookConfig(input: unknown): ResolvedWebhookConfig {
-  const o = checkOptions(WHERE, 'webhookConfig', input, CONFIG_SPECS) as Partial<WebhookConfig>;
+  if (!isPlainObject(input)) throw new InvalidOptionError(WHERE, 'webhookConfig', 'a plain object', input);
+  const o = checkOptions(WHERE, input, CONFIG_SPECS) as Partial<WebhookConfig>;
   const d = WEBHOOK_CONFIG_DEFAULTS;
   return Object.freeze({
     url: checkUrl(o.url),
@@ -160,7 +168,7 @@ function checkHeaders(headers: Readonly<Record<string, unknown>>): Readonly<Reco
 
 function checkBackoff(value: number | BackoffOptions): number | BackoffOptions {
   if (typeof value === 'number') return value;
-  const backoff = checkOptions(WHERE, 'retryDelayMs', value, BACKOFF_SPECS, 'retryDelayMs') as Partial<BackoffOptions>;
+  const backoff = checkOptions(WHERE, value, BACKOFF_SPECS, undefined, 'retryDelayMs') as Partial<BackoffOptions>;
   if (backoff.initialMs === undefined) {
     checkField(WHERE, 'retryDelayMs.initialMs', BACKOFF_SPECS.initialMs, undefined);
   }

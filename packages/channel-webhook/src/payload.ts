@@ -2,11 +2,12 @@ import {
   type ErrorData,
   type JsonValue,
   type ProcessExecutionReport,
+  ReportContent,
   type TaskReportEntry,
   TaskStatus,
   toJsonSafe,
 } from '@processes/core';
-import { CONTENT_PRESETS, type ReportContentLike } from './content.js';
+import type { ContentFlags } from './content.js';
 import { resultValue, setOwn } from './result-value.js';
 
 /** The version of the webhook report object; bumped on any incompatible change. */
@@ -52,8 +53,8 @@ export interface WebhookErrorDocument {
 export interface WebhookPayloadOptions {
   /** Send only the errored entries. @default false */
   onlyErrors?: boolean;
-  /** Which error details to include. @default CONTENT_PRESETS.full */
-  content?: ReportContentLike;
+  /** Which error details to include. @default ReportContent.full */
+  content?: ContentFlags;
   /** Put the report under this top-level key; `null` or `''` sends it flat. @default null */
   nestUnder?: string | null;
   /** Top-level keys merged last; they win on collision, as in the seed. @default {} */
@@ -68,7 +69,7 @@ export function buildWebhookPayload(
   report: ProcessExecutionReport,
   options: WebhookPayloadOptions = {},
 ): Record<string, JsonValue> {
-  const { onlyErrors = false, content = CONTENT_PRESETS.full, nestUnder = null, extraPayload = {} } = options;
+  const { onlyErrors = false, content = ReportContent.full, nestUnder = null, extraPayload = {} } = options;
   const entries: Record<string, WebhookEntryDocument> = {};
   for (const [name, entry] of onlyErrors ? report.errored : report.entries) {
     setOwn(entries, name, entryDocument(entry, content));
@@ -86,7 +87,7 @@ export function buildWebhookPayload(
   return body;
 }
 
-function entryDocument(entry: TaskReportEntry, content: ReportContentLike): WebhookEntryDocument {
+function entryDocument(entry: TaskReportEntry, content: ContentFlags): WebhookEntryDocument {
   const out: WebhookEntryDocument = {
     status: entry.status,
     function: entry.function,
@@ -98,7 +99,7 @@ function entryDocument(entry: TaskReportEntry, content: ReportContentLike): Webh
   return out;
 }
 
-function errorDocument(error: ErrorData, content: ReportContentLike): WebhookErrorDocument {
+function errorDocument(error: ErrorData, content: ContentFlags): WebhookErrorDocument {
   const out: Partial<WebhookErrorDocument> = {
     exception: error.exception,
     downstream_impact: [...error.downstreamImpact],

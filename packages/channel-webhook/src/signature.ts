@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkField, checkOptions, type FieldSpec, spec } from '@processes/core/internal';
 import { z } from 'zod';
-import { checkField, checkOptions, type FieldSpec, spec } from './validation.js';
 
 /** The header names a `WebhookChannel` sends (matched ignoring case on receipt). */
 export const WEBHOOK_HEADERS: Readonly<{
@@ -93,7 +93,7 @@ export function signWebhookBody(
 ): Record<string, string> {
   checkField('signWebhookBody', 'secret', SECRET_SPEC, secret);
   checkField('signWebhookBody', 'body', BODY_SPEC, body);
-  const { now } = checkOptions('signWebhookBody', 'options', options, { now: VERIFY_SPECS.now });
+  const { now } = checkOptions('signWebhookBody', options, { now: VERIFY_SPECS.now });
   const bytes = toBytes(body);
   const timestamp = String(Math.floor(millis(now as number | Date | undefined) / 1000));
   return {
@@ -122,7 +122,7 @@ export function verifyWebhookSignature(
   checkField(WHERE, 'body', BODY_SPEC, body);
   checkField(WHERE, 'headers', HEADERS_SPEC, headers);
   checkField(WHERE, 'secret', SECRET_SPEC, secret);
-  const { toleranceMs, now } = checkOptions(WHERE, 'options', options, VERIFY_SPECS) as VerifyWebhookOptions;
+  const { toleranceMs, now } = checkOptions(WHERE, options, VERIFY_SPECS) as VerifyWebhookOptions;
   const bytes = toBytes(body);
 
   if (toleranceMs === undefined) {

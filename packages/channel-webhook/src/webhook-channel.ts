@@ -1,6 +1,6 @@
-import type { ProcessExecutionReport, ReportChannel, SendOptions } from '@processes/core';
+import type { ProcessExecutionReport, ReportChannel, ReportContentPreset, SendOptions } from '@processes/core';
 import { type ResolvedWebhookConfig, resolveWebhookConfig, type WebhookConfig } from './config.js';
-import { type ContentPreset, type ReportContentLike, resolveContent } from './content.js';
+import { type ContentFlags, resolveContent } from './content.js';
 import { deliver, type WebhookReceipt } from './deliver.js';
 import { buildWebhookPayload } from './payload.js';
 
@@ -16,7 +16,7 @@ import { buildWebhookPayload } from './payload.js';
 export class WebhookChannel implements ReportChannel {
   readonly name: string = 'WebhookChannel';
   /** Which error details are sent: the object given (kept as is) or the named preset. */
-  readonly content: ReportContentLike;
+  readonly content: ContentFlags;
   // Private, so the secret and the URL's token never show in logs or inspect output.
   readonly #config: ResolvedWebhookConfig;
 
@@ -25,7 +25,7 @@ export class WebhookChannel implements ReportChannel {
    * a report is due; throws `InvalidOptionError`/`UnknownOptionError`.
    * `content` defaults to `'full'`.
    */
-  constructor(webhookConfig: WebhookConfig, content?: ReportContentLike | ContentPreset) {
+  constructor(webhookConfig: WebhookConfig, content?: ContentFlags | ReportContentPreset) {
     this.#config = resolveWebhookConfig(webhookConfig);
     this.content = resolveContent(content);
   }

@@ -216,7 +216,7 @@ describe('WebhookConfig validation', () => {
 
   it('rejects bad content', () => {
     expect(() => new WebhookChannel({ url: URL_OK }, 'everything' as never)).toThrow(
-      "WebhookChannel: expected `content` to be 'full', 'trace', 'min' or an object with boolean `showTraceback` and `showTracedVars`, got `\"everything\"` (string)",
+      "WebhookChannel: expected `content` to be 'full', 'trace', 'min' or a ReportContent (an object with boolean `showTraceback` and `showTracedVars`), got `\"everything\"` (string)",
     );
     expect(() => new WebhookChannel({ url: URL_OK }, { showTraceback: true } as never)).toThrow(InvalidOptionError);
   });

@@ -1,12 +1,6 @@
-import { Process, ProcessExecutionReport, Task, TaskDependency } from '@processes/core';
+import { Process, ProcessExecutionReport, ReportContent, Task, TaskDependency } from '@processes/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  buildWebhookPayload,
-  CONTENT_PRESETS,
-  type ReportContentLike,
-  WEBHOOK_SCHEMA_VERSION,
-  WebhookChannel,
-} from '../dist/index.js';
+import { buildWebhookPayload, type ContentFlags, WEBHOOK_SCHEMA_VERSION, WebhookChannel } from '../dist/index.js';
 import { cleanReport, sampleReport } from './fixtures/reports.js';
 import { startWebhookServer, type WebhookServer } from './fixtures/webhook-server.js';
 
@@ -20,7 +14,7 @@ afterEach(async () => {
 async function received(
   report: ProcessExecutionReport,
   config: Partial<ConstructorParameters<typeof WebhookChannel>[0]> = {},
-  content?: ReportContentLike | 'full' | 'trace' | 'min',
+  content?: ContentFlags | 'full' | 'trace' | 'min',
   onlyErrors = false,
 ) {
   server = await startWebhookServer();
@@ -217,8 +211,8 @@ describe('the payload', () => {
     server = await startWebhookServer();
     const channel = new WebhookChannel({ url: server.url }, content);
     expect(channel.content).toBe(content);
-    expect(new WebhookChannel({ url: server.url }).content).toBe(CONTENT_PRESETS.full);
-    expect(new WebhookChannel({ url: server.url }, 'min').content).toBe(CONTENT_PRESETS.min);
+    expect(new WebhookChannel({ url: server.url }).content).toBe(ReportContent.full);
+    expect(new WebhookChannel({ url: server.url }, 'min').content).toBe(ReportContent.min);
     await channel.send(sampleReport(), { onlyErrors: true });
     expect(Object.keys(server.requests[0]?.json.entries.apply.error)).toEqual([
       'exception',

@@ -1,7 +1,7 @@
 import type { ReportChannel } from '@processes/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  type ReportContentLike,
+  type ContentFlags,
   verifyWebhookSignature,
   type WebhookChannel,
   type WebhookConfig,
@@ -22,7 +22,7 @@ describe('public types', () => {
 
   it('takes a config and a content object or preset name', () => {
     expectTypeOf<ConstructorParameters<typeof WebhookChannel>>().toEqualTypeOf<
-      [webhookConfig: WebhookConfig, content?: ReportContentLike | 'full' | 'trace' | 'min']
+      [webhookConfig: WebhookConfig, content?: ContentFlags | 'full' | 'trace' | 'min']
     >();
     expectTypeOf<WebhookConfig['url']>().toEqualTypeOf<string | URL>();
     // A ReportContent-shaped class instance fits.
@@ -30,7 +30,7 @@ describe('public types', () => {
       readonly showTraceback: boolean = true;
       readonly showTracedVars: boolean = true;
     }
-    expectTypeOf<ReportContent>().toExtend<ReportContentLike>();
+    expectTypeOf<ReportContent>().toExtend<ContentFlags>();
   });
 
   it('verifyWebhookSignature narrows on ok', () => {

@@ -34,9 +34,21 @@ export class InvalidOptionError extends ProcessesError {
   /** The value that was given. */
   readonly received: unknown;
 
-  constructor(where: string, field: string, expected: string, received: unknown, taskName?: string, detail?: string) {
+  /**
+   * @param receivedText How to show the given value in the message, instead
+   *   of rendering it (for values that may be secrets).
+   */
+  constructor(
+    where: string,
+    field: string,
+    expected: string,
+    received: unknown,
+    taskName?: string,
+    detail?: string,
+    receivedText?: string,
+  ) {
     super(
-      `${where}: expected \`${field}\` to be ${expected}, got ${describeReceived(received)}${detail ? `. ${detail}` : ''}`,
+      `${where}: expected \`${field}\` to be ${expected}, got ${receivedText ?? describeReceived(received)}${detail ? `. ${detail}` : ''}`,
       taskName,
     );
     this.field = field;

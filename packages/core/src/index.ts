@@ -38,6 +38,8 @@ export type { RenderLimits } from './render-value.js';
 export { renderValue } from './render-value.js';
 export type { ErrorData, ReportInit, TaskReportEntry } from './report.js';
 export { ProcessExecutionReport } from './report.js';
+export type { ReportContentOptions, ReportContentPreset } from './report-content.js';
+export { ReportContent } from './report-content.js';
 export type { EntryDocument, ErrorDocument, ReportDocument, ThrownDocument } from './report-json.js';
 export { REPORT_SCHEMA_VERSION } from './report-json.js';
 export type { BackoffOptions, ErrorClass, RetryOn } from './retry.js';

@@ -2,8 +2,24 @@
 // the workspace packages by name; nothing is defined here.
 
 export type {
-  ContentPreset,
-  ReportContentLike,
+  Addresses,
+  ComposeOptions,
+  EmailDeliveryErrorInit,
+  EmailMessage,
+  EmailOperation,
+  EmailReceipt,
+  SMTPConfigOptions,
+  SMTPSecurity,
+  SMTPTlsOptions,
+} from '@processes/channel-email';
+export {
+  EmailChannel,
+  EmailDeliveryError,
+  SMTPConfig,
+  SMTPConfigError,
+} from '@processes/channel-email';
+export type {
+  ContentFlags,
   VerifyWebhookOptions,
   WebhookBody,
   WebhookConfig,
@@ -20,7 +36,6 @@ export type {
 } from '@processes/channel-webhook';
 export {
   buildWebhookPayload,
-  CONTENT_PRESETS,
   signWebhookBody,
   verifyWebhookSignature,
   WEBHOOK_CONFIG_DEFAULTS,
@@ -41,6 +56,8 @@ export type {
   ProcessOptions,
   RenderLimits,
   ReportChannel,
+  ReportContentOptions,
+  ReportContentPreset,
   ReportDocument,
   ReportInit,
   RetryOn,
@@ -57,6 +74,7 @@ export type {
   TaskTarget,
   ThrownDocument,
   TimeoutEnding,
+  WorkerPoolOptions,
 } from '@processes/core';
 export {
   CircularDependencyError,
@@ -68,10 +86,12 @@ export {
   InvalidOptionError,
   LogFileError,
   NoTaskContextError,
+  PoolClosedError,
   Process,
   ProcessExecutionReport,
   ProcessesError,
   REPORT_SCHEMA_VERSION,
+  ReportContent,
   ReportFormatError,
   RunAbortedError,
   renderValue,
@@ -86,4 +106,38 @@ export {
   taskContext,
   toJsonSafe,
   UnknownOptionError,
+  WorkerCrashError,
+  WorkerExitError,
+  WorkerExportNotFoundError,
+  WorkerModuleLoadError,
+  WorkerOutOfMemoryError,
+  WorkerPool,
+  WorkerTaskRef,
+  workerTask,
 } from '@processes/core';
+export type {
+  HTMLEmailStyleOptions,
+  LanguageCode,
+  Palette,
+  PaletteName,
+  RenderOptions,
+  SubjectOptions,
+  Timeline,
+  TimelineRow,
+  Translations,
+} from '@processes/report-html';
+export {
+  buildTimeline,
+  escapeHtml,
+  formatDuration,
+  HTMLEmailStyle,
+  LANGUAGE_CODES,
+  LANGUAGES,
+  PALETTE_NAMES,
+  PALETTES,
+  renderReportHtml,
+  renderReportText,
+  reportSubject,
+  UnknownLanguageError,
+  UnknownPaletteError,
+} from '@processes/report-html';

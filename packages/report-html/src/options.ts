@@ -1,7 +1,12 @@
-import { InvalidOptionError, type ProcessExecutionReport } from '@processes/core';
+import {
+  InvalidOptionError,
+  type ProcessExecutionReport,
+  ReportContent,
+  type ReportContentOptions,
+  type ReportContentPreset,
+} from '@processes/core';
+import { checkOptions, isPlainObject } from '@processes/core/internal';
 import { z } from 'zod';
-import { checkOptions, isPlainObject } from './check-options.js';
-import { ReportContent, type ReportContentOptions, type ReportContentPreset } from './content.js';
 import { LANGUAGES, type LanguageCode, type Translations } from './languages.js';
 import { PALETTES, type Palette, type PaletteName } from './palettes.js';
 import { STYLE_SPECS } from './style.js';

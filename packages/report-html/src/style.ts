@@ -1,5 +1,5 @@
+import { checkOptions, type FieldSpec } from '@processes/core/internal';
 import { z } from 'zod';
-import { checkOptions, type FieldSpec } from './check-options.js';
 import { UnknownLanguageError, UnknownPaletteError } from './errors.js';
 import { LANGUAGE_CODES, LANGUAGES, type LanguageCode, type Translations } from './languages.js';
 import { PALETTE_NAMES, PALETTES, type Palette, type PaletteName } from './palettes.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PALETTE_NAMES, type RenderOptions, renderReportHtml } from '../dist/index.js';
 import { HOSTILE, hostileReport, ordersReport } from './fixtures/reports.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',

@@ -1,6 +1,6 @@
-import { InvalidOptionError } from '@processes/core';
 import { z } from 'zod';
-import { checkOptions } from './check-options.js';
+import { InvalidOptionError } from './errors.js';
+import { checkOptions, spec } from './validation.js';
 
 /** What `new ReportContent()` takes. */
 export interface ReportContentOptions {
@@ -34,8 +34,8 @@ export class ReportContent {
 
   constructor(options: ReportContentOptions = {}) {
     const checked: ReportContentOptions = checkOptions('ReportContent', options, {
-      showTraceback: { schema: z.boolean(), expected: 'a boolean' },
-      showTracedVars: { schema: z.boolean(), expected: 'a boolean' },
+      showTraceback: spec(z.boolean(), 'a boolean'),
+      showTracedVars: spec(z.boolean(), 'a boolean'),
     });
     this.showTraceback = checked.showTraceback ?? true;
     this.showTracedVars = checked.showTracedVars ?? true;

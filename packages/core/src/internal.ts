@@ -1,0 +1,17 @@
+// `@processes/core/internal`: building blocks the sibling packages share
+// (report-html, the channels, the CLI). Not part of the public API of
+// `processes`; it may change without notice.
+
+export { closestName, describeReceived } from './errors.js';
+export { readSafely } from './json-safe.js';
+export type { FieldSpec } from './validation.js';
+export {
+  checkField,
+  checkOptions,
+  HIDDEN_VALUE,
+  hiddenValueError,
+  isPlainObject,
+  kindOf,
+  plainObject,
+  spec,
+} from './validation.js';
