@@ -37,14 +37,16 @@ export class TaskGraph<T extends GraphNode = GraphNode> {
     });
     const inDegree = new Int32Array(nodes.length);
     const inputDependants: number[][] = nodes.map(() => []);
-    nodes.forEach((node, i) => {
-      for (const dependency of node.dependencies) {
+    // Each name is looked up once: on big graphs the string-keyed lookups dominate.
+    const inputDependencies = nodes.map((node, i) =>
+      node.dependencies.map((dependency) => {
         const target = inputIndex.get(dependency.taskName);
         if (target === undefined) throw new DependencyNotFoundError(node.name, dependency.taskName);
         inputDependants[target]?.push(i);
         inDegree[i] = (inDegree[i] ?? 0) + 1;
-      }
-    });
+        return target;
+      }),
+    );
 
     const sorted: number[] = [];
     for (let i = 0; i < nodes.length; i++) if (inDegree[i] === 0) sorted.push(i);
@@ -64,15 +66,15 @@ export class TaskGraph<T extends GraphNode = GraphNode> {
       position[inputPosition] = topoPosition;
     });
     this.order = Object.freeze(sorted.map((i) => nodes[i] as T));
-    this.dependencies = this.order.map((node) =>
-      node.dependencies.map((d) => position[inputIndex.get(d.taskName) as number] as number),
-    );
+    this.dependencies = sorted.map((i) => (inputDependencies[i] ?? []).map((target) => position[target] as number));
     const dependants: number[][] = this.order.map(() => []);
     this.dependencies.forEach((deps, i) => {
       for (const d of deps) dependants[d]?.push(i);
     });
     this.dependants = dependants;
-    this.#indexByName = new Map(this.order.map((node, i) => [node.name, i]));
+    // Topological positions, from the input positions already keyed by name.
+    for (const [name, inputPosition] of inputIndex) inputIndex.set(name, position[inputPosition] as number);
+    this.#indexByName = inputIndex;
   }
 
   /** Position of `name` in `order`, or undefined. */

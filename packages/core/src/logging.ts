@@ -104,7 +104,15 @@ export class TaskLog {
   readonly log: Logger;
   readonly #sinks: readonly Logger[];
 
-  constructor(fileLogger: Logger | null, processLogger: Logger | null) {
+  /** Shared by every task without a logger. */
+  static readonly #none: TaskLog = new TaskLog(null, null);
+
+  /** The lines of a task with these loggers (a shared no-op when it has none, the common case). */
+  static for(fileLogger: Logger | null, processLogger: Logger | null): TaskLog {
+    return fileLogger === null && processLogger === null ? TaskLog.#none : new TaskLog(fileLogger, processLogger);
+  }
+
+  private constructor(fileLogger: Logger | null, processLogger: Logger | null) {
     this.#sinks = [fileLogger, processLogger].filter((l): l is Logger => l !== null);
     this.log = this.#sinks[0] ?? silent;
   }

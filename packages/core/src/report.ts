@@ -76,7 +76,11 @@ export class ProcessExecutionReport {
 
   constructor(init: ReportInit) {
     this.processName = init.processName ?? '';
-    this.entries = new Map([...init.entries].map((entry) => [entry.name, Object.freeze({ ...entry })]));
+    const entries = new Map<string, TaskReportEntry>();
+    // The engine hands over frozen entries; anything else is copied, so the report never shares mutable state.
+    for (const entry of init.entries)
+      entries.set(entry.name, Object.isFrozen(entry) ? entry : Object.freeze({ ...entry }));
+    this.entries = entries;
     this.startedAt = init.startedAt;
     this.finishedAt = init.finishedAt;
     Object.freeze(this);

@@ -29,6 +29,7 @@ export interface RunPlan {
 }
 
 export const EVENT_LISTENER_WARNING = 'PROC_EVENT_LISTENER_FAILED';
+const NOTHING_MOVABLE: ArrayBuffer[] = [];
 
 /**
  * Runs a validated graph: a task starts as soon as all of its own
@@ -115,7 +116,8 @@ class RunExecution {
       runId: plan.runId,
       processName: plan.processName,
       runSignal: this.#abort.signal,
-      taskLog: new TaskLog(
+      cancellable: plan.signal !== undefined,
+      taskLog: TaskLog.for(
         plan.logs.loggerFor(task, plan.processName),
         plan.processLogger?.child({ task: task.name }) ?? null,
       ),
@@ -123,9 +125,11 @@ class RunExecution {
       forwardLogs: plan.processLogger !== null,
       transferables: this.#movableInputs(index),
       // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
-      emit: (event) => {
-        if (!this.#done) this.#emit(event);
-      },
+      emit: plan.onEvent
+        ? (event) => {
+            if (!this.#done) this.#emit(event);
+          }
+        : undefined,
       downstreamImpact: () => this.#downstreamNames(index),
     });
   }
@@ -139,13 +143,13 @@ class RunExecution {
     const task = this.#order[index] as Task;
     const positions = this.#plan.graph.dependencies[index] ?? [];
     const args = [...task.args];
-    const kwargs: Record<string, unknown> = { ...task.kwargs };
+    const kwargs: Record<string, unknown> | undefined = task.passesKwargs ? { ...task.kwargs } : undefined;
     task.dependencies.forEach((dependency, i) => {
       const result = this.#results[positions[i] as number];
       if (dependency.useResultAsAdditionalArgs) args.push(result);
-      if (dependency.useResultAsAdditionalKwargs) kwargs[dependency.additionalKwargName] = result;
+      if (kwargs && dependency.useResultAsAdditionalKwargs) kwargs[dependency.additionalKwargName] = result;
     });
-    if (task.passesKwargs) args.push(kwargs);
+    if (kwargs) args.push(kwargs);
     return args;
   }
 
@@ -158,7 +162,7 @@ class RunExecution {
    */
   #movableInputs(index: number): ArrayBuffer[] {
     const task = this.#order[index] as Task;
-    if (!isWorkerTask(task.fn) || task.retries > 0) return [];
+    if (!isWorkerTask(task.fn) || task.retries > 0 || task.dependencies.length === 0) return NOTHING_MOVABLE;
     const { graph } = this.#plan;
     const positions = graph.dependencies[index] ?? [];
     const movable: ArrayBuffer[] = [];
@@ -215,7 +219,7 @@ class RunExecution {
   }
 
   #record(index: number, entry: TaskReportEntry): void {
-    this.#entries[index] = entry;
+    this.#entries[index] = Object.freeze(entry);
     this.#settledCount++;
   }
 

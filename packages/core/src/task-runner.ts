@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunEvent } from './events.js';
-import type { Executor } from './executors/types.js';
+import type { AttemptOutcome, Executor } from './executors/types.js';
 import type { TaskLog } from './logging.js';
 import type { ErrorData, TaskReportEntry } from './report.js';
 import { isRetryable, retryDelayMs } from './retry.js';
@@ -16,12 +16,14 @@ export interface TaskRun {
   readonly runId: string;
   readonly processName: string;
   readonly runSignal: AbortSignal;
+  readonly cancellable: boolean;
   readonly taskLog: TaskLog;
   readonly logFd: number | null;
   readonly forwardLogs: boolean;
   /** Buffers in `args` that may be moved to a worker thread instead of copied. */
   readonly transferables: readonly ArrayBuffer[];
-  readonly emit: (event: RunEvent) => void;
+  /** Undefined when nobody listens: then no event objects are built at all. */
+  readonly emit: ((event: RunEvent) => void) | undefined;
   /** The names of every task downstream, computed only when the task fails. */
   readonly downstreamImpact: () => readonly string[];
 }
@@ -39,7 +41,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   taskLog.started(task.name);
   let firstStart: number | undefined;
   for (let attempt = 1; ; attempt++) {
-    emit({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
+    emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
     const outcome = await run.executor.execute({
       task,
       args: argumentsForAttempt(task, run.args),
@@ -47,6 +49,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       runId,
       processName: run.processName,
       runSignal,
+      cancellable: run.cancellable,
       log: taskLog.log,
       logFd: run.logFd,
       forwardLogs: run.forwardLogs,
@@ -54,22 +57,15 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     });
     firstStart ??= outcome.startedAt;
     const elapsedMs = outcome.finishedAt - firstStart;
-    const timing = {
-      elapsedMs,
-      attempts: attempt,
-      startedAt: new Date(firstStart),
-      finishedAt: new Date(outcome.finishedAt),
-      threadId: outcome.threadId,
-    };
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
-      emit({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
-      return { ...entryBase(task), status: TaskStatus.SUCCESS, ...timing, result: outcome.value };
+      emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
+      return finalEntry(task, TaskStatus.SUCCESS, attempt, firstStart, outcome, { result: outcome.value });
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = retryDelayMs(task.retryDelayMs, attempt);
       taskLog.retrying(attempt, maxAttempts, outcome.error.message, delayMs);
-      emit({
+      emit?.({
         type: 'task:retrying',
         runId,
         at: Date.now(),
@@ -83,7 +79,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     }
     const error = errorData(task, outcome.error, run.downstreamImpact());
     taskLog.failed(error, attempt, elapsedMs);
-    emit({
+    emit?.({
       type: 'task:failed',
       runId,
       at: Date.now(),
@@ -92,7 +88,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       elapsedMs,
       error: outcome.error,
     });
-    return { ...entryBase(task), status: TaskStatus.ERRORED, ...timing, error };
+    return finalEntry(task, TaskStatus.ERRORED, attempt, firstStart, outcome, { error });
   }
 }
 
@@ -116,6 +112,30 @@ function shouldRetry(task: Task, error: SerializedError): boolean {
     );
     return false;
   }
+}
+
+/** The report entry of a task whose last attempt ended with `outcome`. */
+function finalEntry(
+  task: Task,
+  status: TaskStatus,
+  attempts: number,
+  firstStart: number,
+  outcome: AttemptOutcome,
+  ending: { result: unknown } | { error: ErrorData },
+): TaskReportEntry {
+  return {
+    name: task.name,
+    function: task.functionName,
+    args: task.args,
+    kwargs: task.kwargs,
+    status,
+    elapsedMs: outcome.finishedAt - firstStart,
+    attempts,
+    startedAt: new Date(firstStart),
+    finishedAt: new Date(outcome.finishedAt),
+    threadId: outcome.threadId,
+    ...ending,
+  };
 }
 
 export function entryBase(task: Task): Pick<TaskReportEntry, 'name' | 'function' | 'args' | 'kwargs'> {

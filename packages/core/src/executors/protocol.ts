@@ -63,6 +63,7 @@ export type WorkerEvent =
       readonly tag: typeof EVENT_TAG;
       readonly kind: 'uncloneable';
       readonly attemptId: number;
+      readonly threadId: number;
       readonly message: string;
     }
   /** A log line of a task without a log file, for the process logger. */

@@ -13,6 +13,8 @@ export interface AttemptRequest {
   readonly processName: string;
   /** Aborted when the whole run is cancelled. */
   readonly runSignal: AbortSignal;
+  /** Whether the run can be cancelled at all (the caller gave it a signal). */
+  readonly cancellable: boolean;
   /** The task's logger (`taskContext().log` on the main thread). */
   readonly log: Logger;
   /** The task's log file descriptor, for executors that log from elsewhere (worker threads). */

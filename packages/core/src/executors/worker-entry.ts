@@ -23,6 +23,10 @@ import { collectTransferables } from './transferables.js';
 type TaskFunction = (...args: unknown[]) => unknown;
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+/** Functions already loaded, by `moduleUrl#exportName`: later attempts call them without awaiting the import. */
+const loadedTasks = new Map<string, TaskFunction>();
+/** The signal of attempts without a timeout: nothing in this thread ever aborts it. */
+const NEVER_ABORTED = new AbortController().signal;
 /** In-flight attempts, by id: how to fail each one from outside its promise chain. */
 const inFlight = new Map<number, (error: unknown) => void>();
 const attemptOfContext = new WeakMap<TaskContext, number>();
@@ -58,7 +62,7 @@ function onStrayError(error: unknown): void {
   if (lastReturned !== undefined && (error as { name?: unknown })?.name === 'DataCloneError') {
     // piscina could not post our response, so it will never answer for this
     // attempt. Tell the main thread, which ends the attempt and this thread.
-    post({ kind: 'uncloneable', attemptId: lastReturned, message: String((error as Error).message) });
+    post({ kind: 'uncloneable', attemptId: lastReturned, threadId, message: String((error as Error).message) });
     return;
   }
   throw error;
@@ -145,6 +149,7 @@ async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
     const found = exportName in namespace ? `it is ${candidate === null ? 'null' : typeof candidate}` : 'not exported';
     throw new WorkerExportNotFoundError(taskName, moduleUrl, exportName, found, Object.keys(namespace));
   }
+  loadedTasks.set(`${moduleUrl}#${exportName}`, candidate as TaskFunction);
   return candidate as TaskFunction;
 }
 
@@ -175,18 +180,21 @@ function loggerFor(request: WorkerRequest): Logger {
 export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
   lastReturned = request.attemptId;
   const startedAt = now();
-  let task: TaskFunction;
-  try {
-    task = await loadTask(request);
-  } catch (error) {
-    return { ok: false, error: serializeError(error), startedAt, finishedAt: now(), threadId };
+  let task = loadedTasks.get(`${request.moduleUrl}#${request.exportName}`);
+  if (!task) {
+    try {
+      task = await loadTask(request);
+    } catch (error) {
+      return { ok: false, error: serializeError(error), startedAt, finishedAt: now(), threadId };
+    }
   }
   const { attemptId, timeoutMs } = request;
-  const controller = new AbortController();
+  // Only a timed attempt's signal can fire here (a cancelled run terminates the thread instead).
+  const controller = timeoutMs === null ? undefined : new AbortController();
   const context: TaskContext = {
     taskName: request.taskName,
     attempt: request.attempt,
-    signal: controller.signal,
+    signal: controller?.signal ?? NEVER_ABORTED,
     log: loggerFor(request),
     runId: request.runId,
   };
@@ -200,7 +208,7 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
   if (timeoutMs !== null) {
     timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new TaskTimeoutError(request.taskName, timeoutMs, request.attempt, 'signal'));
+      controller?.abort(new TaskTimeoutError(request.taskName, timeoutMs, request.attempt, 'signal'));
     }, timeoutMs);
   }
   let response: WorkerResponse;

@@ -15,6 +15,7 @@ import { serializeError } from '../serialize-error.js';
 import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.js';
 import { WorkerTaskRef } from '../worker-task.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
+import { KillSwitch } from './kill-switch.js';
 import { isWorkerEvent, type WorkerEvent, type WorkerRequest, type WorkerResponse } from './protocol.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
 
@@ -69,10 +70,13 @@ interface AttemptState {
   readonly request: AttemptRequest;
   readonly ref: WorkerTaskRef;
   readonly resolve: (outcome: AttemptOutcome) => void;
-  /** Aborting it makes piscina drop the task, terminating its thread if it runs. */
-  readonly kill: AbortController;
+  /**
+   * Firing it makes piscina drop the task, terminating its thread if it runs.
+   * Only attempts that may have to be stopped (a timeout, a cancellable run)
+   * get one: piscina queues and dispatches tasks with a signal more slowly.
+   */
+  readonly kill: KillSwitch | undefined;
   readonly job: QueuedJob;
-  onRunAbort: () => void;
   started: boolean;
   threadId: number;
   executionStartedAt: number | undefined;
@@ -97,6 +101,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
   readonly #piscina: Piscina;
   readonly #queue: FairQueue;
   readonly #attempts = new Map<number, AttemptState>();
+  /** Attempts by their run's signal; weak, so a finished run's entry goes with it. */
+  readonly #runs = new WeakMap<AbortSignal, Set<AttemptState>>();
   readonly #graceMs: number;
   readonly #limits: string;
   #nextAttemptId = 1;
@@ -113,13 +119,18 @@ export class WorkerPool implements AsyncDisposable, Executor {
           .map(([k, v]) => `${k}=${v}`)
           .join(', ')
       : 'no resourceLimits set';
-    this.#queue = new FairQueue(maxThreads);
+    // One task waiting in piscina per thread, beyond the running ones: when a
+    // thread finishes, piscina hands it the next task at once instead of after
+    // a round trip through the scheduler (scripts/bench: throughput). Fairness
+    // across runs is kept for everything beyond that small window.
+    this.#queue = new FairQueue(maxThreads * 2);
     this.#piscina = new Piscina({
       filename: WORKER_ENTRY,
       name: 'runAttempt',
-      // An idle thread waits with Atomics.waitAsync, so its event loop keeps
-      // turning: timers and log lines a finished task left behind still run.
-      atomics: 'async',
+      // Threads take tasks through their event loop rather than blocking in
+      // Atomics.wait while idle, so timers and log lines a finished task left
+      // behind still run (and as fast, measured in scripts/bench).
+      atomics: 'disabled',
       maxThreads,
       minThreads,
       idleTimeout: o.idleTimeoutMs ?? 30_000,
@@ -178,9 +189,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
         request,
         ref,
         resolve,
-        kill: new AbortController(),
+        kill: request.task.timeoutMs !== null || request.cancellable ? new KillSwitch() : undefined,
         job: { cancelled: false, start: () => this.#dispatch(state) },
-        onRunAbort: () => this.#stop(state, 'run-aborted'),
         started: false,
         threadId: 0,
         executionStartedAt: undefined,
@@ -192,13 +202,34 @@ export class WorkerPool implements AsyncDisposable, Executor {
         settled: false,
       };
       if (request.runSignal.aborted) {
-        state.onRunAbort();
+        this.#stop(state, 'run-aborted');
         return;
       }
-      request.runSignal.addEventListener('abort', state.onRunAbort, { once: true });
+      this.#attemptsOfRun(request.runSignal).add(state);
       this.#attempts.set(state.id, state);
       this.#queue.submit(request.runId, state.job);
     });
+  }
+
+  /**
+   * The attempts of one run in this pool. One abort listener per run (not
+   * per attempt) stops them all when the run is cancelled.
+   */
+  #attemptsOfRun(runSignal: AbortSignal): Set<AttemptState> {
+    let attempts = this.#runs.get(runSignal);
+    if (!attempts) {
+      const ofRun = new Set<AttemptState>();
+      attempts = ofRun;
+      this.#runs.set(runSignal, ofRun);
+      runSignal.addEventListener(
+        'abort',
+        () => {
+          for (const state of [...ofRun]) this.#stop(state, 'run-aborted');
+        },
+        { once: true },
+      );
+    }
+    return attempts;
   }
 
   #dispatch(state: AttemptState): void {
@@ -220,7 +251,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
       transferResult: task.transferResult,
     };
     const transferList = request.transferables.filter((buffer) => buffer.byteLength > 0);
-    this.#piscina.run(payload, { signal: state.kill.signal, transferList: transferList as never }).then(
+    const options = state.kill ? { signal: state.kill, transferList } : { transferList };
+    this.#piscina.run(payload, options as never).then(
       (response: WorkerResponse) => this.#settle(state, response),
       (error: unknown) => this.#settle(state, this.#failure(state, error)),
     );
@@ -250,6 +282,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       state.exitCode = event.code;
     } else if (event.kind === 'uncloneable') {
       state.uncloneable = event.message;
+      state.threadId = event.threadId;
       this.#stop(state, 'uncloneable');
     } else {
       forwardLine(state.request.log, event.line);
@@ -261,7 +294,10 @@ export class WorkerPool implements AsyncDisposable, Executor {
     if (state.settled || state.endedBy) return;
     state.endedBy = reason;
     if (state.started) {
-      state.kill.abort(reason);
+      if (state.kill) state.kill.fire();
+      // Without a kill switch the thread is ended directly, which piscina reports as
+      // an exit; with neither (pool.destroy()), piscina's own teardown ends the attempt.
+      else if (state.threadId) void this.#piscina.threads.find((w) => w.threadId === state.threadId)?.terminate();
     } else {
       state.job.cancelled = true;
       this.#settle(state, this.#failure(state, new Error(reason)));
@@ -301,7 +337,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     if (state.settled) return;
     state.settled = true;
     clearTimeout(state.hardTimer);
-    state.request.runSignal.removeEventListener('abort', state.onRunAbort);
+    this.#runs.get(state.request.runSignal)?.delete(state);
     this.#attempts.delete(state.id);
     if (state.started) this.#queue.release();
     state.resolve(response);

@@ -1,0 +1,82 @@
+// Benchmarks of processes. Each scenario measures the engine side by side with
+// a baseline in the same run and reports a ratio (or a bound), never an
+// absolute speed: the machines are small and noisy.
+//
+//   node --expose-gc dist/run.js [--quick] [--json] [--scope throughput,speedup,...]
+import { parseArgs } from 'node:util';
+import { graph } from './graph.js';
+import type { BenchOptions, BenchResult } from './measure.js';
+import { memory } from './memory.js';
+import { speedup } from './speedup.js';
+import { throughput } from './throughput.js';
+import { hardTimeout } from './timeout.js';
+import { transfer } from './transfer.js';
+
+const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
+  throughput,
+  speedup,
+  transfer,
+  timeout: hardTimeout,
+  memory,
+  graph,
+};
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    scope: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`Usage: node --expose-gc dist/run.js [--quick] [--json] [--scope ${Object.keys(SCENARIOS).join(',')}]`);
+  process.exit(0);
+}
+
+const scopes = values.scope ? values.scope.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS);
+const unknown = scopes.filter((scope) => !(scope in SCENARIOS));
+if (unknown.length > 0) {
+  console.error(`Unknown scope: ${unknown.join(', ')}. Known: ${Object.keys(SCENARIOS).join(', ')}`);
+  process.exit(2);
+}
+
+const results: BenchResult[] = [];
+for (const scope of scopes) {
+  const scenario = SCENARIOS[scope] as (options: BenchOptions) => Promise<BenchResult>;
+  if (!values.json) process.stderr.write(`running ${scope}...\n`);
+  results.push(await scenario({ quick: values.quick }));
+}
+
+const failedChecks = results.flatMap((r) =>
+  Object.entries(r.checks)
+    .filter(([, ok]) => !ok)
+    .map(([check]) => `${r.scope}.${check}`),
+);
+
+if (values.json) {
+  console.log(JSON.stringify({ quick: values.quick, node: process.version, results, failedChecks }, null, 2));
+} else {
+  const rows = results.map((r) => [
+    r.scope,
+    `${r.value}${r.unit === 'x' ? 'x' : ` ${r.unit}`}`,
+    r.target,
+    r.target === 'report' ? '-' : r.meetsTarget ? 'yes' : 'NO',
+    Object.entries(r.details)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+  ]);
+  const header = ['scope', 'result', 'target', 'met', 'details'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+  console.log();
+  for (const r of results) console.log(`${r.scope}: ${r.title}`);
+  if (failedChecks.length > 0) console.log(`\nFAILED CHECKS: ${failedChecks.join(', ')}`);
+}
+
+// Speed figures are reported, not enforced (noisy machines); functional checks are.
+process.exitCode = failedChecks.length > 0 ? 1 : 0;
