@@ -1,3 +1,4 @@
+import { REDACTED, type Redaction } from './redaction.js';
 import { describeThrown, renderValue } from './render-value.js';
 
 /** A value JSON can hold exactly. */
@@ -13,11 +14,25 @@ const MAX_BUFFER_BYTES = 32;
  * `[[key, value], …]`, Set → array, Error → `{ name, message, … }`) or
  * readable strings (`123n`, `[Function: load]`, `<Buffer 68 69>`, `[Circular]`).
  */
-export function toJsonSafe(value: unknown): JsonValue {
-  return convert(value, new Set(), 0);
+export function toJsonSafe(value: unknown, redaction?: Redaction): JsonValue {
+  return convert(value, { seen: new Set(), redaction }, 0);
 }
 
-function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
+interface ConvertState {
+  /** The objects on the path from the root: meeting one again is a cycle. */
+  readonly seen: Set<object>;
+  /** Keys whose values are written `[redacted]`, when given. */
+  readonly redaction: Redaction | undefined;
+}
+
+/** Sets a key as an own property, even `__proto__` (which plain assignment would turn into a prototype). */
+function setOwn(out: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+function convert(value: unknown, state: ConvertState, depth: number): JsonValue {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -36,15 +51,15 @@ function convert(value: unknown, seen: Set<object>, depth: number): JsonValue {
   }
   if (value === null) return null;
   try {
-    return convertObject(value as object, seen, depth);
+    return convertObject(value as object, state, depth);
   } catch (error) {
     // A Proxy's traps (getPrototypeOf, ownKeys) run inside instanceof and Object.keys, and may throw.
     return `<unrenderable: ${describeThrown(error)}>`;
   }
 }
 
-function convertObject(object: object, seen: Set<object>, depth: number): JsonValue {
-  if (seen.has(object)) return '[Circular]';
+function convertObject(object: object, state: ConvertState, depth: number): JsonValue {
+  if (state.seen.has(object)) return '[Circular]';
   if (depth >= MAX_DEPTH) return renderValue(object, { depth: 0 });
   if (Buffer.isBuffer(object)) return bufferForm(object);
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof SharedArrayBuffer) {
@@ -55,29 +70,32 @@ function convertObject(object: object, seen: Set<object>, depth: number): JsonVa
     return renderValue(object);
   }
   if (object instanceof Promise) return 'Promise { <pending or settled> }';
-  seen.add(object);
+  state.seen.add(object);
   try {
-    if (Array.isArray(object)) return object.map((item) => convert(item, seen, depth + 1));
+    if (Array.isArray(object)) return object.map((item) => convert(item, state, depth + 1));
     if (object instanceof Map) {
-      return [...object].map(([k, v]) => [convert(k, seen, depth + 1), convert(v, seen, depth + 1)]);
+      return [...object].map(([k, v]) => [
+        convert(k, state, depth + 1),
+        typeof k === 'string' && state.redaction?.matches(k) ? REDACTED : convert(v, state, depth + 1),
+      ]);
     }
-    if (object instanceof Set) return [...object].map((item) => convert(item, seen, depth + 1));
-    if (object instanceof Error) return errorForm(object, seen, depth);
+    if (object instanceof Set) return [...object].map((item) => convert(item, state, depth + 1));
+    if (object instanceof Error) return errorForm(object, state, depth);
     const toJSON = readSafely(object, 'toJSON');
     if (typeof toJSON === 'function') {
       try {
-        return convert(toJSON.call(object), seen, depth + 1);
+        return convert(toJSON.call(object), state, depth + 1);
       } catch (error) {
         return `<unrenderable: toJSON threw ${error instanceof Error ? error.message : String(error)}>`;
       }
     }
     const out: Record<string, JsonValue> = {};
     for (const key of Object.keys(object)) {
-      out[key] = convert(readSafely(object, key), seen, depth + 1);
+      setOwn(out, key, state.redaction?.matches(key) ? REDACTED : convert(readSafely(object, key), state, depth + 1));
     }
     return out;
   } finally {
-    seen.delete(object);
+    state.seen.delete(object);
   }
 }
 
@@ -89,10 +107,10 @@ function bufferForm(buffer: Buffer): string {
   return `<Buffer ${bytes}${more > 0 ? ` ... ${more} more byte${more === 1 ? '' : 's'}` : ''}>`;
 }
 
-function errorForm(error: Error, seen: Set<object>, depth: number): JsonValue {
+function errorForm(error: Error, state: ConvertState, depth: number): JsonValue {
   const out: Record<string, JsonValue> = { name: String(error.name), message: String(error.message) };
   for (const key of Object.keys(error)) {
-    if (key !== 'stack') out[key] = convert(readSafely(error, key), seen, depth + 1);
+    if (key !== 'stack') setOwn(out, key, convert(readSafely(error, key), state, depth + 1));
   }
   return out;
 }

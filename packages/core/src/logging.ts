@@ -5,6 +5,7 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 import { LogFileError } from './errors.js';
 import { toJsonSafe } from './json-safe.js';
 import { TASK_LOG_OPTIONS } from './log-format.js';
+import type { Redaction } from './redaction.js';
 import type { ErrorData } from './report.js';
 import type { Task } from './task.js';
 
@@ -136,13 +137,13 @@ export class TaskLog {
   }
 
   /** One record carrying the whole failure context, like the seed's failure block. */
-  failed(error: ErrorData, attempts: number, elapsedMs: number): void {
+  failed(error: ErrorData, attempts: number, elapsedMs: number, redaction: Redaction): void {
     if (this.#sinks.length === 0) return;
     const record = {
       task_name: error.taskName,
       function: error.function,
-      args: toJsonSafe(error.args),
-      kwargs: toJsonSafe(error.kwargs),
+      args: toJsonSafe(error.args, redaction),
+      kwargs: toJsonSafe(error.kwargs, redaction),
       downstream_impact: error.downstreamImpact,
       exception: error.exception,
       error_name: error.errorName,

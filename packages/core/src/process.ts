@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from './errors.js';
 import type { RunEvent } from './events.js';
-import { MainThreadExecutor } from './executors/main-thread.js';
+import { MainThreadExecutor, mainThreadRecorder } from './executors/main-thread.js';
 import { isWorkerTask, WorkerPool } from './executors/worker-pool.js';
 import { TaskGraph } from './graph.js';
 import { LogFiles } from './logging.js';
+import { Redaction, type RedactOption } from './redaction.js';
 import type { ProcessExecutionReport } from './report.js';
 import { executeRun } from './scheduler.js';
 import { normaliseTaskName, Task, TaskDependency } from './task.js';
@@ -23,6 +24,15 @@ export interface ProcessOptions {
    * `taskContext().log` of tasks without a `logPath`.
    */
   logger?: Logger;
+  /**
+   * More names whose values never leave the process, besides the defaults
+   * (password, secret, token, api key, authorization, cookie, session,
+   * private key, credential, …): names matched as case-insensitive
+   * substrings, or a RegExp. Traced variables with these names, and keys with
+   * these names inside args and kwargs, are written as `[redacted]` in report
+   * JSON, log files, email and webhook payloads.
+   */
+  redact?: RedactOption;
 }
 
 /** Options of {@link Process.run}. */
@@ -58,6 +68,7 @@ const isLogger = (value: unknown): boolean =>
 const PROCESS_SPECS: Record<keyof ProcessOptions, FieldSpec> = {
   name: spec(z.string(), 'a string'),
   logger: spec(z.custom(isLogger), 'a pino logger'),
+  redact: spec(z.union([z.array(z.string()), z.instanceof(RegExp)]), 'an array of names or a RegExp'),
 };
 
 const RUN_SPECS: Record<keyof RunOptions, FieldSpec> = {
@@ -80,6 +91,7 @@ const AUTO_PARALLEL_MIN_TASKS = 10;
 export class Process implements AsyncDisposable {
   readonly name: string;
   readonly #logger: Logger | null;
+  readonly #redaction: Redaction;
   #graph: TaskGraph<Task>;
   readonly #logs = new LogFiles();
   readonly #activeRuns = new Set<Promise<unknown>>();
@@ -89,6 +101,7 @@ export class Process implements AsyncDisposable {
     const o = checkOptions('Process', options, PROCESS_SPECS) as ProcessOptions;
     this.name = o.name ?? '';
     this.#logger = o.logger ?? null;
+    this.#redaction = new Redaction(o.redact);
     this.#graph = new TaskGraph(checkTaskList(tasks));
   }
 
@@ -180,6 +193,11 @@ export class Process implements AsyncDisposable {
     const ownPool = needsPool && !o.pool ? new WorkerPool({ maxThreads: concurrency, minThreads: 0 }) : undefined;
     const pool = o.pool ?? ownPool;
     const mainThread = this.#mainThread;
+    // Main-thread tasks that opted into traced variables need the main thread's inspector session for the run.
+    const recorder = graph.order.some((task) => !isWorkerTask(task.fn) && task.captureTracedVars)
+      ? mainThreadRecorder()
+      : undefined;
+    recorder?.enable();
     try {
       return await executeRun({
         runId: randomUUID(),
@@ -191,8 +209,10 @@ export class Process implements AsyncDisposable {
         processLogger: this.#logger,
         signal: o.signal,
         onEvent: o.onEvent,
+        redaction: this.#redaction,
       });
     } finally {
+      recorder?.disable();
       // The run is over (or aborted): nothing of it may keep a thread alive.
       await ownPool?.destroy();
     }

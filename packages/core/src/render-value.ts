@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { REDACTED, type Redaction } from './redaction.js';
 
 /** Bounds for rendering a value as readable text (traced variables, log lines, webhook results). */
 export interface RenderLimits {
@@ -10,9 +11,11 @@ export interface RenderLimits {
   maxStringLength?: number;
   /** Characters in the whole rendering; longer output is cut with `…`. @default 4000 */
   maxLength?: number;
+  /** Values under these key names (at any depth shown) are rendered `[redacted]`. */
+  redaction?: Redaction;
 }
 
-const DEFAULT_LIMITS: Required<RenderLimits> = {
+const DEFAULT_LIMITS: Required<Omit<RenderLimits, 'redaction'>> = {
   depth: 3,
   maxItems: 50,
   maxStringLength: 1000,
@@ -28,7 +31,8 @@ export function renderValue(value: unknown, limits: RenderLimits = {}): string {
   const { depth, maxItems, maxStringLength, maxLength } = { ...DEFAULT_LIMITS, ...limits };
   let text: string;
   try {
-    text = inspect(value, {
+    const shown = limits.redaction ? redacted(value, limits.redaction, depth + 1, maxItems) : value;
+    text = inspect(shown, {
       depth,
       maxArrayLength: maxItems,
       maxStringLength,
@@ -41,6 +45,54 @@ export function renderValue(value: unknown, limits: RenderLimits = {}): string {
     return `<unrenderable: ${describeThrown(error)}>`;
   }
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/**
+ * A copy of `value`, as deep as it will be shown, with the values under
+ * redacted key names replaced. Plain objects, class instances (prototype
+ * kept, so the class name still shows), arrays and Maps are copied; anything
+ * else is shown as it is.
+ */
+function redacted(value: unknown, redaction: Redaction, depth: number, maxItems: number): unknown {
+  if (typeof value !== 'object' || value === null || depth < 0) return value;
+  if (Array.isArray(value))
+    return value.slice(0, maxItems).map((item) => redacted(item, redaction, depth - 1, maxItems));
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    for (const [key, item] of [...value].slice(0, maxItems)) {
+      out.set(
+        key,
+        typeof key === 'string' && redaction.matches(key) ? REDACTED : redacted(item, redaction, depth - 1, maxItems),
+      );
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !isPlainInstance(value)) return value;
+  const out = Object.create(proto) as Record<string, unknown>;
+  for (const key of Object.keys(value).slice(0, maxItems)) {
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      item = '<unreadable>';
+    }
+    out[key] = redaction.matches(key) ? REDACTED : redacted(item, redaction, depth - 1, maxItems);
+  }
+  return out;
+}
+
+/** A user class instance (not a builtin such as Date, RegExp, Error, a typed array or a Set). */
+function isPlainInstance(value: object): boolean {
+  return !(
+    value instanceof Date ||
+    value instanceof RegExp ||
+    value instanceof Error ||
+    value instanceof Set ||
+    value instanceof Promise ||
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer
+  );
 }
 
 /** @internal `Name: message` of something thrown (`type: value` for a non-Error); never throws itself. */

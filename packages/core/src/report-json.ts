@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReportFormatError } from './errors.js';
 import { type JsonValue, toJsonSafe } from './json-safe.js';
+import type { Redaction } from './redaction.js';
 import type { ErrorData, ProcessExecutionReport, ReportInit, TaskReportEntry } from './report.js';
 import type { SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
@@ -65,7 +66,7 @@ export interface ThrownDocument {
 
 export function reportToJson(report: ProcessExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
-  for (const [name, entry] of report.entries) entries[name] = entryToJson(entry);
+  for (const [name, entry] of report.entries) entries[name] = entryToJson(entry, report.redaction);
   const elapsed = report.elapsedMs;
   return {
     schema_version: REPORT_SCHEMA_VERSION,
@@ -83,18 +84,18 @@ export function reportToJson(report: ProcessExecutionReport): ReportDocument {
   };
 }
 
-function entryToJson(entry: TaskReportEntry): EntryDocument {
+function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocument {
   return {
     name: entry.name,
     function: entry.function,
-    args: toJsonSafe(entry.args) as JsonValue[],
-    kwargs: toJsonSafe(entry.kwargs) as Record<string, JsonValue>,
+    args: toJsonSafe(entry.args, redaction) as JsonValue[],
+    kwargs: toJsonSafe(entry.kwargs, redaction) as Record<string, JsonValue>,
     status: entry.status,
     elapsed_seconds: entry.elapsedMs / 1000,
     elapsed_ms: entry.elapsedMs,
     attempts: entry.attempts,
     result: entry.status === TaskStatus.SUCCESS ? toJsonSafe(entry.result) : null,
-    error: entry.status === TaskStatus.ERRORED && entry.error ? errorToJson(entry.error) : null,
+    error: entry.status === TaskStatus.ERRORED && entry.error ? errorToJson(entry.error, redaction) : null,
     started_at: entry.startedAt?.toISOString() ?? null,
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,
@@ -102,12 +103,12 @@ function entryToJson(entry: TaskReportEntry): EntryDocument {
   };
 }
 
-function errorToJson(error: ErrorData): ErrorDocument {
+function errorToJson(error: ErrorData, redaction: Redaction): ErrorDocument {
   return {
     task_name: error.taskName,
     function: error.function,
-    args: toJsonSafe(error.args) as JsonValue[],
-    kwargs: toJsonSafe(error.kwargs) as Record<string, JsonValue>,
+    args: toJsonSafe(error.args, redaction) as JsonValue[],
+    kwargs: toJsonSafe(error.kwargs, redaction) as Record<string, JsonValue>,
     downstream_impact: [...error.downstreamImpact],
     exception: error.exception,
     error_name: error.errorName,

@@ -1,5 +1,6 @@
 import type { ReportChannel } from './channel.js';
 import { type NotifyOptions, type NotifyOutcome, notifyChannels } from './notify.js';
+import { Redaction } from './redaction.js';
 import { type ReportDocument, reportFromJson, reportToJson } from './report-json.js';
 import type { SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
@@ -61,6 +62,8 @@ export interface ReportInit {
   readonly entries: Iterable<TaskReportEntry>;
   readonly startedAt?: Date;
   readonly finishedAt?: Date;
+  /** Names whose values `toJSON()` writes as `[redacted]` in args and kwargs. @default the defaults */
+  readonly redaction?: Redaction;
 }
 
 /**
@@ -73,6 +76,8 @@ export class ProcessExecutionReport {
   readonly entries: ReadonlyMap<string, TaskReportEntry>;
   readonly startedAt: Date | undefined;
   readonly finishedAt: Date | undefined;
+  /** @internal Which names are redacted when the report is written out. */
+  readonly redaction: Redaction;
 
   constructor(init: ReportInit) {
     this.processName = init.processName ?? '';
@@ -83,6 +88,7 @@ export class ProcessExecutionReport {
     this.entries = entries;
     this.startedAt = init.startedAt;
     this.finishedAt = init.finishedAt;
+    this.redaction = init.redaction ?? Redaction.DEFAULT;
     Object.freeze(this);
   }
 
@@ -125,6 +131,7 @@ export class ProcessExecutionReport {
       entries: [...this.entries.values()].filter((entry) => wanted.has(entry.name.toLowerCase())),
       ...(this.startedAt ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),
+      redaction: this.redaction,
     });
   }
 

@@ -8,6 +8,7 @@ import { isWorkerTask } from './executors/worker-pool.js';
 import type { TaskGraph } from './graph.js';
 import { type LogFiles, TaskLog } from './logging.js';
 import { ReadyQueue } from './ready-queue.js';
+import type { Redaction } from './redaction.js';
 import { ProcessExecutionReport, type TaskReportEntry } from './report.js';
 import { serializeError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
@@ -26,6 +27,8 @@ export interface RunPlan {
   readonly processLogger: Logger | null;
   readonly signal: AbortSignal | undefined;
   readonly onEvent: ((event: RunEvent) => void) | undefined;
+  /** Names redacted in traced variables, and in args and kwargs wherever they are written out. */
+  readonly redaction: Redaction;
 }
 
 export const EVENT_LISTENER_WARNING = 'PROC_EVENT_LISTENER_FAILED';
@@ -124,6 +127,7 @@ class RunExecution {
       logFd: plan.logs.fdFor(task),
       forwardLogs: plan.processLogger !== null,
       transferables: this.#movableInputs(index),
+      redaction: plan.redaction,
       // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
       emit: plan.onEvent
         ? (event) => {
@@ -246,6 +250,7 @@ class RunExecution {
       ),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
+      redaction: this.#plan.redaction,
     });
   }
 

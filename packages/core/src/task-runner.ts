@@ -2,11 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunEvent } from './events.js';
 import type { AttemptOutcome, Executor } from './executors/types.js';
 import type { TaskLog } from './logging.js';
+import type { Redaction } from './redaction.js';
 import type { ErrorData, TaskReportEntry } from './report.js';
 import { isRetryable, retryDelayMs } from './retry.js';
 import { formatTraceback, type SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
 import type { Task } from './task.js';
+import type { TracedVarsSnapshot } from './traced-vars.js';
 
 /** Everything one task needs for its attempts within a run. */
 export interface TaskRun {
@@ -22,6 +24,7 @@ export interface TaskRun {
   readonly forwardLogs: boolean;
   /** Buffers in `args` that may be moved to a worker thread instead of copied. */
   readonly transferables: readonly ArrayBuffer[];
+  readonly redaction: Redaction;
   /** Undefined when nobody listens: then no event objects are built at all. */
   readonly emit: ((event: RunEvent) => void) | undefined;
   /** The names of every task downstream, computed only when the task fails. */
@@ -54,6 +57,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       logFd: run.logFd,
       forwardLogs: run.forwardLogs,
       transferables: run.transferables,
+      redaction: run.redaction,
     });
     firstStart ??= outcome.startedAt;
     const elapsedMs = outcome.finishedAt - firstStart;
@@ -77,8 +81,8 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       if (delayMs > 0) await sleep(delayMs, undefined, { signal: runSignal }).catch(() => undefined);
       if (!runSignal.aborted) continue;
     }
-    const error = errorData(task, outcome.error, run.downstreamImpact());
-    taskLog.failed(error, attempt, elapsedMs);
+    const error = errorData(task, outcome.error, run.downstreamImpact(), outcome.tracedVars);
+    taskLog.failed(error, attempt, elapsedMs, run.redaction);
     emit?.({
       type: 'task:failed',
       runId,
@@ -142,7 +146,12 @@ export function entryBase(task: Task): Pick<TaskReportEntry, 'name' | 'function'
   return { name: task.name, function: task.functionName, args: task.args, kwargs: task.kwargs };
 }
 
-export function errorData(task: Task, thrown: SerializedError, downstreamImpact: readonly string[]): ErrorData {
+export function errorData(
+  task: Task,
+  thrown: SerializedError,
+  downstreamImpact: readonly string[],
+  tracedVars?: TracedVarsSnapshot,
+): ErrorData {
   return {
     taskName: task.name,
     function: task.functionName,
@@ -152,8 +161,8 @@ export function errorData(task: Task, thrown: SerializedError, downstreamImpact:
     exception: thrown.message,
     errorName: thrown.name,
     traceback: formatTraceback(thrown),
-    tracedVars: {},
-    tracedVarsLocation: '',
+    tracedVars: tracedVars?.vars ?? {},
+    tracedVarsLocation: tracedVars?.location ?? '',
     thrown,
   };
 }

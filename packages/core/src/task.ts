@@ -91,6 +91,13 @@ export interface TaskOptions {
   dependencies?: ReadonlyArray<TaskDependency | string>;
   /** Capture traced variables from the innermost frame whose URL contains this. @default null */
   tracedVarsFrameFilter?: string | null;
+  /**
+   * Record the local variables where a failure was thrown. Worker tasks do by
+   * default (unless their pool has `tracedVars: false`); main-thread tasks
+   * opt in, since it pauses the main thread on every exception while they run.
+   * @default true for worker tasks, false for main-thread tasks
+   */
+  captureTracedVars?: boolean;
   /** Time allowed per attempt. @default null (no limit) */
   timeoutMs?: number | null;
   /** Extra attempts after the first failure. @default 0 */
@@ -123,6 +130,7 @@ const TASK_SPECS: Record<keyof TaskOptions, FieldSpec> = {
   kwargs: spec(plainObject, 'a plain object'),
   dependencies: spec(z.array(z.unknown()), 'an array of TaskDependency objects or task names'),
   tracedVarsFrameFilter: spec(z.string().nullable(), 'a string or null'),
+  captureTracedVars: spec(z.boolean(), 'a boolean'),
   timeoutMs: spec(z.number().positive().nullable(), 'a finite number > 0 or null'),
   retries: spec(z.number().int().nonnegative(), 'an integer >= 0'),
   // The shape only; `checkRetryOn` then names the offending element or says why a class was refused.
@@ -160,6 +168,8 @@ export class Task {
   readonly kwargs: Readonly<Record<string, unknown>>;
   readonly dependencies: readonly TaskDependency[];
   readonly tracedVarsFrameFilter: string | null;
+  /** Whether a failure records its traced variables (resolved from the option and where the task runs). */
+  readonly captureTracedVars: boolean;
   readonly timeoutMs: number | null;
   readonly retries: number;
   readonly retryOn: RetryOn | undefined;
@@ -184,6 +194,7 @@ export class Task {
     this.kwargs = Object.freeze({ ...(o.kwargs ?? {}) });
     this.dependencies = Object.freeze(checkDependencies(where, task, o.dependencies ?? []));
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? null;
+    this.captureTracedVars = o.captureTracedVars ?? fn instanceof WorkerTaskRef;
     checkTimerLimit(where, task, 'timeoutMs', o.timeoutMs);
     this.timeoutMs = o.timeoutMs ?? null;
     this.retries = o.retries ?? 0;

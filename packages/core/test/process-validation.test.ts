@@ -50,12 +50,12 @@ describe('Process construction', () => {
     expectThrows(() => new Process([], bad({ title: 'etl' })), UnknownOptionError, {
       code: 'PROC_UNKNOWN_OPTION',
       field: 'title',
-      message: 'Process: unknown option `title`. Known options: name, logger.',
+      message: 'Process: unknown option `title`. Known options: name, logger, redact.',
     });
     expectThrows(() => new Process([], bad({ nmae: 'etl' })), UnknownOptionError, {
       code: 'PROC_UNKNOWN_OPTION',
       field: 'nmae',
-      message: 'Process: unknown option `nmae`. Did you mean `name`? Known options: name, logger.',
+      message: 'Process: unknown option `nmae`. Did you mean `name`? Known options: name, logger, redact.',
     });
   });
 

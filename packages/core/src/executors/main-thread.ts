@@ -3,6 +3,7 @@ import { runInTaskContext } from '../context.js';
 import { TaskTimeoutError } from '../errors.js';
 import { serializeError } from '../serialize-error.js';
 import type { TaskFunction } from '../task.js';
+import { TracedVarsRecorder } from '../traced-vars.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
 
 /**
@@ -30,6 +31,7 @@ export class MainThreadExecutor implements Executor {
       const settle = (outcome: AttemptOutcome) => {
         if (settled) return;
         settled = true;
+        if (task.captureTracedVars) mainThreadRecorder().end(context);
         clearTimeout(timer);
         runSignal.removeEventListener('abort', abortFromRun);
         resolve(outcome);
@@ -41,6 +43,8 @@ export class MainThreadExecutor implements Executor {
       };
       if (timeoutMs !== null) timer = setTimeout(timedOut, timeoutMs);
 
+      const recorder = task.captureTracedVars ? mainThreadRecorder() : undefined;
+      recorder?.begin(context, { frameFilter: task.tracedVarsFrameFilter, redaction: request.redaction });
       let work: Promise<unknown>;
       try {
         // The scheduler sends only plain functions here; worker tasks go to a WorkerPool.
@@ -55,9 +59,31 @@ export class MainThreadExecutor implements Executor {
           if (timeoutMs !== null && finishedAt - startedAt > timeoutMs) timedOut();
           else settle({ ok: true, value, startedAt, finishedAt, threadId: 0 });
         },
-        (thrown: unknown) =>
-          settle({ ok: false, error: serializeError(thrown), startedAt, finishedAt: now(), threadId: 0 }),
+        (thrown: unknown) => {
+          const tracedVars = recorder?.snapshotFor(context, thrown);
+          settle({
+            ok: false,
+            error: serializeError(thrown),
+            startedAt,
+            finishedAt: now(),
+            threadId: 0,
+            ...(tracedVars ? { tracedVars } : {}),
+          });
+        },
       );
     });
   }
+}
+
+let recorder: TracedVarsRecorder | undefined;
+
+/**
+ * The main thread's traced-variables recorder. It pauses on every exception
+ * while enabled (the main thread's rejection handling belongs to the
+ * application, so the worker's uncaught-only trick is not available here);
+ * a run enables it only when one of its main-thread tasks opted in.
+ */
+export function mainThreadRecorder(): TracedVarsRecorder {
+  recorder ??= new TracedVarsRecorder('all');
+  return recorder;
 }

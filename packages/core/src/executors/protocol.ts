@@ -4,7 +4,15 @@
  * travel through piscina; events travel on the worker's `parentPort` and
  * arrive as the pool's `'message'` events.
  */
+import type { RedactionWire } from '../redaction.js';
 import type { SerializedError } from '../serialize-error.js';
+import type { TracedVarsSnapshot } from '../traced-vars.js';
+
+/** What every thread of a pool is started with (piscina's `workerData`). */
+export interface WorkerStartup {
+  /** Open an inspector session on the thread so failing tasks can report their locals. */
+  readonly tracedVars: boolean;
+}
 
 /** One attempt of a worker task: piscina's task payload. */
 export interface WorkerRequest {
@@ -25,6 +33,11 @@ export interface WorkerRequest {
   readonly forwardLogs: boolean;
   /** Move ArrayBuffers in the result back instead of copying them. */
   readonly transferResult: boolean;
+  /** Capture the locals at the throw site when the attempt fails (and the pool allows it). */
+  readonly captureTracedVars: boolean;
+  readonly tracedVarsFrameFilter: string | null;
+  /** Names to redact besides the defaults; undefined for the defaults only. */
+  readonly redaction: RedactionWire | undefined;
 }
 
 interface ResponseTiming {
@@ -36,7 +49,11 @@ interface ResponseTiming {
 /** What the worker resolves an attempt to. Errors are data: the worker never throws at piscina. */
 export type WorkerResponse =
   | (ResponseTiming & { readonly ok: true; readonly value: unknown })
-  | (ResponseTiming & { readonly ok: false; readonly error: SerializedError });
+  | (ResponseTiming & {
+      readonly ok: false;
+      readonly error: SerializedError;
+      readonly tracedVars?: TracedVarsSnapshot;
+    });
 
 /** Marks our events among anything else a task might post on `parentPort`. */
 export const EVENT_TAG = 'processes:worker-event';
@@ -66,6 +83,8 @@ export type WorkerEvent =
       readonly threadId: number;
       readonly message: string;
     }
+  /** The thread neared its heap limit while this attempt ran; it is about to end itself. */
+  | { readonly tag: typeof EVENT_TAG; readonly kind: 'out-of-memory'; readonly attemptId: number | undefined }
   /** A log line of a task without a log file, for the process logger. */
   | { readonly tag: typeof EVENT_TAG; readonly kind: 'log'; readonly attemptId: number; readonly line: string }
   /**

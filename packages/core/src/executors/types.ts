@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { Redaction } from '../redaction.js';
 import type { SerializedError } from '../serialize-error.js';
 import type { Task } from '../task.js';
+import type { TracedVarsSnapshot } from '../traced-vars.js';
 
 /** One attempt of one task, as the scheduler hands it to an executor. */
 export interface AttemptRequest {
@@ -26,6 +28,8 @@ export interface AttemptRequest {
    * (results of `transferResult` tasks that nothing else consumes).
    */
   readonly transferables: readonly ArrayBuffer[];
+  /** Which names are redacted in traced variables. */
+  readonly redaction: Redaction;
 }
 
 interface OutcomeTiming {
@@ -39,7 +43,12 @@ interface OutcomeTiming {
 /** How an attempt ended. Executors never reject: every failure is an outcome. */
 export type AttemptOutcome =
   | (OutcomeTiming & { readonly ok: true; readonly value: unknown })
-  | (OutcomeTiming & { readonly ok: false; readonly error: SerializedError });
+  | (OutcomeTiming & {
+      readonly ok: false;
+      readonly error: SerializedError;
+      /** The locals where the error was thrown, when they were captured. */
+      readonly tracedVars?: TracedVarsSnapshot;
+    });
 
 /**
  * The one seam between the scheduler and the places tasks run (the main

@@ -9,15 +9,23 @@ import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { type Logger, pino } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { now } from '../clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../context.js';
 import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../errors.js';
 import { TASK_LOG_OPTIONS } from '../log-format.js';
+import { Redaction } from '../redaction.js';
 import { serializeError } from '../serialize-error.js';
-import { EVENT_TAG, type WorkerEventBody, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
+import {
+  EVENT_TAG,
+  type WorkerEventBody,
+  type WorkerRequest,
+  type WorkerResponse,
+  type WorkerStartup,
+} from './protocol.js';
 import { collectTransferables } from './transferables.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
@@ -67,8 +75,43 @@ function onStrayError(error: unknown): void {
   }
   throw error;
 }
+/**
+ * Attempts called so that their escaping exception looks uncaught to V8 (see
+ * traced-vars.ts): the promise left without a rejection handler, and how to
+ * fail its attempt when it rejects.
+ */
+const uncaughtOnPurpose = new WeakMap<Promise<unknown>, (error: unknown) => void>();
+
 process.on('uncaughtException', onStrayError);
-process.on('unhandledRejection', onStrayError);
+process.on('unhandledRejection', (reason: unknown, promise: Promise<unknown>) => {
+  const fail = uncaughtOnPurpose.get(promise);
+  if (fail) fail(reason);
+  else onStrayError(reason);
+});
+
+const startup = (workerData ?? {}) as Partial<WorkerStartup>;
+
+/** The heap is nearly full (seen by the debugger): say which attempt it was, and end the thread as Node would. */
+function outOfMemory(): void {
+  const context = currentTaskContext();
+  post({ kind: 'out-of-memory', attemptId: context ? attemptOfContext.get(context) : lastReturned });
+  exitThread(1);
+}
+const recorder = startup.tracedVars ? new TracedVarsRecorder('uncaught', outOfMemory) : undefined;
+recorder?.enable();
+const redactions = new Map<string, Redaction>();
+
+function redactionFor(request: WorkerRequest): Redaction {
+  const wire = request.redaction;
+  if (!wire) return Redaction.DEFAULT;
+  const key = `${wire.flags}/${wire.source}`;
+  let redaction = redactions.get(key);
+  if (!redaction) {
+    redaction = new Redaction(wire);
+    redactions.set(key, redaction);
+  }
+  return redaction;
+}
 
 // A task that calls process.exit() ends the thread; say so first, for a clear error.
 const exitThread = process.exit.bind(process);
@@ -176,6 +219,37 @@ function loggerFor(request: WorkerRequest): Logger {
   return silent;
 }
 
+/**
+ * Calls a capturing task so that an exception escaping it looks uncaught to
+ * V8's catch prediction, which then pauses at the throw for the recorder.
+ * The call runs in an async wrapper that returns the result boxed (so the
+ * wrapper never adopts the task's promise, which would count as handling
+ * it); the wrapper's promise, and then the task's, get a fulfilment handler
+ * only. A rejection of either reaches the unhandledRejection handler, which
+ * fails the attempt.
+ */
+function callSoThatEscapesLookUncaught(
+  call: () => unknown,
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
+  // eslint-disable-next-line @typescript-eslint/require-await -- the async wrapper turns a synchronous throw into a rejection
+  const started = (async () => ({ result: call() }))();
+  const settled = started.then(({ result }) => {
+    if (!isThenable(result)) return resolve(result);
+    uncaughtOnPurpose.set(Promise.resolve(result).then(resolve), reject);
+  });
+  uncaughtOnPurpose.set(settled, reject);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /** piscina calls this for each attempt (the pool names it as the handler). */
 export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
   lastReturned = request.attemptId;
@@ -211,11 +285,19 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
       controller?.abort(new TaskTimeoutError(request.taskName, timeoutMs, request.attempt, 'signal'));
     }, timeoutMs);
   }
+  const capture = recorder !== undefined && request.captureTracedVars;
+  if (capture) {
+    recorder.begin(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
+  }
   let response: WorkerResponse;
   try {
     const value = await new Promise<unknown>((resolve, reject) => {
       inFlight.set(attemptId, reject);
       runInTaskContext(context, () => {
+        if (capture) {
+          callSoThatEscapesLookUncaught(() => task(...request.args), resolve, reject);
+          return;
+        }
         try {
           // Not resolve(promise): that would lock the outcome to the task's
           // promise, and a stray error could no longer fail the attempt.
@@ -227,10 +309,19 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
     });
     response = { ok: true, value, startedAt: executionStart, finishedAt: now(), threadId };
   } catch (error) {
-    response = { ok: false, error: serializeError(error), startedAt: executionStart, finishedAt: now(), threadId };
+    const tracedVars: TracedVarsSnapshot | undefined = capture ? recorder.snapshotFor(context, error) : undefined;
+    response = {
+      ok: false,
+      error: serializeError(error),
+      startedAt: executionStart,
+      finishedAt: now(),
+      threadId,
+      ...(tracedVars ? { tracedVars } : {}),
+    };
   } finally {
     inFlight.delete(attemptId);
     clearTimeout(timer);
+    if (capture) recorder.end(context);
   }
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.

@@ -16,7 +16,13 @@ import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.j
 import { WorkerTaskRef } from '../worker-task.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
-import { isWorkerEvent, type WorkerEvent, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import {
+  isWorkerEvent,
+  type WorkerEvent,
+  type WorkerRequest,
+  type WorkerResponse,
+  type WorkerStartup,
+} from './protocol.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
 
 /** Options of a {@link WorkerPool}. */
@@ -38,6 +44,13 @@ export interface WorkerPoolOptions {
    * stop on its own before its thread is terminated. @default 50
    */
   timeoutGraceMs?: number;
+  /**
+   * Let failing tasks report the local variables at the throw site (an
+   * inspector session per thread). Turn off to drop its cost: exceptions a
+   * task throws and catches itself are slower with a debugger attached
+   * (see docs/benchmarks.md). @default true
+   */
+  tracedVars?: boolean;
 }
 
 const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
@@ -58,6 +71,7 @@ const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
   execArgv: spec(z.array(z.string()), 'an array of strings'),
   env: spec(z.record(z.string(), z.string()).and(plainObject), 'a plain object of strings'),
   timeoutGraceMs: spec(z.number().min(0), 'a finite number >= 0'),
+  tracedVars: spec(z.boolean(), 'a boolean'),
 };
 
 const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
@@ -84,6 +98,8 @@ interface AttemptState {
   endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | 'uncloneable' | undefined;
   exitCode: number | undefined;
   calledExit: boolean;
+  /** The thread reported nearing its heap limit during this attempt. */
+  outOfMemory: boolean;
   /** Why the result could not be sent back, when that is what failed. */
   uncloneable: string | undefined;
   settled: boolean;
@@ -137,6 +153,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
       ...(o.execArgv ? { execArgv: o.execArgv } : {}),
       ...(o.env ? { env: o.env } : {}),
+      workerData: { tracedVars: o.tracedVars ?? true } satisfies WorkerStartup,
     });
     this.#piscina.on('message', (message: unknown) => {
       if (isWorkerEvent(message)) this.#onWorkerEvent(message);
@@ -199,6 +216,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
         exitCode: undefined,
         calledExit: false,
         uncloneable: undefined,
+        outOfMemory: false,
         settled: false,
       };
       if (request.runSignal.aborted) {
@@ -249,6 +267,9 @@ export class WorkerPool implements AsyncDisposable, Executor {
       logFd: request.logFd,
       forwardLogs: request.forwardLogs,
       transferResult: task.transferResult,
+      captureTracedVars: task.captureTracedVars,
+      tracedVarsFrameFilter: task.tracedVarsFrameFilter,
+      redaction: request.redaction.toWire(),
     };
     const transferList = request.transferables.filter((buffer) => buffer.byteLength > 0);
     const options = state.kill ? { signal: state.kill, transferList } : { transferList };
@@ -266,7 +287,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       );
       return;
     }
-    const state = this.#attempts.get(event.attemptId);
+    const state = event.attemptId === undefined ? undefined : this.#attempts.get(event.attemptId);
     if (!state || state.settled) return;
     if (event.kind === 'started') {
       state.executionStartedAt = event.startedAt;
@@ -280,6 +301,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
     } else if (event.kind === 'exit') {
       state.calledExit = true;
       state.exitCode = event.code;
+    } else if (event.kind === 'out-of-memory') {
+      state.outOfMemory = true;
     } else if (event.kind === 'uncloneable') {
       state.uncloneable = event.message;
       state.threadId = event.threadId;
@@ -316,7 +339,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       cause = new PoolClosedError(task.name);
     } else if (state.endedBy === 'uncloneable') {
       cause = new WorkerCrashError(task.name, { name: 'DataCloneError', message: state.uncloneable });
-    } else if ((error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    } else if (state.outOfMemory || (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       cause = new WorkerOutOfMemoryError(task.name, this.#limits, error);
     } else if (state.calledExit || /worker exited with code/i.test(String((error as Error)?.message))) {
       const code = state.exitCode ?? Number(/code:? (\d+)/.exec(String((error as Error)?.message))?.[1]);
