@@ -57,6 +57,7 @@ export type {
   TaskTarget,
   ThrownDocument,
   TimeoutEnding,
+  WorkerPoolOptions,
 } from '@processes/core';
 export {
   CircularDependencyError,
@@ -68,6 +69,7 @@ export {
   InvalidOptionError,
   LogFileError,
   NoTaskContextError,
+  PoolClosedError,
   Process,
   ProcessExecutionReport,
   ProcessesError,
@@ -86,4 +88,12 @@ export {
   taskContext,
   toJsonSafe,
   UnknownOptionError,
+  WorkerCrashError,
+  WorkerExitError,
+  WorkerExportNotFoundError,
+  WorkerModuleLoadError,
+  WorkerOutOfMemoryError,
+  WorkerPool,
+  WorkerTaskRef,
+  workerTask,
 } from '@processes/core';
