@@ -13,6 +13,13 @@ const OWN_RESOURCES = new Set(['TTYWrap', 'PipeWrap', 'FSReqCallback', 'WriteWra
 
 /** The entry of the `processes` bin: runs the CLI and exits with its code. */
 export async function main(): Promise<void> {
+  // `processes graph x | head`: once the reader has gone, there is no one to tell anything.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;
   await Promise.all([flush(process.stdout), flush(process.stderr)]);

@@ -20,7 +20,7 @@ describe('processes validate', () => {
   it('marks worker-thread tasks with their module and export', async () => {
     const { code, stdout } = await runProcesses(['validate', 'typed.ts']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/2\.\s+norm\s+← read\s+\[worker thread: typed-tasks\.ts#norm\]/);
+    expect(stdout).toMatch(/2\.\s+norm\s+\[worker thread: typed-tasks\.ts#norm\]\s+← read\n/);
   });
 
   it('says when the pipeline exports channels', async () => {

@@ -27,11 +27,12 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
   if (process.tasks.length > 0) {
     out.line('');
     out.line('Topological order (a sequential run follows it):');
+    // The dependencies go last: the one column that may be long is not padded.
     const rows = process.tasks.map((task, i) => [
       `${String(i + 1).padStart(String(process.tasks.length).length)}.`,
       task.name,
-      task.dependencies.length ? `← ${task.dependencies.map((d) => d.taskName).join(', ')}` : '',
       typeof task.fn === 'object' ? `[worker thread: ${workerLabel(task.fn)}]` : '',
+      task.dependencies.length ? `← ${task.dependencies.map((d) => d.taskName).join(', ')}` : '',
     ]);
     for (const line of layoutColumns(rows)) out.line(`  ${line}`);
   }
