@@ -42,8 +42,14 @@ console.log(`${cpus} CPU${cpus === 1 ? '' : 's'} available: the parallel run use
 
 await using pipeline = createEtlPipeline(options);
 
-/** Runs the pipeline once; on a terminal, a counter of finished tasks. */
-async function timedRun(label: string, parallel: boolean): Promise<{ report: ProcessExecutionReport; ms: number }> {
+/**
+ * Runs the pipeline once and measures its wall time and the CPU time of the
+ * whole process (all threads); on a terminal, a counter of finished tasks.
+ */
+async function timedRun(
+  label: string,
+  parallel: boolean,
+): Promise<{ report: ProcessExecutionReport; ms: number; busyCpus: number }> {
   const total = pipeline.tasks.length;
   let done = 0;
   const onEvent = (event: RunEvent): void => {
@@ -51,14 +57,18 @@ async function timedRun(label: string, parallel: boolean): Promise<{ report: Pro
     done += 1;
     if (process.stdout.isTTY) process.stdout.write(`\r  ${label}: ${done}/${total} tasks`);
   };
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const report = await pipeline.run({ parallel, maxWorkers: cpus, onEvent });
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
+  const outcome = report.ok ? 'all succeeded' : `${report.errored.size} errored`;
   console.log(
-    `  ${label.padEnd(10)} ${(ms / 1000).toFixed(2).padStart(6)} s  (${total} tasks, ${report.ok ? 'all succeeded' : `${report.errored.size} errored`})`,
+    `  ${label.padEnd(10)} ${(ms / 1000).toFixed(2).padStart(6)} s  (${(cpuMs / 1000).toFixed(2)} s of CPU, ${(cpuMs / ms).toFixed(1)} CPUs busy; ${total} tasks, ${outcome})`,
   );
-  return { report, ms };
+  return { report, ms, busyCpus: cpuMs / ms };
 }
 
 const parallel = await timedRun('parallel', true);
@@ -79,6 +89,13 @@ if (!parallel.report.ok || !sequential.report.ok) {
   console.log(
     `\nspeed-up: ${(sequential.ms / parallel.ms).toFixed(2)}× with ${cpus} CPUs (sequential ÷ parallel wall time)`,
   );
+  // CPU time over wall time is how many CPUs the run really had: its independent shards could
+  // keep them all busy, so fewer means other work was using them.
+  if (cpus > 1 && parallel.busyCpus < 0.75 * cpus) {
+    console.log(
+      `note: the parallel run kept only ${parallel.busyCpus.toFixed(1)} of ${cpus} CPUs busy: other work (other programs, or other virtual machines on the host) had the rest, which lowers the speed-up.`,
+    );
+  }
   console.log(`same results both ways: ${same ? 'yes' : 'NO'}\n`);
 
   const euros = (n: number): string => n.toLocaleString('en-US', { style: 'currency', currency: 'EUR' });
