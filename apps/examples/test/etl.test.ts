@@ -18,8 +18,10 @@ describe('the ETL example', () => {
       { timeout: 60_000 },
     );
     expect(stdout).toContain(`ETL example: 2 MiB of order CSV in 4 shards, in ${out}`);
-    expect(stdout).toMatch(/ {2}parallel +[\d.]+ s {2}\(23 tasks, all succeeded\)/);
-    expect(stdout).toMatch(/ {2}sequential +[\d.]+ s {2}\(23 tasks, all succeeded\)/);
+    expect(stdout).toMatch(/ {2}parallel +[\d.]+ s {2}\([\d.]+ s of CPU, [\d.]+ CPUs busy; 23 tasks, all succeeded\)/);
+    expect(stdout).toMatch(
+      / {2}sequential +[\d.]+ s {2}\([\d.]+ s of CPU, [\d.]+ CPUs busy; 23 tasks, all succeeded\)/,
+    );
     expect(stdout).toMatch(/speed-up: [\d.]+× with \d+ CPUs?/);
     expect(stdout).toContain('same results both ways: yes');
     expect(stdout).toMatch(/gzip: 2\.0 MiB → [\d.]+ MiB/);
