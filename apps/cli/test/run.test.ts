@@ -89,15 +89,14 @@ describe('processes run', () => {
     expect(report.errored.get('transform')?.error?.exception).toBe('bad row <7> & "quoted"');
     expect(report.skipped.get('load')?.skippedBecause).toBe('transform');
 
+    // Checked the way any renderer behind renderHtml() should pass: a whole page, every task, escaped, self-contained.
     const html = readFileSync(join(dir, 'out/nested/report.html'), 'utf8');
-    expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain('<title>Process execution report — failing-pipeline</title>');
-    for (const name of ['extract', 'transform', 'load', 'audit']) expect(html).toContain(`<code>${name}</code>`);
-    // Escaped: the message's markup and quotes are text.
-    expect(html).toContain('bad row &#60;7&#62; &#38; &#34;quoted&#34;');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('failing-pipeline');
+    for (const name of ['extract', 'transform', 'load', 'audit']) expect(html).toContain(name);
+    expect(html).toMatch(/bad row (&#60;|&lt;)7(&#62;|&gt;) (&#38;|&amp;) (&#34;|&quot;)quoted(&#34;|&quot;)/);
     expect(html).not.toContain('<7>');
-    // Self-contained.
-    expect(html).not.toMatch(/<script|<link|src=/);
+    expect(html).not.toMatch(/<script|<link|<img|src=/i);
   });
 
   it('--only-errors lists only the errored tasks in the summary and the HTML report', async () => {
@@ -109,8 +108,8 @@ describe('processes run', () => {
     expect(table).not.toMatch(/\n(extract|audit|load)\s/);
     expect(stdout).toMatch(/failing-pipeline: 4 tasks · 2 succeeded · 1 errored · 1 skipped/);
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
-    expect(html).toContain('<code>transform</code>');
-    expect(html).not.toContain('<code>audit</code>');
+    expect(html).toContain('transform');
+    expect(html).not.toContain('audit');
   });
 
   it('--quiet prints nothing but still exits with the outcome', async () => {

@@ -28,8 +28,9 @@ describe('the ETL example', () => {
     expect(stdout).toContain(`HTML report: ${join(out, 'etl-report.html')}`);
 
     const html = readFileSync(join(out, 'etl-report.html'), 'utf8');
-    expect(html).toContain('<title>Process execution report — orders-etl</title>');
-    expect(html).toContain('<code>compress_03</code>');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('orders-etl');
+    expect(html).toContain('compress_03');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.rows).toBeGreaterThan(30_000);
     expect(Object.keys(summary.revenueByRegion)).toEqual(['central', 'east', 'north', 'south', 'west']);
