@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CliProcess, runProcesses } from './helpers/cli.js';
 
-/** A generous bound for "exits promptly by itself": far below the 3 s after which the CLI would force an exit. */
-const PROMPT_EXIT_MS = 2_500;
+/**
+ * A generous bound for "exits promptly". The proof that nothing was left
+ * running is that Node.js exited by itself: had anything held it for 3 s,
+ * the CLI would have said so on stderr before forcing the exit.
+ */
+const PROMPT_EXIT_MS = 10_000;
 
 describe('Ctrl-C', () => {
   it('cancels a running pipeline cleanly and exits 130, leaving no thread behind', async () => {

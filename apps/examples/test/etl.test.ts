@@ -1,17 +1,29 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const dist = new URL('../dist/', import.meta.url);
 const cli = new URL('../node_modules/@processes/cli/bin/processes.js', import.meta.url).pathname;
 
+/** Output directories of the runs: megabytes of CSV each. */
+const outputs: string[] = [];
+function outputDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'processes-etl-'));
+  outputs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of outputs) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('the ETL example', () => {
   it('runs the pipeline in parallel and sequentially, prints the speed-up and writes the HTML report', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'processes-etl-'));
+    const out = outputDir();
     const { stdout } = await run(
       process.execPath,
       [new URL('etl.js', dist).pathname, '--size', '2', '--shards', '4', '--out', out],
@@ -40,7 +52,7 @@ describe('the ETL example', () => {
   it('generates the same data set on every run', async () => {
     const [a, b] = await Promise.all(
       [0, 1].map(async () => {
-        const out = mkdtempSync(join(tmpdir(), 'processes-etl-'));
+        const out = outputDir();
         await run(process.execPath, [new URL('etl.js', dist).pathname, '--size', '1', '--shards', '2', '--out', out], {
           timeout: 60_000,
         });
@@ -51,7 +63,7 @@ describe('the ETL example', () => {
   });
 
   it('is a pipeline file the processes CLI runs too', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'processes-etl-'));
+    const out = outputDir();
     const { stdout } = await run(process.execPath, [cli, 'run', new URL('etl-pipeline.js', dist).pathname], {
       env: { ...process.env, ETL_SIZE_MB: '1', ETL_SHARDS: '2', ETL_OUT_DIR: out, NO_COLOR: '1' },
       timeout: 60_000,
