@@ -1,0 +1,52 @@
+import { type FlagSpecs, onePositional, parseCommandArgs } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import { layoutColumns, plural } from '../format.js';
+import { VALIDATE_HELP } from '../help.js';
+import { loadPipeline } from '../load-pipeline.js';
+import { type CliIo, Terminal } from '../terminal.js';
+
+const FLAGS = {} satisfies FlagSpecs;
+
+/** `processes validate <pipeline>`: builds the Process (which validates it) and prints the order. */
+export async function validateCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const out = new Terminal(io.stdout, io.env);
+  const parsed = parseCommandArgs('validate', args, FLAGS);
+  if (parsed.values['help']) {
+    out.write(VALIDATE_HELP);
+    return ExitCode.OK;
+  }
+  const pipeline = await loadPipeline(
+    onePositional('validate', parsed, 'the pipeline file: processes validate <pipeline>'),
+    io.cwd,
+  );
+  const { process } = pipeline;
+  const name = process.name ? `process "${process.name}"` : 'the process';
+  out.line(
+    `${out.style('OK', 'green', 'bold')} ${pipeline.displayPath}: ${name} is valid · ${plural(process.tasks.length, 'task')}`,
+  );
+  if (process.tasks.length > 0) {
+    out.line('');
+    out.line('Topological order (a sequential run follows it):');
+    // The dependencies go last: the one column that may be long is not padded.
+    const rows = process.tasks.map((task, i) => [
+      `${String(i + 1).padStart(String(process.tasks.length).length)}.`,
+      task.name,
+      typeof task.fn === 'object' ? `[worker thread: ${workerLabel(task.fn)}]` : '',
+      task.dependencies.length ? `← ${task.dependencies.map((d) => d.taskName).join(', ')}` : '',
+    ]);
+    for (const line of layoutColumns(rows)) out.line(`  ${line}`);
+  }
+  if (pipeline.hasChannels) {
+    out.line('');
+    out.line('Channels: exported (`processes run --notify` sends the report through them).');
+  }
+  return ExitCode.OK;
+}
+
+/** `etl-tasks.js#parse`: the module file and export a worker task runs. */
+function workerLabel(ref: { readonly moduleUrl: string; readonly exportName: string }): string {
+  const file = ref.moduleUrl.startsWith('data:')
+    ? 'data: URL'
+    : ref.moduleUrl.slice(ref.moduleUrl.lastIndexOf('/') + 1);
+  return `${file}#${ref.exportName}`;
+}

@@ -1,0 +1,80 @@
+import { ProcessesError } from 'processes';
+
+/**
+ * The command line was wrong: an unknown command or flag, a missing
+ * argument, a flag value of the wrong kind. Exit code 2.
+ */
+export class UsageError extends ProcessesError {
+  static override readonly code: string = 'PROC_CLI_USAGE';
+  /** The command whose usage was wrong (`run`, `validate`, `graph`), or empty for the top level. */
+  readonly command: string;
+  constructor(message: string, command = '') {
+    super(`${message}\nRun \`processes ${command ? `${command} ` : ''}--help\` for usage.`);
+    this.command = command;
+  }
+}
+
+/** The pipeline file named on the command line does not exist or is not a file. */
+export class PipelineNotFoundError extends ProcessesError {
+  static override readonly code: string = 'PROC_CLI_PIPELINE_NOT_FOUND';
+  /** The absolute path that was looked for. */
+  readonly path: string;
+  constructor(path: string, given: string, what: 'missing' | 'not-a-file') {
+    super(
+      what === 'missing'
+        ? `Pipeline file not found: ${given} (looked for ${path}).`
+        : `Pipeline path is not a file: ${given} (${path}).`,
+    );
+    this.path = path;
+  }
+}
+
+/**
+ * Importing the pipeline file failed (a syntax error, a missing import, an
+ * exception at the top level), or the function it exports threw. The
+ * original error is the `cause`. Typed errors of the library (a cycle found
+ * while the module builds its Process) are reported as themselves instead.
+ */
+export class PipelineLoadError extends ProcessesError {
+  static override readonly code: string = 'PROC_CLI_PIPELINE_LOAD_FAILED';
+  readonly path: string;
+  constructor(path: string, stage: 'import' | 'factory' | 'channels', cause: unknown, hint?: string) {
+    const what = {
+      import: 'could not be imported',
+      factory: 'exports a function that threw while building the Process',
+      channels: 'exports a `channels` function that threw',
+    }[stage];
+    super(`Pipeline ${path} ${what}: ${messageOf(cause)}${hint ? `\n${hint}` : ''}`, undefined, { cause });
+    this.path = path;
+  }
+}
+
+/** The pipeline file loaded, but what it exports is not a pipeline (or its `channels` are not channels). */
+export class InvalidPipelineError extends ProcessesError {
+  static override readonly code: string = 'PROC_CLI_INVALID_PIPELINE';
+  readonly path: string;
+  /** The export that was wrong (`default`, `process`, `pipeline`, `channels`), or empty when none was found. */
+  readonly exportName: string;
+  constructor(path: string, exportName: string, problem: string) {
+    super(`Pipeline ${path}: ${problem}`);
+    this.path = path;
+    this.exportName = exportName;
+  }
+}
+
+/** A file named by a flag (`--report`, `--json`, `--html`) could not be read or written. */
+export class CliFileError extends ProcessesError {
+  static override readonly code: string = 'PROC_CLI_FILE_FAILED';
+  readonly path: string;
+  readonly flag: string;
+  constructor(flag: string, path: string, operation: 'read' | 'write', cause: unknown) {
+    super(`${flag}: cannot ${operation} ${path}: ${messageOf(cause)}`, undefined, { cause });
+    this.path = path;
+    this.flag = flag;
+  }
+}
+
+function messageOf(value: unknown): string {
+  const message = (value as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(value);
+}

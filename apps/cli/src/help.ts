@@ -1,0 +1,101 @@
+// The --help texts. Kept together so they read as one manual; apps/cli/README.md repeats them.
+
+export const MAIN_HELP = `processes — run a graph of tasks from a pipeline file
+
+Usage
+  processes run <pipeline> [flags]       run the pipeline, with live progress and a summary
+  processes validate <pipeline>          check the graph without running it
+  processes graph <pipeline> [flags]     print the graph as Mermaid or Graphviz DOT
+  processes help [command]               show help for a command
+
+  processes --version                    print the version
+
+A pipeline file is a JavaScript or TypeScript module whose default export
+(or \`process\` or \`pipeline\` export) is a Process, or a function returning
+one (it may be async). It may also export \`channels\`: the report channels
+\`run --notify\` sends the report through.
+
+  // pipeline.ts
+  import { Process, Task } from 'processes';
+  export default new Process([new Task('hello', () => 'world')], { name: 'hello' });
+
+Exit codes
+  0    every task succeeded
+  1    a task errored or was skipped
+  2    the pipeline is invalid or could not be loaded, or the command line is wrong
+  130  cancelled with Ctrl-C (143: SIGTERM)
+
+Run \`processes <command> --help\` for a command's flags.
+`;
+
+export const RUN_HELP = `processes run — run a pipeline file
+
+Usage
+  processes run <pipeline> [flags]
+
+Flags
+  --max-workers <n>   run at most n tasks at once (default: the number of CPUs)
+  --sequential        run one task at a time, in topological order
+  --json <file>       write the report as JSON (the versioned document of report.toJSON())
+  --html <file>       write the report as a self-contained HTML page
+  --notify            send the report through the channels the pipeline exports
+  --only-errors       list only the errored tasks in the summary, the HTML report
+                      and the notifications (nothing is sent when no task errored)
+  -q, --quiet         no progress and no summary; errors still go to stderr
+  -h, --help          show this help
+
+Progress
+  On a terminal, one line per task (pending, running, retrying, success,
+  errored, skipped) with its elapsed time and an overall count, redrawn in
+  place. Otherwise (CI logs, pipes) one line per event. A summary table and
+  each failure's traceback follow.
+
+Ctrl-C cancels the run cleanly: running tasks see their signal aborted,
+worker threads are stopped, the summary shows what finished, the --json and
+--html files are written, and processes exits with 130. Notifications are
+not sent for a cancelled run. A second Ctrl-C exits at once.
+
+Exit codes: 0 every task succeeded; 1 a task errored or was skipped;
+2 the pipeline is invalid; 130 cancelled (143 on SIGTERM).
+
+Examples
+  processes run pipeline.ts
+  processes run pipeline.js --sequential --json report.json --html report.html
+  processes run pipeline.ts --notify --only-errors --quiet
+`;
+
+export const VALIDATE_HELP = `processes validate — check a pipeline without running it
+
+Usage
+  processes validate <pipeline>
+
+Loads the pipeline file and builds its Process, which validates the graph:
+task names, options, missing dependencies, cycles. Prints the tasks in the
+order a sequential run follows, or the error with its code and exits with 2.
+
+Flags
+  -h, --help   show this help
+
+Example
+  processes validate pipeline.ts
+`;
+
+export const GRAPH_HELP = `processes graph — print a pipeline's graph
+
+Usage
+  processes graph <pipeline> [--format mermaid|dot] [--report <report.json>]
+
+Flags
+  --format <format>   mermaid (default) or dot (Graphviz)
+  --report <file>     draw each task's status from a report written by
+                      \`processes run --json\` (or report.toJSON())
+  -h, --help          show this help
+
+Worker-thread tasks are drawn as subroutines (Mermaid) or with a double
+border (DOT); an edge is labelled with how the result is passed (args, or the
+kwarg's name) and is dotted when only the order matters.
+
+Examples
+  processes graph pipeline.ts > pipeline.mmd
+  processes graph pipeline.ts --format dot --report report.json | dot -Tsvg > run.svg
+`;

@@ -1,0 +1,83 @@
+import type { RunEvent } from 'processes';
+import { formatDuration, formatOffset, plural } from '../format.js';
+import type { Style, Terminal } from '../terminal.js';
+import type { ProgressDisplay, RunHeader } from './display.js';
+import { RunState } from './run-state.js';
+
+/**
+ * Progress for logs (stdout is not a terminal, as in CI): one line per
+ * event, each stamped with the time since the run started, nothing redrawn.
+ *
+ * ```
+ * [00:00.000] run     nightly-etl · 5 tasks · parallel, up to 2 at once
+ * [00:00.002] start   load
+ * [00:00.054] ok      load · 52 ms
+ * [00:00.060] retry   charge · attempt 1 failed: Error: reset (ECONNRESET) · next in 50 ms
+ * [00:00.170] FAILED  charge · 3 attempts · 110 ms · Error: reset (ECONNRESET)
+ * [00:00.170] skip    ship · because charge errored
+ * [00:00.171] done    3 succeeded · 1 errored · 1 skipped · 171 ms
+ * ```
+ */
+export class LineProgress implements ProgressDisplay {
+  readonly #out: Terminal;
+  readonly #header: RunHeader;
+  readonly #state = new RunState();
+
+  constructor(out: Terminal, header: RunHeader) {
+    this.#out = out;
+    this.#header = header;
+  }
+
+  onEvent(event: RunEvent): void {
+    const task = this.#state.apply(event);
+    const start = this.#state.startedAt ?? event.at;
+    const line = (tag: string, text: string, ...styles: Style[]): void => {
+      this.#out.line(
+        `${this.#out.style(`[${formatOffset(event.at - start)}]`, 'gray')} ${this.#out.style(tag.padEnd(7), ...styles)} ${text}`,
+      );
+    };
+    switch (event.type) {
+      case 'run:started':
+        line('run', `${this.#header.label} · ${plural(event.taskNames.length, 'task')} · ${this.#header.mode}`, 'bold');
+        return;
+      case 'task:started':
+        line('start', event.attempt > 1 ? `${event.taskName} (attempt ${event.attempt})` : event.taskName, 'cyan');
+        return;
+      case 'task:retrying':
+        line(
+          'retry',
+          `${event.taskName} · attempt ${event.attempt} failed: ${task?.message ?? ''} · next in ${formatDuration(event.delayMs)}`,
+          'yellow',
+        );
+        return;
+      case 'task:succeeded':
+        line(
+          'ok',
+          `${event.taskName} · ${event.attempts > 1 ? `${plural(event.attempts, 'attempt')} · ` : ''}${formatDuration(event.elapsedMs)}`,
+          'green',
+        );
+        return;
+      case 'task:failed':
+        line(
+          'FAILED',
+          `${event.taskName} · ${plural(event.attempts, 'attempt')} · ${formatDuration(event.elapsedMs)} · ${task?.message ?? ''}`,
+          'red',
+          'bold',
+        );
+        return;
+      case 'task:skipped':
+        line('skip', `${event.taskName} · because ${event.because} errored`, 'yellow');
+        return;
+      case 'run:finished': {
+        const counts = this.#state.counts();
+        const parts = [`${counts.success} succeeded`];
+        if (counts.errored) parts.push(`${counts.errored} errored`);
+        if (counts.skipped) parts.push(`${counts.skipped} skipped`);
+        line('done', `${parts.join(' · ')} · ${formatDuration(event.at - start)}`, 'bold');
+        return;
+      }
+    }
+  }
+
+  stop(): void {}
+}
