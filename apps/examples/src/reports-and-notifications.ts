@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Process, ProcessExecutionReport, Task, TaskDependency } from 'processes';
 import type { ReceiverKind } from './local-receiver.js';
+import { startSmtpReceiver } from './local-smtp-receiver.js';
 import { startWebhookReceiver } from './local-webhook-receiver.js';
 
 const LOG_DIR = join(process.cwd(), 'logs');
@@ -103,6 +104,10 @@ console.log(
 // --- Delivering the report -----------------------------------------------------
 // Each local receiver brings its own channel; adding a destination is one more entry here.
 const receivers: ReceiverKind[] = [
+  {
+    what: 'an SMTP capture server on 127.0.0.1 that parses the email it receives',
+    start: startSmtpReceiver,
+  },
   {
     what: 'a webhook receiver on 127.0.0.1 that checks the HMAC-SHA256 signature',
     start: () => startWebhookReceiver('s3cr3t'),

@@ -29,6 +29,15 @@ describe('reports-and-notifications', () => {
     expect(out).toContain('only charge_payments would be sent.');
   });
 
+  it('with SEND_NOTIFICATIONS=1 emails a local SMTP capture server, which parses the message', async () => {
+    const out = await runExample({ SEND_NOTIFICATIONS: '1' });
+    expect(out).toMatch(/started SMTP capture server at 127\.0\.0\.1:\d+/);
+    expect(out).toContain('outcome: EmailChannel sent=true');
+    expect(out).toMatch(/Subject: Failed Tasks in Process orders-pipeline \| \d{8}/);
+    expect(out).toContain('From: "Orders pipeline" <pipelines@example.test> · To: oncall@example.test');
+    expect(out).toMatch(/parts: text \(\d+ chars\) \+ HTML \(\d+ chars\)/);
+  });
+
   it('with SEND_NOTIFICATIONS=1 delivers to a local webhook receiver that verifies the signature', async () => {
     const out = await runExample({ SEND_NOTIFICATIONS: '1' });
     expect(out).toMatch(/started webhook receiver at http:\/\/127\.0\.0\.1:\d+\/incoming/);

@@ -1,7 +1,7 @@
+import { renderReportHtml } from '@processes/report-html';
 import type { ProcessExecutionReport } from 'processes';
-import { renderBasicHtml } from './basic-html.js';
 
-/** Options of an HTML renderer; a subset of `@processes/report-html`'s `RenderOptions`. */
+/** Options of the HTML report; a subset of `@processes/report-html`'s `RenderOptions`. */
 export interface HtmlReportOptions {
   /** List only the errored tasks (the counts still cover the whole report). @default false */
   readonly onlyErrors?: boolean;
@@ -11,8 +11,9 @@ export interface HtmlReportOptions {
 export type RenderHtml = (report: ProcessExecutionReport, options?: HtmlReportOptions) => string;
 
 /**
- * The HTML renderer behind `processes run --html` and the ETL example. This
- * binding is the one place to change renderer: `renderReportHtml` from
- * `@processes/report-html` has this signature.
+ * The HTML renderer behind `processes run --html` and the ETL example: the
+ * mail-client-proof report of `@processes/report-html` (summary, timeline,
+ * every failure), the same document the email channel sends.
  */
-export const renderHtml: RenderHtml = renderBasicHtml;
+export const renderHtml: RenderHtml = (report, options = {}) =>
+  renderReportHtml(report, { onlyErrors: options.onlyErrors ?? false });
