@@ -68,7 +68,10 @@ function redacted(value: unknown, redaction: Redaction, depth: number, maxItems:
     return out;
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null && !isPlainInstance(value)) return value;
+  const plain = proto === Object.prototype || proto === null;
+  // A class instance is copied (prototype kept) only when one of its own keys must be hidden:
+  // builtins with internal slots (URL, Date, …) have none and cannot be copied faithfully.
+  if (!plain && !Object.keys(value).some((key) => redaction.matches(key))) return value;
   const out = Object.create(proto) as Record<string, unknown>;
   for (const key of Object.keys(value).slice(0, maxItems)) {
     let item: unknown;
@@ -80,19 +83,6 @@ function redacted(value: unknown, redaction: Redaction, depth: number, maxItems:
     out[key] = redaction.matches(key) ? REDACTED : redacted(item, redaction, depth - 1, maxItems);
   }
   return out;
-}
-
-/** A user class instance (not a builtin such as Date, RegExp, Error, a typed array or a Set). */
-function isPlainInstance(value: object): boolean {
-  return !(
-    value instanceof Date ||
-    value instanceof RegExp ||
-    value instanceof Error ||
-    value instanceof Set ||
-    value instanceof Promise ||
-    ArrayBuffer.isView(value) ||
-    value instanceof ArrayBuffer
-  );
 }
 
 /** @internal `Name: message` of something thrown (`type: value` for a non-Error); never throws itself. */

@@ -190,11 +190,13 @@ export class TracedVarsRecorder {
     const frame = chooseFrame(frames, settings.frameFilter);
     if (!frame) return undefined;
     const names: string[] = [];
-    // The local scope first (parameters, then locals in declaration order), then block scopes.
-    const scopes = [
-      ...frame.scopeChain.filter((scope) => scope.type === 'local'),
-      ...frame.scopeChain.filter((scope) => scope.type === 'block'),
-    ];
+    // The function's own scopes: the chain runs innermost first, so the block scopes
+    // before its 'local' scope are blocks inside the function; later ones enclose it.
+    const localAt = frame.scopeChain.findIndex((scope) => scope.type === 'local');
+    const own = localAt < 0 ? [] : frame.scopeChain.slice(0, localAt + 1);
+    const scopes = [own[own.length - 1], ...own.slice(0, -1).filter((scope) => scope.type === 'block')].filter(
+      (scope): scope is NonNullable<typeof scope> => scope !== undefined,
+    );
     for (const scope of scopes) {
       for (const name of this.#propertyNames(scope.object.objectId)) {
         if (names.length < MAX_VARS && IDENTIFIER.test(name) && !names.includes(name)) names.push(name);
