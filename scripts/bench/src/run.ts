@@ -10,6 +10,7 @@ import { memory } from './memory.js';
 import { speedup } from './speedup.js';
 import { throughput } from './throughput.js';
 import { hardTimeout } from './timeout.js';
+import { tracedVars } from './traced-vars.js';
 import { transfer } from './transfer.js';
 
 const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult>>
   timeout: hardTimeout,
   memory,
   graph,
+  'traced-vars': tracedVars,
 };
 
 const { values } = parseArgs({
