@@ -97,7 +97,8 @@ export class TracedVarsRecorder {
   readonly #pauseOn: 'uncaught' | 'all';
   readonly #onOutOfMemory: (() => void) | undefined;
   readonly #session = new Session();
-  readonly #active = new Map<TaskContext, CaptureState>();
+  /** Contexts of attempts that capture; weak, so a finished attempt's entry goes with its context. */
+  readonly #active = new WeakMap<TaskContext, CaptureState>();
   readonly #byException = new WeakMap<object, TracedVarsSnapshot>();
   /** Script URLs by id, from `Debugger.scriptParsed` (sent for every script loaded, before and after enabling). */
   readonly #scriptUrls = new Map<string, string>();
@@ -140,8 +141,11 @@ export class TracedVarsRecorder {
     this.#scriptUrls.clear();
   }
 
-  /** Records exceptions thrown under `context` until `end(context)`. */
-  begin(context: TaskContext, settings: CaptureSettings): void {
+  /**
+   * Records exceptions thrown under `context` (an attempt's own context
+   * object) from now on; `end(context)` stops earlier than the context's end.
+   */
+  watch(context: TaskContext, settings: CaptureSettings): void {
     this.#active.set(context, { settings, primitive: undefined });
   }
 

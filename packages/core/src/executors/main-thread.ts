@@ -44,7 +44,7 @@ export class MainThreadExecutor implements Executor {
       if (timeoutMs !== null) timer = setTimeout(timedOut, timeoutMs);
 
       const recorder = task.captureTracedVars ? mainThreadRecorder() : undefined;
-      recorder?.begin(context, { frameFilter: task.tracedVarsFrameFilter, redaction: request.redaction });
+      recorder?.watch(context, { frameFilter: task.tracedVarsFrameFilter, redaction: request.redaction });
       let work: Promise<unknown>;
       try {
         // The scheduler sends only plain functions here; worker tasks go to a WorkerPool.

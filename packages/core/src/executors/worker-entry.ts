@@ -222,25 +222,26 @@ function loggerFor(request: WorkerRequest): Logger {
 /**
  * Calls a capturing task so that an exception escaping it looks uncaught to
  * V8's catch prediction, which then pauses at the throw for the recorder.
- * The call runs in an async wrapper that returns the result boxed (so the
- * wrapper never adopts the task's promise, which would count as handling
- * it); the wrapper's promise, and then the task's, get a fulfilment handler
- * only. A rejection of either reaches the unhandledRejection handler, which
- * fails the attempt.
+ * The call runs in a reaction of a settled promise whose derived promise has
+ * no handler at all (a synchronous throw rejects it, unhandled), and a
+ * returned promise gets a fulfilment handler only; it is not returned from
+ * the reaction, since adopting it would count as handling it. A rejection of
+ * either reaches the unhandledRejection handler, which fails the attempt.
  */
 function callSoThatEscapesLookUncaught(
   call: () => unknown,
   resolve: (value: unknown) => void,
   reject: (error: unknown) => void,
 ): void {
-  // eslint-disable-next-line @typescript-eslint/require-await -- the async wrapper turns a synchronous throw into a rejection
-  const started = (async () => ({ result: call() }))();
-  const settled = started.then(({ result }) => {
+  const started = SETTLED.then(() => {
+    const result = call();
     if (!isThenable(result)) return resolve(result);
     uncaughtOnPurpose.set(Promise.resolve(result).then(resolve), reject);
   });
-  uncaughtOnPurpose.set(settled, reject);
+  uncaughtOnPurpose.set(started, reject);
 }
+
+const SETTLED: Promise<void> = Promise.resolve();
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -287,7 +288,7 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
   }
   const capture = recorder !== undefined && request.captureTracedVars;
   if (capture) {
-    recorder.begin(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
+    recorder.watch(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
   }
   let response: WorkerResponse;
   try {
@@ -321,7 +322,6 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
   } finally {
     inFlight.delete(attemptId);
     clearTimeout(timer);
-    if (capture) recorder.end(context);
   }
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
