@@ -54,13 +54,13 @@ describe('WebhookConfig validation', () => {
 
   it('rejects a url that is not absolute, without showing it', () => {
     const error = rejects(
-      { url: 'hooks.example.com/services/T000/B000/XXXXSECRET' },
+      { url: 'hooks.example.com/services/T000/B000/ZZZZSECRET' },
       'WebhookConfig: expected `url` to be an absolute http: or https: URL (a string or URL), got a string that is not an absolute URL (the value is not shown)',
       InvalidOptionError,
     );
     expect(error.field).toBe('url');
     expect(error.received).toBe('[hidden]');
-    expect(error.stack).not.toContain('XXXXSECRET');
+    expect(error.stack).not.toContain('ZZZZSECRET');
   });
 
   it('rejects a url with another protocol', () => {
