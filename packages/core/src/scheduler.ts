@@ -278,7 +278,10 @@ class RunExecution {
         error: errorData(task, aborted, this.#downstreamNames(index)),
       };
     }
-    this.#reject(new RunAbortedError(this.#report(), reason));
+    const report = this.#report();
+    // Listeners hear the end of an aborted run too; its report has the running tasks errored, the rest pending.
+    this.#emit({ type: 'run:finished', runId: this.#plan.runId, at: Date.now(), report });
+    this.#reject(new RunAbortedError(report, reason));
   };
 
   #emit(event: RunEvent): void {
