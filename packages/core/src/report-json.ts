@@ -17,6 +17,12 @@ export interface ReportDocument {
   finished_at: string | null;
   elapsed_seconds: number | null;
   summary: { success: number; errored: number; skipped: number; pending: number };
+  /**
+   * The task names in topological order. `entries` is an object, and
+   * JavaScript orders integer-like keys ("1", "2") first, so readers take the
+   * order from here.
+   */
+  order: string[];
   entries: Record<string, EntryDocument>;
 }
 
@@ -80,6 +86,7 @@ export function reportToJson(report: ProcessExecutionReport): ReportDocument {
       skipped: report.skipped.size,
       pending: report.pending.size,
     },
+    order: [...report.entries.keys()],
     entries,
   };
 }
@@ -190,6 +197,7 @@ const documentSchema = z.object({
   process_name: z.string(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
+  order: z.array(z.string()).optional(),
   entries: z.record(z.string(), entrySchema),
 });
 
@@ -217,9 +225,20 @@ export function reportFromJson(input: unknown): ReportInit {
   const doc = parsed.data;
   return {
     processName: doc.process_name,
-    entries: Object.values(doc.entries).map(entryFromJson),
+    entries: orderedEntries(doc).map(entryFromJson),
     ...dates(doc.started_at, doc.finished_at),
   };
+}
+
+/** The entries in the document's `order` when it has one (seed documents do not), else in key order. */
+function orderedEntries(doc: z.infer<typeof documentSchema>): z.infer<typeof entrySchema>[] {
+  const byName = new Map(Object.entries(doc.entries));
+  const ordered = (doc.order ?? []).flatMap((name) => {
+    const entry = byName.get(name);
+    byName.delete(name);
+    return entry ? [entry] : [];
+  });
+  return [...ordered, ...byName.values()];
 }
 
 function entryFromJson(doc: z.infer<typeof entrySchema>): TaskReportEntry {

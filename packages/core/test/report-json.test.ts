@@ -125,8 +125,10 @@ describe('JSON.stringify(report)', () => {
       'finished_at',
       'elapsed_seconds',
       'summary',
+      'order',
       'entries',
     ]);
+    expect(doc.order).toEqual(Object.keys(doc.entries));
     expect(doc.schema_version).toBe(1);
     expect(REPORT_SCHEMA_VERSION).toBe(1);
     expect(doc.process_name).toBe('nightly-etl');
@@ -228,6 +230,7 @@ describe('JSON.stringify(report)', () => {
       finished_at: null,
       elapsed_seconds: null,
       summary: { success: 0, errored: 0, skipped: 0, pending: 0 },
+      order: [],
       entries: {},
     });
   });
@@ -545,5 +548,16 @@ describe('a report built by hand', () => {
   it('a run’s report says ok only when every task succeeded', async () => {
     expect((await seedExampleReport()).ok).toBe(false);
     expect((await new Process([new Task('fine', () => 1)]).run()).ok).toBe(true);
+  });
+});
+
+describe('task names that look like integers', () => {
+  it('keep their topological order through JSON, though object keys would sort them first', () => {
+    const report = new ProcessExecutionReport({
+      entries: ['b', '2', '1'].map((name) => entry({ name, status: TaskStatus.SUCCESS, attempts: 1 })),
+    });
+    const json = JSON.stringify(report);
+    expect(Object.keys((JSON.parse(json) as { entries: object }).entries)).toEqual(['1', '2', 'b']);
+    expect([...ProcessExecutionReport.fromJSON(json).entries.keys()]).toEqual(['b', '2', '1']);
   });
 });
