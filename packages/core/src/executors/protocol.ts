@@ -6,7 +6,7 @@
  */
 import type { RedactionWire } from '../redaction.js';
 import type { SerializedError } from '../serialize-error.js';
-import type { TracedVarsSnapshot } from '../traced-vars.js';
+import type { AttemptOutcome } from './types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {
@@ -40,20 +40,11 @@ export interface WorkerRequest {
   readonly redaction: RedactionWire | undefined;
 }
 
-interface ResponseTiming {
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  readonly threadId: number;
-}
-
-/** What the worker resolves an attempt to. Errors are data: the worker never throws at piscina. */
-export type WorkerResponse =
-  | (ResponseTiming & { readonly ok: true; readonly value: unknown })
-  | (ResponseTiming & {
-      readonly ok: false;
-      readonly error: SerializedError;
-      readonly tracedVars?: TracedVarsSnapshot;
-    });
+/**
+ * What the worker resolves an attempt to: exactly the executor's outcome
+ * ({@link file://./types.ts}). Errors are data: the worker never throws at piscina.
+ */
+export type WorkerResponse = AttemptOutcome;
 
 /** Marks our events among anything else a task might post on `parentPort`. */
 export const EVENT_TAG = 'processes:worker-event';
