@@ -5,10 +5,10 @@ import {
   type FieldSpec,
   hiddenValueError,
   isPlainObject,
+  setOwn,
   spec,
 } from '@processes/core/internal';
 import { z } from 'zod';
-import { setOwn } from './result-value.js';
 
 /** Where and how a {@link WebhookChannel} delivers reports (the seed's `WebhookConfig`). */
 export interface WebhookConfig {

@@ -7,8 +7,9 @@ import {
   TaskStatus,
   toJsonSafe,
 } from '@processes/core';
+import { setOwn } from '@processes/core/internal';
 import type { ContentFlags } from './content.js';
-import { resultValue, setOwn } from './result-value.js';
+import { resultValue } from './result-value.js';
 
 /** The version of the webhook report object; bumped on any incompatible change. */
 export const WEBHOOK_SCHEMA_VERSION = 1;

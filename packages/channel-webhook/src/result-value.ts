@@ -1,4 +1,5 @@
 import { type JsonValue, renderValue } from '@processes/core';
+import { setOwn } from '@processes/core/internal';
 
 const MAX_DEPTH = 64;
 const NOT_JSON = Symbol('not JSON');
@@ -64,13 +65,4 @@ function copyArray(value: readonly unknown[], seen: Set<object>, depth: number):
     out.push(copy);
   }
   return out;
-}
-
-/** `object[key] = value`, except that a `__proto__` key becomes an own property, not the prototype. */
-export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') {
-    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    object[key] = value;
-  }
 }

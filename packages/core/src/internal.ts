@@ -3,7 +3,7 @@
 // `processes`; it may change without notice.
 
 export { closestName, describeReceived } from './errors.js';
-export { readSafely } from './json-safe.js';
+export { readSafely, setOwn } from './json-safe.js';
 export type { FieldSpec } from './validation.js';
 export {
   checkField,

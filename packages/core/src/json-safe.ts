@@ -25,11 +25,13 @@ interface ConvertState {
   readonly redaction: Redaction | undefined;
 }
 
-/** Sets a key as an own property, even `__proto__` (which plain assignment would turn into a prototype). */
-function setOwn(out: Record<string, JsonValue>, key: string, value: JsonValue): void {
-  if (key === '__proto__')
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
+/** `object[key] = value`, except that a `__proto__` key becomes an own property, not the prototype. */
+export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
 }
 
 function convert(value: unknown, state: ConvertState, depth: number): JsonValue {
