@@ -9,19 +9,11 @@ import {
   type TaskReportEntry,
   TaskStatus,
 } from '../dist/index.js';
+import { captureWarnings } from './helpers/warnings.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** Records `process.emitWarning` calls instead of printing them. */
-function captureWarnings(): { message: unknown; options: unknown }[] {
-  const warnings: { message: unknown; options: unknown }[] = [];
-  vi.spyOn(process, 'emitWarning').mockImplementation((message: unknown, options?: unknown) => {
-    warnings.push({ message, options });
-  });
-  return warnings;
-}
 
 interface Delivery {
   readonly channel: string;

@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Process, type RunEvent, Task, TaskDependency, taskContext } from '../dist/index.js';
+import { captureWarnings } from './helpers/warnings.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** Records `process.emitWarning` calls instead of printing them. */
-function captureWarnings(): { message: unknown; options: unknown }[] {
-  const warnings: { message: unknown; options: unknown }[] = [];
-  vi.spyOn(process, 'emitWarning').mockImplementation((message: unknown, options?: unknown) => {
-    warnings.push({ message, options });
-  });
-  return warnings;
-}
 
 /** A compact line per event, for comparing sequences. */
 function describeEvent(event: RunEvent): string {
