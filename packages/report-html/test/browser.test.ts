@@ -1,36 +1,22 @@
 // Opens rendered reports in a real browser (Debian's chromium driven by
 // playwright-core) as a user who saved the report to a file would, and
 // checks what is on screen: the task rows and the timeline bars.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProcessExecutionReport } from '@processes/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PALETTE_NAMES, type RenderOptions, renderReportHtml } from '../dist/index.js';
+import { launchChromium } from './fixtures/chromium.js';
 import { HOSTILE, hostileReport, ordersReport } from './fixtures/reports.js';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does.`);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   dir = mkdtempSync(join(tmpdir(), 'processes-report-html-'));
 });
 
