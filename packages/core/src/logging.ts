@@ -66,22 +66,20 @@ export class LogFiles {
     });
   }
 
-  /** The file descriptor of a task's log file (already opened by `openFor`), or null. */
-  fdFor(task: Task): number | null {
-    return task.logPath === null ? null : (this.#files.get(resolve(task.logPath))?.fd ?? null);
-  }
-
-  /** The pino logger writing to a task's log file, or null when it has none. */
-  loggerFor(task: Task, processName: string): Logger | null {
+  /**
+   * A task's log file (already opened by `openFor`): the pino logger writing
+   * to it and its descriptor (for worker threads), or null when it has none.
+   */
+  fileFor(task: Task, processName: string): { logger: Logger; fd: number } | null {
     if (task.logPath === null) return null;
     const file = this.#files.get(resolve(task.logPath));
     if (!file) return null;
-    let child = file.children.get(task.name);
-    if (!child) {
-      child = file.root.child(processName ? { process: processName, task: task.name } : { task: task.name });
-      file.children.set(task.name, child);
+    let logger = file.children.get(task.name);
+    if (!logger) {
+      logger = file.root.child(processName ? { process: processName, task: task.name } : { task: task.name });
+      file.children.set(task.name, logger);
     }
-    return child;
+    return { logger, fd: file.fd };
   }
 
   /** Flushes and closes every file. Safe to call again; a later run reopens what it needs. */

@@ -112,6 +112,7 @@ class RunExecution {
   #runTask(index: number): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
+    const logFile = plan.logs.fileFor(task, plan.processName);
     return runTaskAttempts({
       task,
       args: this.#argumentsFor(index),
@@ -120,11 +121,8 @@ class RunExecution {
       processName: plan.processName,
       runSignal: this.#abort.signal,
       cancellable: plan.signal !== undefined,
-      taskLog: TaskLog.for(
-        plan.logs.loggerFor(task, plan.processName),
-        plan.processLogger?.child({ task: task.name }) ?? null,
-      ),
-      logFd: plan.logs.fdFor(task),
+      taskLog: TaskLog.for(logFile?.logger ?? null, plan.processLogger?.child({ task: task.name }) ?? null),
+      logFd: logFile?.fd ?? null,
       forwardLogs: plan.processLogger !== null,
       transferables: this.#movableInputs(index),
       redaction: plan.redaction,
