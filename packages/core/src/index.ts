@@ -36,11 +36,17 @@ export type { ProcessOptions, RunOptions } from './process.js';
 export { Process } from './process.js';
 export type { RenderLimits } from './render-value.js';
 export { renderValue } from './render-value.js';
-export type { ErrorData, ReportInit, TaskReportEntry } from './report.js';
+export type { ErrorData, LogWriteError, ReportInit, TaskReportEntry } from './report.js';
 export { ProcessExecutionReport } from './report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report-content.js';
 export { ReportContent } from './report-content.js';
-export type { EntryDocument, ErrorDocument, ReportDocument, ThrownDocument } from './report-json.js';
+export type {
+  EntryDocument,
+  ErrorDocument,
+  LogWriteErrorDocument,
+  ReportDocument,
+  ThrownDocument,
+} from './report-json.js';
 export { REPORT_SCHEMA_VERSION } from './report-json.js';
 export type { BackoffOptions, ErrorClass, RetryOn } from './retry.js';
 export { DEFAULT_RETRY_CODES } from './retry.js';

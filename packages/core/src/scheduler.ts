@@ -6,6 +6,7 @@ import { collectTransferables } from './executors/transferables.js';
 import type { Executor } from './executors/types.js';
 import { isWorkerTask } from './executors/worker-pool.js';
 import type { TaskGraph } from './graph.js';
+import { setOwn } from './json-safe.js';
 import { type LogFiles, TaskLog } from './logging.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { Redaction } from './redaction.js';
@@ -149,7 +150,7 @@ class RunExecution {
     task.dependencies.forEach((dependency, i) => {
       const result = this.#results[positions[i] as number];
       if (dependency.useResultAsAdditionalArgs) args.push(result);
-      if (kwargs && dependency.useResultAsAdditionalKwargs) kwargs[dependency.additionalKwargName] = result;
+      if (kwargs && dependency.useResultAsAdditionalKwargs) setOwn(kwargs, dependency.additionalKwargName, result);
     });
     if (kwargs) args.push(kwargs);
     return args;
