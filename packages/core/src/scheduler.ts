@@ -7,7 +7,7 @@ import type { Executor } from './executors/types.js';
 import { isWorkerTask } from './executors/worker-pool.js';
 import type { TaskGraph } from './graph.js';
 import { setOwn } from './json-safe.js';
-import { type LogFiles, TaskLog } from './logging.js';
+import { type LogFiles, processTaskLogger, TaskLog } from './logging.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { Redaction } from './redaction.js';
 import { ProcessExecutionReport, type TaskReportEntry } from './report.js';
@@ -113,7 +113,8 @@ class RunExecution {
   #runTask(index: number): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
-    const logFile = plan.logs.fileFor(task, plan.processName);
+    const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
+    const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
     return runTaskAttempts({
       task,
       args: this.#argumentsFor(index),
@@ -122,8 +123,8 @@ class RunExecution {
       processName: plan.processName,
       runSignal: this.#abort.signal,
       cancellable: plan.signal !== undefined,
-      taskLog: TaskLog.for(logFile?.logger ?? null, plan.processLogger?.child({ task: task.name }) ?? null),
-      logFd: logFile?.fd ?? null,
+      taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
+      logFile,
       forwardLogs: plan.processLogger !== null,
       transferables: this.#movableInputs(index),
       redaction: plan.redaction,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LogWriteFailure } from '../log-write.js';
 import type { Redaction } from '../redaction.js';
 import type { SerializedError } from '../serialize-error.js';
 import type { Task } from '../task.js';
@@ -38,6 +39,8 @@ interface OutcomeTiming {
   readonly finishedAt: number;
   /** The thread it ran on: 0 for the main thread. */
   readonly threadId: number;
+  /** Lines the attempt logged from another thread that did not reach its log file. */
+  readonly logWriteError?: LogWriteFailure;
 }
 
 /** How an attempt ended. Executors never reject: every failure is an outcome. */
