@@ -55,7 +55,10 @@ describe('verifyWebhookSignature() on a malformed request', () => {
         throw new Error('broken');
       },
     };
-    expect(verifyWebhookSignature(BODY, headers as never, SECRET)).toMatchObject({ ok: false, reason: 'malformed-header' });
+    expect(verifyWebhookSignature(BODY, headers as never, SECRET)).toMatchObject({
+      ok: false,
+      reason: 'malformed-header',
+    });
   });
 
   it('never throws, whatever the header values and the body (property)', () => {

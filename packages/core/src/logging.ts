@@ -84,7 +84,9 @@ export class LogFiles {
     const destination = {
       write(line: string): void {
         if (!file.open) {
-          failures.record(Object.assign(new Error('the log file was already closed (Process.close())'), { code: 'EBADF' }));
+          failures.record(
+            Object.assign(new Error('the log file was already closed (Process.close())'), { code: 'EBADF' }),
+          );
           return;
         }
         try {

@@ -83,7 +83,9 @@ function redactAt(value: unknown, redaction: Redaction, depth: number, path: Set
       if (!descriptor?.enumerable || !('value' in descriptor)) continue;
       const name = typeof key === 'symbol' ? (key.description ?? '') : key;
       const clean = redaction.matches(name) ? REDACTED : redactAt(descriptor.value, redaction, depth + 1, path);
-      if (clean !== descriptor.value) (replaced ??= new Map()).set(key, clean);
+      if (clean === descriptor.value) continue;
+      replaced ??= new Map();
+      replaced.set(key, clean);
     }
     if (!replaced) return value;
     const copy = Object.create(Object.getPrototypeOf(value)) as object;

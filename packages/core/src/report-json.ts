@@ -280,7 +280,9 @@ function plainJson(input: unknown): unknown {
   try {
     text = JSON.stringify(input);
   } catch (error) {
-    throw new ReportFormatError('', `the object cannot be written as JSON (${describeThrown(error)})`, { cause: error });
+    throw new ReportFormatError('', `the object cannot be written as JSON (${describeThrown(error)})`, {
+      cause: error,
+    });
   }
   return text === undefined ? undefined : JSON.parse(text);
 }
@@ -316,7 +318,10 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, at: readonly Propert
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new ReportFormatError([...at, ...(issue?.path ?? [])].map(String).join('.'), issue?.message ?? 'invalid document');
+  throw new ReportFormatError(
+    [...at, ...(issue?.path ?? [])].map(String).join('.'),
+    issue?.message ?? 'invalid document',
+  );
 }
 
 /**

@@ -100,7 +100,9 @@ function classChainOf(error: Error): string[] {
 function ownProps(value: object): Record<string, JsonValue> | undefined {
   let keys: PropertyKey[];
   try {
-    const symbols = Object.getOwnPropertySymbols(value).filter((s) => Object.prototype.propertyIsEnumerable.call(value, s));
+    const symbols = Object.getOwnPropertySymbols(value).filter((s) =>
+      Object.prototype.propertyIsEnumerable.call(value, s),
+    );
     keys = [...Object.keys(value).filter((key) => !STANDARD_KEYS.has(key)), ...symbols];
   } catch {
     return undefined;

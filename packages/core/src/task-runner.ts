@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunEvent } from './events.js';
 import type { AttemptOutcome, Executor } from './executors/types.js';
-import { logWriteErrorOf, type TaskLog, type TaskLogFile } from './logging.js';
 import { combineLogWriteFailures, type LogWriteFailure } from './log-write.js';
+import { logWriteErrorOf, type TaskLog, type TaskLogFile } from './logging.js';
 import type { Redaction } from './redaction.js';
 import type { ErrorData, LogWriteError, TaskReportEntry } from './report.js';
 import { isRetryable, retryDelayMs } from './retry.js';
@@ -69,7 +69,15 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
       const logWriteError = logWriteErrorOf(task, run.logFile, workerLogFailure);
-      return finalEntry(task, TaskStatus.SUCCESS, attempt, firstStart, outcome, { result: outcome.value }, logWriteError);
+      return finalEntry(
+        task,
+        TaskStatus.SUCCESS,
+        attempt,
+        firstStart,
+        outcome,
+        { result: outcome.value },
+        logWriteError,
+      );
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = retryDelayMs(task.retryDelayMs, attempt);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Process, ProcessExecutionReport, Task, taskContext, WorkerPool } from '../dist/index.js';
-import { workerFixture } from './helpers/worker-fixtures.js';
 import { captureWarnings } from './helpers/warnings.js';
+import { workerFixture } from './helpers/worker-fixtures.js';
 
 // /dev/full accepts open(2) and fails every write(2) with ENOSPC: a full disk, for real.
 const FULL = '/dev/full';
@@ -33,7 +33,10 @@ describe('a log file whose writes fail (ENOSPC on /dev/full)', () => {
       taskContext().log.info('a line of my own');
       return 'done';
     });
-    const p = new Process([new Task('load', ran, { logPath: FULL }), new Task('after', () => 2, { dependencies: ['load'] })]);
+    const p = new Process([
+      new Task('load', ran, { logPath: FULL }),
+      new Task('after', () => 2, { dependencies: ['load'] }),
+    ]);
     const report = await p.run();
     expect(ran).toHaveBeenCalledOnce();
     expect(report.ok).toBe(true);
@@ -128,7 +131,10 @@ describe('redaction in log lines', () => {
           () => {
             const { log } = taskContext();
             log.info({ password: 'hunter2', config: { headers: { authorization: 'Bearer abc' } } }, 'calling');
-            log.error(Object.assign(new Error('request failed'), { config: { auth: { password: 'hunter2' } } }), 'failed');
+            log.error(
+              Object.assign(new Error('request failed'), { config: { auth: { password: 'hunter2' } } }),
+              'failed',
+            );
             log.info({ visibleField: 'mine' }, 'extra name');
           },
           { logPath: mainLog },

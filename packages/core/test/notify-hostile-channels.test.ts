@@ -32,7 +32,9 @@ describe('notify() never rejects because of a channel', () => {
       },
       send: () => undefined,
     };
-    expect(await report.notify([channel], { onlyErrors: true })).toEqual([{ channel: 'Object', ok: true, sent: false }]);
+    expect(await report.notify([channel], { onlyErrors: true })).toEqual([
+      { channel: 'Object', ok: true, sent: false },
+    ]);
   });
 
   it('a send that throws synchronously, one that returns a non-promise, one that is not a function', async () => {

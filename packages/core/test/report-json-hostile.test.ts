@@ -80,9 +80,9 @@ describe('task names and keys round-trip through the report JSON', () => {
     // The injected result overrides the own kwarg and stays an own key of the options object.
     expect(report.entries.get('use')?.result).toEqual(['__proto__', 'plain']);
     const back = ProcessExecutionReport.fromJSON(JSON.stringify(report));
-    const make = back.entries.get('make');
-    expect(Object.hasOwn(make?.result as object, '__proto__')).toBe(true);
-    expect((make?.result as Record<string, unknown>)['__proto__']).toEqual({ inner: true });
+    const made = back.entries.get('make')?.result as object;
+    expect(Object.hasOwn(made, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(made, '__proto__')?.value).toEqual({ inner: true });
     expect(Object.hasOwn(back.entries.get('use')?.kwargs ?? {}, '__proto__')).toBe(true);
     expect(JSON.stringify(back)).toBe(JSON.stringify(report));
   });
@@ -211,7 +211,10 @@ describe('fromJSON on hostile or broken input throws ReportFormatError, always',
     const mutation = fc.record({
       at: fc.nat({ max: valid.length - 1 }),
       length: fc.nat({ max: 12 }),
-      insert: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('[', ']', '{', '}', ',', '"', 'null', '-0', '1e999')),
+      insert: fc.oneof(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom('[', ']', '{', '}', ',', '"', 'null', '-0', '1e999'),
+      ),
     });
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {

@@ -211,7 +211,9 @@ function loggerFor(request: WorkerRequest): Logger {
     const key = `${logFd}\0${request.processName}\0${request.taskName}\0${request.redaction?.source ?? ''}`;
     let logger = fileLoggers.get(key);
     if (!logger) {
-      logger = pino(taskLogOptions(redaction), { write: (line: string) => writeToLogFile(logFd, line) }).child(bindings);
+      logger = pino(taskLogOptions(redaction), { write: (line: string) => writeToLogFile(logFd, line) }).child(
+        bindings,
+      );
       fileLoggers.set(key, logger);
     }
     return logger;
@@ -238,7 +240,10 @@ function writeToLogFile(fd: number, line: string): void {
     const attemptId = context ? attemptOfContext.get(context) : undefined;
     if (attemptId === undefined || !inFlight.has(attemptId)) return;
     let failures = logWriteFailures.get(attemptId);
-    if (!failures) logWriteFailures.set(attemptId, (failures = new LogWriteFailures()));
+    if (!failures) {
+      failures = new LogWriteFailures();
+      logWriteFailures.set(attemptId, failures);
+    }
     failures.record(error);
   }
 }
@@ -358,7 +363,14 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
     const error = new TaskTimeoutError(request.taskName, timeoutMs ?? 0, request.attempt, 'signal');
-    return { ok: false, error: serializeError(error), startedAt: executionStart, finishedAt: now(), threadId, ...logged };
+    return {
+      ok: false,
+      error: serializeError(error),
+      startedAt: executionStart,
+      finishedAt: now(),
+      threadId,
+      ...logged,
+    };
   }
   if (logged.logWriteError) response = { ...response, ...logged };
   if (response.ok && request.transferResult) {
