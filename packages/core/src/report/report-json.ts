@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ReportFormatError } from './errors.js';
-import { type JsonValue, setOwn, toJsonSafe } from './json-safe.js';
-import type { Redaction } from './redaction.js';
-import { describeThrown } from './render-value.js';
+import { ReportFormatError } from '../errors/errors.js';
+import type { SerializedError } from '../errors/serialize-error.js';
+import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
+import type { Redaction } from '../logging/redaction.js';
+import { describeThrown } from '../logging/render-value.js';
 import type { ErrorData, ProcessExecutionReport, ReportInit, TaskReportEntry } from './report.js';
-import type { SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
 
 /** The version of the report document; bumped on any incompatible change. */

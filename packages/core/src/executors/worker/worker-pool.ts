@@ -3,17 +3,18 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
-import { now } from '../clock.js';
+import { WorkerTaskRef } from '../../definition/worker-task.js';
 import {
   PoolClosedError,
   TaskTimeoutError,
   WorkerCrashError,
   WorkerExitError,
   WorkerOutOfMemoryError,
-} from '../errors.js';
-import { serializeError } from '../serialize-error.js';
-import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.js';
-import { WorkerTaskRef } from '../worker-task.js';
+} from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { checkOptions, type FieldSpec, plainObject, spec } from '../../options/validation.js';
+import { now } from '../../run/clock.js';
+import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
@@ -23,7 +24,6 @@ import {
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {

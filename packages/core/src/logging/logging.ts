@@ -2,13 +2,13 @@ import { close, mkdir, open } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Logger, pino } from 'pino';
-import { LogFileError } from './errors.js';
+import type { Task } from '../definition/task.js';
+import { LogFileError } from '../errors/errors.js';
+import type { ErrorData, LogWriteError } from '../report/report.js';
 import { toJsonSafe } from './json-safe.js';
 import { taskLogOptions } from './log-format.js';
 import { combineLogWriteFailures, type LogWriteFailure, LogWriteFailures, writeLine } from './log-write.js';
 import { type Redaction, redactKeys } from './redaction.js';
-import type { ErrorData, LogWriteError } from './report.js';
-import type { Task } from './task.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);
