@@ -115,6 +115,27 @@ describe('a log file whose writes fail (ENOSPC on /dev/full)', () => {
   });
 });
 
+describe('a process logger whose destination throws', () => {
+  it('does not fail the task: it runs, succeeds, and one warning says so', async () => {
+    const warnings = captureWarnings();
+    const logger = pino(
+      { base: null },
+      {
+        write() {
+          throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+        },
+      },
+    );
+    const ran = vi.fn(() => 'done');
+    await using p = new Process([new Task('load', ran)], { logger });
+    const report = await p.run();
+    expect(ran).toHaveBeenCalledOnce();
+    expect(report.entries.get('load')).toMatchObject({ status: 'success', result: 'done' });
+    expect(warningCodes(warnings)).toEqual(['PROC_LOG_WRITE_FAILED']);
+    expect(String(warnings[0]?.message)).toContain('The process logger threw while writing a line (Error: EIO');
+  });
+});
+
 describe('redaction in log lines', () => {
   function fileText(path: string): string {
     return readFileSync(path, 'utf8');

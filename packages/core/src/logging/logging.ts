@@ -9,6 +9,7 @@ import { toJsonSafe } from './json-safe.js';
 import { taskLogOptions } from './log-format.js';
 import { combineLogWriteFailures, type LogWriteFailure, LogWriteFailures, writeLine } from './log-write.js';
 import { type Redaction, redactKeys } from './redaction.js';
+import { describeThrown } from './render-value.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);
@@ -168,6 +169,7 @@ export function logWriteErrorOf(
 export class TaskLog {
   readonly log: Logger;
   readonly #sinks: readonly Logger[];
+  #loggerFailed = false;
 
   /** Shared by every task without a logger. */
   static readonly #none: TaskLog = new TaskLog(null, null);
@@ -187,17 +189,36 @@ export class TaskLog {
   }
 
   started(name: string): void {
-    for (const sink of this.#sinks) sink.info(`Starting ${name}.`);
+    this.#each((sink) => sink.info(`Starting ${name}.`));
   }
 
   retrying(attempt: number, maxAttempts: number, message: string, delayMs: number): void {
-    for (const sink of this.#sinks) {
-      sink.warn({ attempt, delay_ms: delayMs }, `Attempt ${attempt}/${maxAttempts} failed: ${message}. Retrying...`);
-    }
+    this.#each((sink) =>
+      sink.warn({ attempt, delay_ms: delayMs }, `Attempt ${attempt}/${maxAttempts} failed: ${message}. Retrying...`),
+    );
   }
 
   finished(name: string, attempts: number, elapsedMs: number): void {
-    for (const sink of this.#sinks) sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`);
+    this.#each((sink) => sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`));
+  }
+
+  /**
+   * Our own files never throw (see LogFiles), but the process logger is the
+   * user's: a destination that throws must not turn into a task failure.
+   */
+  #each(write: (sink: Logger) => void): void {
+    for (const sink of this.#sinks) {
+      try {
+        write(sink);
+      } catch (error) {
+        if (this.#loggerFailed) continue;
+        this.#loggerFailed = true;
+        process.emitWarning(
+          `The process logger threw while writing a line (${describeThrown(error)}); the task carries on.`,
+          { type: 'ProcessesWarning', code: LOG_WRITE_WARNING },
+        );
+      }
+    }
   }
 
   /** One record carrying the whole failure context, like the seed's failure block. */
@@ -218,7 +239,7 @@ export class TaskLog {
       attempts,
       elapsed_ms: elapsedMs,
     };
-    for (const sink of this.#sinks) sink.error(record, error.exception);
+    this.#each((sink) => sink.error(record, error.exception));
   }
 }
 

@@ -47,10 +47,14 @@ export interface EntryDocument {
   log_write_error: LogWriteErrorDocument | null;
 }
 
+/** `log_write_error`: why lines of a task did not reach its log file. */
 export interface LogWriteErrorDocument {
+  /** The log file's absolute path. */
   path: string;
+  /** The system error code of the first failed write (`ENOSPC`, `EIO`, …). */
   code: string;
   message: string;
+  /** How many lines were not written. */
   lost_lines: number;
 }
 
