@@ -15,8 +15,8 @@ export interface NotifyOptions {
   showWarnings?: boolean;
   /**
    * Passed to each channel; aborting it asks channels to give up, and
-   * notify() stops waiting for the channel in progress at once (its outcome
-   * is the abort reason) even if that channel ignores the signal. Pass
+   * notify() stops waiting for a channel 1 s after the abort (its outcome
+   * is then the abort reason) even if that channel ignores the signal. Pass
    * `AbortSignal.timeout(ms)` to bound a notify() whose channels might never
    * settle.
    */
@@ -63,6 +63,13 @@ export async function notifyChannels(
 }
 
 /**
+ * How long notify() still waits for a channel once the signal has aborted:
+ * a channel that honours its signal settles well within it, with its own
+ * error; one that ignores its signal is given up on.
+ */
+export const NOTIFY_ABORT_GRACE_MS = 1000;
+
+/**
  * Calls `send` (a synchronous throw and a non-promise return are both
  * fine) and waits for it, but no longer than `signal` allows: a channel
  * that ignores its signal and never settles must not hold notify() forever.
@@ -76,10 +83,16 @@ function sendBounded(
   const sent = Promise.resolve().then(() => channel.send(report, { onlyErrors, ...(signal ? { signal } : {}) }));
   if (!signal) return sent;
   return new Promise((resolve, reject) => {
-    const giveUp = (): void => reject(signal.reason ?? new Error('notify() was aborted'));
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = (): void => {
+      timer = setTimeout(() => reject(signal.reason ?? new Error('notify() was aborted')), NOTIFY_ABORT_GRACE_MS);
+    };
     if (signal.aborted) giveUp();
-    signal.addEventListener('abort', giveUp, { once: true });
-    sent.then(resolve, reject).finally(() => signal.removeEventListener('abort', giveUp));
+    else signal.addEventListener('abort', giveUp, { once: true });
+    sent.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', giveUp);
+    });
   });
 }
 
