@@ -1,5 +1,5 @@
 import { type LoggerOptions, pino } from 'pino';
-import { type Redaction, redactKeys } from './redaction.js';
+import { Redaction, redactKeys } from './redaction.js';
 
 /**
  * pino options shared by every task log, on the main thread and in workers:
@@ -8,6 +8,7 @@ import { type Redaction, redactKeys } from './redaction.js';
  * writes `"password":"[redacted]"`). The message text is written as given.
  */
 export function taskLogOptions(redaction: Redaction): LoggerOptions {
+  if (redaction === NO_REDACTION) return PLAIN_OPTIONS;
   return {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
@@ -16,3 +17,15 @@ export function taskLogOptions(redaction: Redaction): LoggerOptions {
     },
   };
 }
+
+/**
+ * For lines a worker forwards to the main thread: they are redacted there,
+ * by the process logger's task child ({@link file://./logging.ts}), so the
+ * worker does no work per line beyond formatting it.
+ */
+export const NO_REDACTION: Redaction = new Redaction([]);
+
+const PLAIN_OPTIONS: LoggerOptions = {
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) },
+};

@@ -14,7 +14,7 @@ import { type Logger, pino } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
-import { taskLogOptions } from '../../logging/log-format.js';
+import { NO_REDACTION, taskLogOptions } from '../../logging/log-format.js';
 import { type LogWriteFailure, LogWriteFailures, writeLine } from '../../logging/log-write.js';
 import { Redaction } from '../../logging/redaction.js';
 import { now } from '../../run/clock.js';
@@ -220,7 +220,7 @@ function loggerFor(request: WorkerRequest): Logger {
   }
   if (request.forwardLogs) {
     const { attemptId } = request;
-    return pino(taskLogOptions(redaction), {
+    return pino(taskLogOptions(NO_REDACTION), {
       write: (line: string) => post({ kind: 'log', attemptId, line }),
     }).child(bindings);
   }
