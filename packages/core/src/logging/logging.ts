@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Task } from '../definition/task.js';
 import { LogFileError } from '../errors/errors.js';
-import type { ErrorData } from '../report/report.js';
+import type { ErrorData } from '../report/types.js';
 import { toJsonSafe } from './json-safe.js';
 import { TASK_LOG_OPTIONS } from './log-format.js';
 import type { Redaction } from './redaction.js';

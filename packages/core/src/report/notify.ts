@@ -1,38 +1,10 @@
 import { renderValue } from '../logging/render-value.js';
-import type { ReportChannel } from './channel.js';
-import type { ProcessExecutionReport } from './report.js';
-
-/** Options of `report.notify()`. */
-export interface NotifyOptions {
-  /**
-   * Send only the errored entries. When the report (after the `tasks`
-   * filter) has no errored entry, no channel is called. @default false
-   */
-  onlyErrors?: boolean;
-  /** Send only these tasks (names match ignoring case). @default all tasks */
-  tasks?: Iterable<string>;
-  /** Emit a `PROC_CHANNEL_FAILED` process warning when a channel fails. @default true */
-  showWarnings?: boolean;
-  /** Passed to each channel; aborting it asks channels to give up. */
-  signal?: AbortSignal;
-}
-
-/** What happened at one channel. */
-export type NotifyOutcome =
-  | {
-      readonly channel: string;
-      readonly ok: true;
-      /** False when nothing was sent because `onlyErrors` found no errors. */
-      readonly sent: boolean;
-      /** What the channel's `send` resolved to (delivery details), if anything. */
-      readonly receipt?: unknown;
-    }
-  | { readonly channel: string; readonly ok: false; readonly error: Error };
+import type { ExecutionReport, NotifyOptions, NotifyOutcome, ReportChannel } from './types.js';
 
 export const CHANNEL_FAILED_WARNING = 'PROC_CHANNEL_FAILED';
 
 export async function notifyChannels(
-  report: ProcessExecutionReport,
+  report: ExecutionReport,
   channels: readonly ReportChannel[],
   options: NotifyOptions = {},
 ): Promise<NotifyOutcome[]> {

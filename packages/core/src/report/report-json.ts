@@ -3,74 +3,22 @@ import { ReportFormatError } from '../errors/errors.js';
 import type { SerializedError } from '../errors/serialize-error.js';
 import { type JsonValue, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
-import type { ErrorData, ProcessExecutionReport, ReportInit, TaskReportEntry } from './report.js';
 import { TaskStatus } from './status.js';
+import type {
+  EntryDocument,
+  ErrorData,
+  ErrorDocument,
+  ExecutionReport,
+  ReportDocument,
+  ReportInit,
+  TaskReportEntry,
+  ThrownDocument,
+} from './types.js';
 
 /** The version of the report document; bumped on any incompatible change. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 1;
 
-/** `report.toJSON()`: field names follow the seed's wire format (docs/report-schema.md). */
-export interface ReportDocument {
-  schema_version: typeof REPORT_SCHEMA_VERSION;
-  process_name: string;
-  started_at: string | null;
-  finished_at: string | null;
-  elapsed_seconds: number | null;
-  summary: { success: number; errored: number; skipped: number; pending: number };
-  /**
-   * The task names in topological order. `entries` is an object, and
-   * JavaScript orders integer-like keys ("1", "2") first, so readers take the
-   * order from here.
-   */
-  order: string[];
-  entries: Record<string, EntryDocument>;
-}
-
-export interface EntryDocument {
-  name: string;
-  function: string;
-  args: JsonValue[];
-  kwargs: Record<string, JsonValue>;
-  status: TaskStatus;
-  elapsed_seconds: number;
-  /** The same duration in milliseconds, kept so a round trip is exact. */
-  elapsed_ms: number;
-  attempts: number;
-  result: JsonValue;
-  error: ErrorDocument | null;
-  started_at: string | null;
-  finished_at: string | null;
-  skipped_because: string | null;
-  thread_id: number | null;
-}
-
-export interface ErrorDocument {
-  task_name: string;
-  function: string;
-  args: JsonValue[];
-  kwargs: Record<string, JsonValue>;
-  downstream_impact: string[];
-  exception: string;
-  error_name: string;
-  traceback_str: string;
-  traced_vars: Record<string, string>;
-  traced_vars_location: string;
-  thrown: ThrownDocument;
-}
-
-export interface ThrownDocument {
-  name: string;
-  message: string;
-  stack: string | null;
-  code: string | null;
-  class_chain: string[];
-  cause: ThrownDocument | null;
-  errors: ThrownDocument[] | null;
-  props: Record<string, JsonValue> | null;
-  non_error: boolean;
-}
-
-export function reportToJson(report: ProcessExecutionReport): ReportDocument {
+export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
   for (const [name, entry] of report.entries) entries[name] = entryToJson(entry, report.redaction);
   const elapsed = report.elapsedMs;

@@ -5,8 +5,8 @@ import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome, Executor } from '../executors/types.js';
 import type { TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
-import type { ErrorData, TaskReportEntry } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
+import type { ErrorData, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
 import { isRetryable, retryDelayMs } from './retry.js';
 
