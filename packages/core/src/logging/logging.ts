@@ -134,7 +134,7 @@ export class TaskLog {
     for (const sink of this.#sinks) sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`);
   }
 
-  /** One record carrying the whole failure context, like the seed's failure block. */
+  /** One record carrying the whole failure context, like the Python library's failure block. */
   failed(error: ErrorData, attempts: number, elapsedMs: number, redaction: Redaction): void {
     if (this.#sinks.length === 0) return;
     const record = {

@@ -178,7 +178,7 @@ export function reportFromJson(input: unknown): ReportInit {
   };
 }
 
-/** The entries in the document's `order` when it has one (seed documents do not), else in key order. */
+/** The entries in the document's `order` when it has one (the Python library's documents have none), else in key order. */
 function orderedEntries(doc: z.infer<typeof documentSchema>): z.infer<typeof entrySchema>[] {
   const byName = new Map(Object.entries(doc.entries));
   const ordered = (doc.order ?? []).flatMap((name) => {

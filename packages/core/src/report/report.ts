@@ -89,7 +89,7 @@ export class ProcessExecutionReport implements ExecutionReport {
     return notifyChannels(this, Array.isArray(channels) ? channels : [channels as ReportChannel], options);
   }
 
-  /** The versioned JSON document (seed wire names: `process_name`, `elapsed_seconds`, …). */
+  /** The versioned JSON document (the Python library's wire names: `process_name`, `elapsed_seconds`, …). */
   toJSON(): ReportDocument {
     return reportToJson(this);
   }

@@ -19,7 +19,7 @@ export interface ErrorData {
   readonly kwargs: Readonly<Record<string, unknown>>;
   /** Every task that depends on this one, directly or not, breadth-first: they were skipped. */
   readonly downstreamImpact: readonly string[];
-  /** The error message (`str(exc)` in the seed). */
+  /** The error message (`str(exc)` in the Python library). */
   readonly exception: string;
   /** The error's name (`TypeError`, `TaskTimeoutError`, `NonError` for a thrown non-Error). */
   readonly errorName: string;
@@ -156,7 +156,7 @@ export type NotifyOutcome =
     }
   | { readonly channel: string; readonly ok: false; readonly error: Error };
 
-/** `report.toJSON()`: field names follow the seed's wire format (docs/report-schema.md). */
+/** `report.toJSON()`: field names follow the Python library's wire format (docs/report-schema.md). */
 export interface ReportDocument {
   /** `REPORT_SCHEMA_VERSION`: the version of the document's shape. */
   schema_version: 1;

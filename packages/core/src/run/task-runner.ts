@@ -97,7 +97,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
 }
 
 /**
- * Each attempt gets its own options object, as each call in the seed gets
+ * Each attempt gets its own options object, as each call in the Python library gets
  * its own `**kwargs` dict: an attempt that edits its options cannot change
  * what the retry receives. (A shallow copy, like Python's.)
  */
