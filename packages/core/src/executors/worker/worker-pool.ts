@@ -15,6 +15,7 @@ import { serializeError } from '../../errors/serialize-error.js';
 import { checkOptions, type FieldSpec, plainObject, spec } from '../../options/validation.js';
 import { now } from '../../run/clock.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
+import { WORKER_ENTRY } from './entry-url.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
@@ -74,7 +75,6 @@ const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
   tracedVars: spec(z.boolean(), 'a boolean'),
 };
 
-const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';
 export const POOL_ERROR_WARNING = 'PROC_WORKER_POOL_ERROR';
 
