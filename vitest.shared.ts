@@ -28,7 +28,7 @@ export function sourceFirst(): Plugin {
     async resolveId(source, importer, options) {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const match = resolved && !resolved.external ? BUILT.exec(resolved.id) : null;
-      if (!match || !match[1]?.startsWith(ROOT)) return resolved;
+      if (!match?.[1]?.startsWith(ROOT)) return resolved;
       const sourceFile = path.join(match[1], 'src', `${match[2]}.ts`);
       return existsSync(sourceFile) ? { ...resolved, id: sourceFile } : resolved;
     },

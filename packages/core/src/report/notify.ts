@@ -1,7 +1,6 @@
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { renderValue } from '../logging/render-value.js';
 import type { ExecutionReport, NotifyOptions, NotifyOutcome, ReportChannel } from './types.js';
-
-export const CHANNEL_FAILED_WARNING = 'PROC_CHANNEL_FAILED';
 
 export async function notifyChannels(
   report: ExecutionReport,
@@ -23,11 +22,11 @@ export async function notifyChannels(
       const error = asError(thrown);
       outcomes.push({ channel: name, ok: false, error });
       if (showWarnings) {
-        process.emitWarning(`${name} failed to send report: ${error.message}`, {
-          type: 'ProcessesWarning',
-          code: CHANNEL_FAILED_WARNING,
-          detail: error.stack ?? '',
-        });
+        emitProcessesWarning(
+          WarningCode.CHANNEL_FAILED,
+          `${name} failed to send report: ${error.message}`,
+          error.stack ?? '',
+        );
       }
     }
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Task } from '../definition/task.js';
 import { RunAbortedError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize-error.js';
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { Executor } from '../executors/types.js';
 import { collectTransferables } from '../executors/worker/transferables.js';
 import { isWorkerTask } from '../executors/worker/worker-pool.js';
@@ -32,7 +33,6 @@ export interface RunPlan {
   readonly redaction: Redaction;
 }
 
-export const EVENT_LISTENER_WARNING = 'PROC_EVENT_LISTENER_FAILED';
 const NOTHING_MOVABLE: ArrayBuffer[] = [];
 
 /**
@@ -289,9 +289,9 @@ class RunExecution {
     try {
       listener(event);
     } catch (thrown) {
-      process.emitWarning(
+      emitProcessesWarning(
+        WarningCode.EVENT_LISTENER_FAILED,
         `A run event listener threw on "${event.type}": ${thrown instanceof Error ? thrown.message : String(thrown)}`,
-        { type: 'ProcessesWarning', code: EVENT_LISTENER_WARNING },
       );
     }
   }

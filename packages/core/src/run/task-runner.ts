@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
 import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome, Executor } from '../executors/types.js';
 import type { TaskLog } from '../logging/logging.js';
@@ -30,8 +31,6 @@ export interface TaskRun {
   /** The names of every task downstream, computed only when the task fails. */
   readonly downstreamImpact: () => readonly string[];
 }
-
-export const RETRY_PREDICATE_WARNING = 'PROC_RETRY_PREDICATE_FAILED';
 
 /**
  * Runs a task's attempts until one succeeds, the failure is not retryable,
@@ -110,9 +109,9 @@ function shouldRetry(task: Task, error: SerializedError): boolean {
   try {
     return isRetryable(error, task.retryOn);
   } catch (thrown) {
-    process.emitWarning(
+    emitProcessesWarning(
+      WarningCode.RETRY_PREDICATE_FAILED,
       `Task "${task.name}": its retryOn predicate threw (${thrown instanceof Error ? thrown.message : String(thrown)}); the failure is not retried.`,
-      { type: 'ProcessesWarning', code: RETRY_PREDICATE_WARNING },
     );
     return false;
   }
