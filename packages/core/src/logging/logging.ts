@@ -155,8 +155,3 @@ export class TaskLog {
     for (const sink of this.#sinks) sink.error(record, error.exception);
   }
 }
-
-/** @internal The logger for tasks without a file or process logger. */
-export function silentLogger(): Logger {
-  return silent;
-}
