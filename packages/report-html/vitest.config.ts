@@ -1,9 +1,2 @@
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+// Shared by every package: tests run against src/ (see the root vitest.shared.ts).
+export { default } from '../../vitest.shared.js';

@@ -1,4 +1,4 @@
-// The seed's end-to-end example: fetch two sources in parallel, transform,
+// The Python library's end-to-end example: fetch two sources in parallel, transform,
 // aggregate, then a notifier that always fails next to a sibling that still
 // runs. Every task logs to its own file under logs/.
 import { mkdirSync, writeFileSync } from 'node:fs';

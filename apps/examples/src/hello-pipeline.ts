@@ -1,4 +1,4 @@
-// The seed's "hello pipeline": one upstream task feeding a downstream one.
+// The Python library's "hello pipeline": one upstream task feeding a downstream one.
 // Run it: npx -y pnpm@10 --filter @processes/examples hello (after a build)
 import { Process, Task, TaskDependency } from 'processes';
 

@@ -1,4 +1,4 @@
-// The seed's third example: an orders pipeline whose payment step fails
+// The Python library's third example: an orders pipeline whose payment step fails
 // (after retrying a transient network error twice), which skips shipping,
 // while the unrelated archive step keeps running. Instead of alerting from
 // inside each task, it triages the run's report and delivers one

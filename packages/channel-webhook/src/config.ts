@@ -10,7 +10,7 @@ import {
 } from '@processes/core/internal';
 import { z } from 'zod';
 
-/** Where and how a {@link WebhookChannel} delivers reports (the seed's `WebhookConfig`). */
+/** Where and how a {@link WebhookChannel} delivers reports (the Python library's `WebhookConfig`). */
 export interface WebhookConfig {
   /**
    * Where reports are POSTed: an absolute `http:` or `https:` URL without a
@@ -33,7 +33,7 @@ export interface WebhookConfig {
   secret?: string | null;
   /**
    * Keys added to the top level of the body after `nestUnder` is applied;
-   * they win on collision, as in the seed. Values are made JSON-safe. @default {}
+   * they win on collision, as in the Python library. Values are made JSON-safe. @default {}
    */
   extraPayload?: Readonly<Record<string, unknown>>;
   /**

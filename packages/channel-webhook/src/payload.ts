@@ -16,7 +16,7 @@ export const WEBHOOK_SCHEMA_VERSION = 1;
 
 /**
  * The report as the webhook sends it (docs/webhook-schema.md). Keys, in
- * order, are the seed's, so receivers built for the Python library keep
+ * order, are the Python library's, so receivers built for the Python library keep
  * working; `schema_version` is added last.
  */
 export interface WebhookReportDocument {
@@ -46,7 +46,7 @@ export interface WebhookErrorDocument {
   /** When the content shows traced variables and some were captured. */
   traced_vars?: Record<string, string>;
   traced_vars_location?: string;
-  /** The error's class name (`TypeError`, `TaskTimeoutError`); not in the seed. */
+  /** The error's class name (`TypeError`, `TaskTimeoutError`); not in the Python library. */
   error_name: string;
 }
 
@@ -58,7 +58,7 @@ export interface WebhookPayloadOptions {
   content?: ContentFlags;
   /** Put the report under this top-level key; `null` or `''` sends it flat. @default null */
   nestUnder?: string | null;
-  /** Top-level keys merged last; they win on collision, as in the seed. @default {} */
+  /** Top-level keys merged last; they win on collision, as in the Python library. @default {} */
   extraPayload?: Readonly<Record<string, unknown>>;
 }
 
@@ -83,7 +83,7 @@ export function buildWebhookPayload(
   const body: Record<string, JsonValue> = {};
   if (nestUnder) setOwn(body, nestUnder, document as unknown as JsonValue);
   else Object.assign(body, document);
-  // The seed's `{**generic, **extra_payload}`: extra keys stay top-level and win.
+  // The Python library's `{**generic, **extra_payload}`: extra keys stay top-level and win.
   for (const [key, value] of Object.entries(extraPayload)) setOwn(body, key, toJsonSafe(value));
   return body;
 }

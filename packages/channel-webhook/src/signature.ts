@@ -9,7 +9,7 @@ export const WEBHOOK_HEADERS: Readonly<{
   timestampedSignature: 'X-Signature-Timestamped-SHA256';
   deliveryId: 'X-Webhook-Delivery-Id';
 }> = Object.freeze({
-  /** Hex HMAC-SHA256 of the body bytes: the seed's signature. */
+  /** Hex HMAC-SHA256 of the body bytes: the Python library's signature. */
   signature: 'X-Signature-SHA256',
   /** Unix time in whole seconds when the attempt was signed. */
   timestamp: 'X-Signature-Timestamp',
@@ -33,7 +33,7 @@ export interface VerifyWebhookOptions {
   /**
    * Opts into replay protection: the timestamped signature is required and
    * its timestamp may be at most this far from `now`, either way. Without
-   * it only the body signature is checked, as the seed's receivers do.
+   * it only the body signature is checked, as the Python library's receivers do.
    * @default undefined
    */
   toleranceMs?: number;
@@ -113,7 +113,7 @@ export function signWebhookBody(
  * an empty secret, bad options).
  *
  * Without `toleranceMs` it checks `X-Signature-SHA256` (which the Python
- * seed also sends); with it, it checks `X-Signature-Timestamped-SHA256` and
+ * library also sends); with it, it checks `X-Signature-Timestamped-SHA256` and
  * that `X-Signature-Timestamp` is within `toleranceMs` of `now`.
  */
 export function verifyWebhookSignature(

@@ -35,21 +35,27 @@ export type { JsonValue } from './logging/json-safe.js';
 export { toJsonSafe } from './logging/json-safe.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
-export type { ReportChannel, SendOptions } from './report/channel.js';
-export type { NotifyOptions, NotifyOutcome } from './report/notify.js';
-export type { ErrorData, LogWriteError, ReportInit, TaskReportEntry } from './report/report.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
-export type {
-  EntryDocument,
-  ErrorDocument,
-  LogWriteErrorDocument,
-  ReportDocument,
-  ThrownDocument,
-} from './report/report-json.js';
 export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
+export type {
+  EntryDocument,
+  ErrorData,
+  ErrorDocument,
+  ExecutionReport,
+  LogWriteError,
+  LogWriteErrorDocument,
+  NotifyOptions,
+  NotifyOutcome,
+  ReportChannel,
+  ReportDocument,
+  ReportInit,
+  SendOptions,
+  TaskReportEntry,
+  ThrownDocument,
+} from './report/types.js';
 export type { TaskContext } from './run/context.js';
 export { taskContext } from './run/context.js';
 export type { RunEvent, RunEventType } from './run/events.js';

@@ -3,6 +3,7 @@
 // `processes`; it may change without notice.
 
 export { closestName, describeReceived } from './errors/errors.js';
+export { emitProcessesWarning, WARNING_TYPE, WarningCode } from './errors/warnings.js';
 export { readSafely, setOwn } from './logging/json-safe.js';
 export type { FieldSpec } from './options/validation.js';
 export {

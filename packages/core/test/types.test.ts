@@ -6,6 +6,7 @@ import {
   type CircularDependencyError,
   type ErrorClass,
   type ErrorData,
+  type ExecutionReport,
   InvalidOptionError,
   type NotifyOptions,
   type NotifyOutcome,
@@ -129,6 +130,10 @@ describe('report types', () => {
     expectTypeOf<TaskStatus>().toEqualTypeOf<'pending' | 'success' | 'errored' | 'skipped'>();
     expectTypeOf(TaskStatus.ERRORED).toEqualTypeOf<'errored'>();
     expect(Object.values(TaskStatus).sort()).toEqual(['errored', 'pending', 'skipped', 'success']);
+  });
+
+  it('ExecutionReport, which channels and RunAbortedError are typed with, is the report class type', () => {
+    expectTypeOf<ExecutionReport>().toEqualTypeOf<ProcessExecutionReport>();
   });
 
   it('types the entries and their fields', () => {

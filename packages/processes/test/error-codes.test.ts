@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { WarningCode } from '@processes/core/internal';
 import { describe, expect, it } from 'vitest';
 import * as api from '../dist/index.js';
 
@@ -23,27 +24,38 @@ const errorClasses: [string, ErrorCtor][] = Object.entries(api as Record<string,
 );
 const codeOf = (ctor: ErrorCtor): string => (ctor as unknown as { code: string }).code;
 
-/** Warning codes emitted anywhere in the packages' sources: `code: 'PROC_…'` next to emitWarning, or a `…_WARNING` constant. */
-function warningCodesInSources(): Set<string> {
-  const codes = new Set<string>();
-  const root = new URL('../../', import.meta.url);
-  for (const pkg of readdirSync(root)) {
-    const walk = (dir: URL): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) walk(new URL(`${entry.name}/`, dir));
-        else if (entry.name.endsWith('.ts')) {
-          const text = readFileSync(new URL(entry.name, dir), 'utf8');
-          for (const m of text.matchAll(/_WARNING\s*=\s*'(PROC_[A-Z_]+)'/g)) codes.add(m[1] ?? '');
+/**
+ * Every warning emitted anywhere in the packages' sources, as written at the
+ * call: `emitProcessesWarning(WarningCode.NAME, …)` gives `NAME`; a direct
+ * `process.emitWarning(` (allowed only inside the helper) gives its file.
+ */
+function warningsInSources(): { names: Set<string>; direct: string[] } {
+  const names = new Set<string>();
+  const direct: string[] = [];
+  const root = new URL('../../../', import.meta.url);
+  for (const group of ['packages', 'apps']) {
+    for (const pkg of readdirSync(new URL(`${group}/`, root))) {
+      const walk = (dir: URL): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          if (entry.isDirectory()) walk(new URL(`${entry.name}/`, dir));
+          else if (entry.name.endsWith('.ts')) {
+            const file = new URL(entry.name, dir);
+            const text = readFileSync(file, 'utf8');
+            for (const m of text.matchAll(/emitProcessesWarning\(\s*WarningCode\.([A-Z_]+)/g)) names.add(m[1] ?? '');
+            if (/process\.emitWarning\(/.test(text) && !file.pathname.endsWith('/core/src/errors/warnings.ts')) {
+              direct.push(file.pathname);
+            }
+          }
         }
+      };
+      try {
+        walk(new URL(`${group}/${pkg}/src/`, root));
+      } catch {
+        // a package without src/
       }
-    };
-    try {
-      walk(new URL(`${pkg}/src/`, root));
-    } catch {
-      // a package without src/
     }
   }
-  return codes;
+  return { names, direct };
 }
 
 describe('error and warning codes across every package', () => {
@@ -69,10 +81,17 @@ describe('error and warning codes across every package', () => {
     expect([...documentedErrors.keys()].filter((code) => !used.has(code))).toEqual([]);
   });
 
-  it('documents exactly the warning codes the sources emit', () => {
-    const emitted = warningCodesInSources();
-    expect(emitted.size).toBeGreaterThanOrEqual(5);
-    expect([...documentedWarnings.keys()].sort()).toEqual([...emitted].sort());
+  it('emits every warning through emitProcessesWarning with a code from the catalogue', () => {
+    const { names, direct } = warningsInSources();
+    expect(direct).toEqual([]);
+    expect(names.size).toBeGreaterThanOrEqual(5);
+    expect([...names].filter((name) => !(name in WarningCode))).toEqual([]);
+  });
+
+  it('documents exactly the warning codes of the catalogue', () => {
+    const catalogue = Object.values(WarningCode);
+    expect(new Set(catalogue).size).toBe(catalogue.length);
+    expect([...documentedWarnings.keys()].sort()).toEqual([...catalogue].sort());
     for (const row of documentedWarnings.values()) expect(row.fix.length).toBeGreaterThan(5);
   });
 });

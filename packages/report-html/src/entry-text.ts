@@ -1,7 +1,7 @@
 import type { ErrorData, TaskStatus } from '@processes/core';
 import type { Translations } from './languages.js';
 
-/** A status in the reader's language (the seed computed this and never used it). */
+/** A status in the reader's language (the Python library computed this and never used it). */
 export function statusLabel(status: TaskStatus, t: Translations): string {
   switch (status) {
     case 'success':

@@ -14,7 +14,7 @@ export function formatDuration(ms: number): string {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** `YYYYMMDD` in local time, as the seed's subject line. */
+/** `YYYYMMDD` in local time, as in the Python library's subject line. */
 export function formatDateStamp(date: Date): string {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}`;
 }

@@ -1,6 +1,6 @@
 /**
  * Every label a report shows, per language. The first eighteen are the
- * seed's language files (seed key in each comment), copied verbatim; the
+ * Python library's language files (its key in each comment), copied verbatim; the
  * rest are this port's additions (timeline, pending tasks, durations).
  * Task names, function names, messages and tracebacks are data and are
  * never translated.
@@ -24,7 +24,7 @@ export interface Translations {
   readonly reportHeader: string;
   /** `lang_report_header_errors_only` */
   readonly reportHeaderErrorsOnly: string;
-  /** `lang_report_email_subject` (the seed's files make it equal to the header) */
+  /** `lang_report_email_subject` (the Python library's files make it equal to the header) */
   readonly reportEmailSubject: string;
   /** `lang_report_email_subject_errors` */
   readonly reportEmailSubjectErrors: string;
@@ -57,7 +57,7 @@ export interface Translations {
   readonly noTasks: string;
 }
 
-/** The language codes, sorted as the seed lists them in its error message. */
+/** The language codes, sorted as the Python library lists them in its error message. */
 export const LANGUAGE_CODES = ['de', 'en', 'es', 'fr', 'it', 'pt'] as const;
 
 /** One of {@link LANGUAGE_CODES}; also the document's `lang` attribute. */

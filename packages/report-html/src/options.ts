@@ -21,7 +21,7 @@ export interface RenderOptions {
   content?: ReportContent | ReportContentPreset | ReportContentOptions;
   /**
    * List only the errored tasks (in the task list and the timeline). The
-   * summary counts still describe the whole report, as in the seed. @default false
+   * summary counts still describe the whole report, as in the Python library. @default false
    */
   onlyErrors?: boolean;
   /** The date in the subject (`| YYYYMMDD`, local time). @default now */

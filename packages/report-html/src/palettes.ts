@@ -1,5 +1,5 @@
 /**
- * The seed's four palettes (seed-behaviour.md §1.13), as literal colours:
+ * The Python library's four palettes (its stylesheet), as literal colours:
  * mail clients drop `<style>` blocks and CSS variables, so every colour is
  * written inline on the element that uses it.
  */
@@ -11,7 +11,7 @@ export interface Palette {
   readonly textMuted: string;
   /** The header band. */
   readonly accent: string;
-  /** Text on the header band: the seed's white, except on slate's light accent where white is unreadable. */
+  /** Text on the header band: the Python library's white, except on slate's light accent where white is unreadable. */
   readonly onAccent: string;
   /** The errored badge's background. */
   readonly alertBg: string;
@@ -20,7 +20,7 @@ export interface Palette {
   readonly border: string;
   /** Behind tracebacks, traced variables and the timeline track. */
   readonly codeBg: string;
-  /** Successful tasks' timeline bars and the success count (the seed's `#22c55e`). */
+  /** Successful tasks' timeline bars and the success count (the Python library's `#22c55e`). */
   readonly success: string;
   /** Errored tasks' timeline bars; readable as "failed" on this palette's card. */
   readonly errored: string;
@@ -28,13 +28,13 @@ export interface Palette {
   readonly dark: boolean;
 }
 
-/** The palette names, sorted as the seed lists them in its error message. */
+/** The palette names, sorted as the Python library lists them in its error message. */
 export const PALETTE_NAMES = ['catppuccin', 'neobones', 'neutral', 'slate'] as const;
 
 /** One of {@link PALETTE_NAMES}. */
 export type PaletteName = (typeof PALETTE_NAMES)[number];
 
-/** The seed's colours, unchanged; `onAccent`, `success`, `errored` and `dark` are this port's additions. */
+/** The Python library's colours, unchanged; `onAccent`, `success`, `errored` and `dark` are this port's additions. */
 export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
   neutral: Object.freeze({
     bgPage: '#f5f7fa',
@@ -99,9 +99,9 @@ export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
 });
 
 /**
- * The palette as the seed's `:root { --name: value; }` block. Nothing in the
+ * The palette as the Python library's `:root { --name: value; }` block. Nothing in the
  * rendered page depends on it (every colour is inline); it is kept in the
- * document's `<style>` so tools that look for the seed's variables find them.
+ * document's `<style>` so tools that look for the Python library's variables find them.
  */
 export function paletteCss(palette: Palette): string {
   const vars: [string, string][] = [

@@ -14,7 +14,7 @@ import { buildTimeline, type TimelineRow } from './timeline.js';
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace";
 const TABLE = 'role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"';
-/** The seed's `.badge-success` colours. */
+/** The Python library's `.badge-success` colours. */
 const SUCCESS_BADGE = { bg: '#dcfce7', fg: '#166534' } as const;
 
 /**
@@ -103,7 +103,7 @@ function header(report: ProcessExecutionReport, o: ResolvedOptions): string {
 }
 
 function summary(report: ProcessExecutionReport, p: Palette, t: Translations): string {
-  // Colours as the seed: success #22c55e, errors in the alert colour, skipped muted.
+  // Colours as in the Python library: success #22c55e, errors in the alert colour, skipped muted.
   const counts: [string, number, string][] = [
     [t.successLabel, report.successes.size, p.success],
     [t.errorLabel, report.errored.size, p.errored],
@@ -129,7 +129,7 @@ function statusColor(status: TaskStatus, p: Palette): string {
   return p.textMuted;
 }
 
-/** The status badge, translated and coloured (the seed computed both and applied neither). */
+/** The status badge, translated and coloured (the Python library computed both and applied neither). */
 function badge(status: TaskStatus, p: Palette, t: Translations): string {
   const { bg, fg } =
     status === 'success'

@@ -3,7 +3,7 @@ import { formatDateStamp } from './format.js';
 import { checkReport, resolveOptions, type SubjectOptions } from './options.js';
 
 /**
- * The seed's subject line: `<base> <process name> | YYYYMMDD` (local date),
+ * The Python library's subject line: `<base> <process name> | YYYYMMDD` (local date),
  * e.g. `Process Execution Report nightly-etl | 20260620`, or with
  * `onlyErrors` `Failed Tasks in Process nightly-etl | 20260620`. Without a
  * process name: `Process Execution Report | 20260620`. Whitespace in the

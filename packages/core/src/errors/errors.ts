@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport } from '../report/report.js';
+import type { ExecutionReport } from '../report/types.js';
 
 /**
  * Base class of every error this library throws. Each subclass has a stable
@@ -193,8 +193,8 @@ const ENDINGS: Record<TimeoutEnding, (graceMs: number) => string> = {
 export class RunAbortedError extends ProcessesError {
   static override readonly code: string = 'PROC_RUN_ABORTED';
   /** The partial report: finished tasks as they ended, running ones ERRORED, the rest PENDING. */
-  readonly report: ProcessExecutionReport;
-  constructor(report: ProcessExecutionReport, reason: unknown) {
+  readonly report: ExecutionReport;
+  constructor(report: ExecutionReport, reason: unknown) {
     super(
       `The run of process${report.processName ? ` "${report.processName}"` : ''} was aborted: ${reasonText(reason)}`,
       undefined,

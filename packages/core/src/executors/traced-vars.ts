@@ -72,7 +72,7 @@ function isUserFrame(url: string): boolean {
   return url !== '' && !url.startsWith('node:') && !url.includes('/node_modules/') && !url.startsWith(LIBRARY_DIR);
 }
 
-/** The frame the seed would pick: innermost user frame (or innermost matching the filter), else the innermost. */
+/** The frame the Python library would pick: innermost user frame (or innermost matching the filter), else the innermost. */
 export function chooseFrame<T extends { readonly url: string }>(
   frames: readonly T[],
   filter: string | null,

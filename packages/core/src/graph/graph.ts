@@ -25,7 +25,7 @@ export class TaskGraph<T extends GraphNode = GraphNode> {
 
   /**
    * Validates `nodes` (in the caller's order) and sorts them with Kahn's
-   * algorithm, exactly as the seed: the queue starts with the nodes that
+   * algorithm, exactly as the Python library does: the queue starts with the nodes that
    * have no dependencies, in input order, and is popped first-in first-out;
    * a node's dependants are visited in input order.
    */

@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { type Logger, pino } from 'pino';
 import type { Task } from '../definition/task.js';
 import { LogFileError } from '../errors/errors.js';
-import type { ErrorData, LogWriteError } from '../report/report.js';
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
+import type { ErrorData, LogWriteError } from '../report/types.js';
 import { toJsonSafe } from './json-safe.js';
 import { taskLogOptions } from './log-format.js';
 import { combineLogWriteFailures, type LogWriteFailure, LogWriteFailures, writeLine } from './log-write.js';
@@ -140,8 +141,6 @@ export function processTaskLogger(processLogger: Logger, taskName: string, redac
   return processLogger.child({ task: taskName }, { formatters: { log } });
 }
 
-export const LOG_WRITE_WARNING = 'PROC_LOG_WRITE_FAILED';
-
 /**
  * What the entry records when lines of a task did not reach its file:
  * the main thread's failures plus those a worker thread reported. Warns
@@ -155,9 +154,9 @@ export function logWriteErrorOf(
   if (!file) return undefined;
   const failure = combineLogWriteFailures(file.failures.failure, fromWorker);
   if (!failure) return undefined;
-  process.emitWarning(
+  emitProcessesWarning(
+    WarningCode.LOG_WRITE_FAILED,
     `Task "${task.name}": ${failure.lostLines} log line${failure.lostLines === 1 ? '' : 's'} could not be written to "${file.path}" (${failure.message}). The task ran; its report entry records the failure.`,
-    { type: 'ProcessesWarning', code: LOG_WRITE_WARNING },
   );
   return { path: file.path, ...failure };
 }
@@ -213,15 +212,15 @@ export class TaskLog {
       } catch (error) {
         if (this.#loggerFailed) continue;
         this.#loggerFailed = true;
-        process.emitWarning(
+        emitProcessesWarning(
+          WarningCode.LOG_WRITE_FAILED,
           `The process logger threw while writing a line (${describeThrown(error)}); the task carries on.`,
-          { type: 'ProcessesWarning', code: LOG_WRITE_WARNING },
         );
       }
     }
   }
 
-  /** One record carrying the whole failure context, like the seed's failure block. */
+  /** One record carrying the whole failure context, like the Python library's failure block. */
   failed(error: ErrorData, attempts: number, elapsedMs: number, redaction: Redaction): void {
     if (this.#sinks.length === 0) return;
     const record = {
@@ -241,9 +240,4 @@ export class TaskLog {
     };
     this.#each((sink) => sink.error(record, error.exception));
   }
-}
-
-/** @internal The logger for tasks without a file or process logger. */
-export function silentLogger(): Logger {
-  return silent;
 }

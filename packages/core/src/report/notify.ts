@@ -1,44 +1,9 @@
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { renderValue } from '../logging/render-value.js';
-import type { ReportChannel } from './channel.js';
-import type { ProcessExecutionReport } from './report.js';
-
-/** Options of `report.notify()`. */
-export interface NotifyOptions {
-  /**
-   * Send only the errored entries. When the report (after the `tasks`
-   * filter) has no errored entry, no channel is called. @default false
-   */
-  onlyErrors?: boolean;
-  /** Send only these tasks (names match ignoring case). @default all tasks */
-  tasks?: Iterable<string>;
-  /** Emit a `PROC_CHANNEL_FAILED` process warning when a channel fails. @default true */
-  showWarnings?: boolean;
-  /**
-   * Passed to each channel; aborting it asks channels to give up, and
-   * notify() stops waiting for a channel 1 s after the abort (its outcome
-   * is then the abort reason) even if that channel ignores the signal. Pass
-   * `AbortSignal.timeout(ms)` to bound a notify() whose channels might never
-   * settle.
-   */
-  signal?: AbortSignal;
-}
-
-/** What happened at one channel. */
-export type NotifyOutcome =
-  | {
-      readonly channel: string;
-      readonly ok: true;
-      /** False when nothing was sent because `onlyErrors` found no errors. */
-      readonly sent: boolean;
-      /** What the channel's `send` resolved to (delivery details), if anything. */
-      readonly receipt?: unknown;
-    }
-  | { readonly channel: string; readonly ok: false; readonly error: Error };
-
-export const CHANNEL_FAILED_WARNING = 'PROC_CHANNEL_FAILED';
+import type { ExecutionReport, NotifyOptions, NotifyOutcome, ReportChannel } from './types.js';
 
 export async function notifyChannels(
-  report: ProcessExecutionReport,
+  report: ExecutionReport,
   channels: readonly ReportChannel[],
   options: NotifyOptions = {},
 ): Promise<NotifyOutcome[]> {
@@ -76,7 +41,7 @@ export const NOTIFY_ABORT_GRACE_MS = 1000;
  */
 function sendBounded(
   channel: ReportChannel,
-  report: ProcessExecutionReport,
+  report: ExecutionReport,
   onlyErrors: boolean,
   signal: AbortSignal | undefined,
 ): Promise<unknown> {
@@ -98,11 +63,7 @@ function sendBounded(
 
 function warnChannelFailed(name: string, error: Error): void {
   const message = readText(() => error.message);
-  process.emitWarning(`${name} failed to send report: ${message}`, {
-    type: 'ProcessesWarning',
-    code: CHANNEL_FAILED_WARNING,
-    detail: readText(() => error.stack),
-  });
+  emitProcessesWarning(WarningCode.CHANNEL_FAILED, `${name} failed to send report: ${message}`, readText(() => error.stack));
 }
 
 /** A property of a channel's error as text; a getter that throws must not make notify reject. */

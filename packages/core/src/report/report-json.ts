@@ -4,87 +4,22 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import { describeThrown } from '../logging/render-value.js';
-import type { ErrorData, ProcessExecutionReport, ReportInit, TaskReportEntry } from './report.js';
 import { TaskStatus } from './status.js';
+import type {
+  EntryDocument,
+  ErrorData,
+  ErrorDocument,
+  ExecutionReport,
+  ReportDocument,
+  ReportInit,
+  TaskReportEntry,
+  ThrownDocument,
+} from './types.js';
 
 /** The version of the report document; bumped on any incompatible change. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 1;
 
-/** `report.toJSON()`: field names follow the seed's wire format (docs/report-schema.md). */
-export interface ReportDocument {
-  schema_version: typeof REPORT_SCHEMA_VERSION;
-  process_name: string;
-  started_at: string | null;
-  finished_at: string | null;
-  elapsed_seconds: number | null;
-  summary: { success: number; errored: number; skipped: number; pending: number };
-  /**
-   * The task names in topological order. `entries` is an object, and
-   * JavaScript orders integer-like keys ("1", "2") first, so readers take the
-   * order from here.
-   */
-  order: string[];
-  entries: Record<string, EntryDocument>;
-}
-
-export interface EntryDocument {
-  name: string;
-  function: string;
-  args: JsonValue[];
-  kwargs: Record<string, JsonValue>;
-  status: TaskStatus;
-  elapsed_seconds: number;
-  /** The same duration in milliseconds, kept so a round trip is exact. */
-  elapsed_ms: number;
-  attempts: number;
-  result: JsonValue;
-  error: ErrorDocument | null;
-  started_at: string | null;
-  finished_at: string | null;
-  skipped_because: string | null;
-  thread_id: number | null;
-  /** Set when lines of this task could not be written to its log file (the task still ran). */
-  log_write_error: LogWriteErrorDocument | null;
-}
-
-/** `log_write_error`: why lines of a task did not reach its log file. */
-export interface LogWriteErrorDocument {
-  /** The log file's absolute path. */
-  path: string;
-  /** The system error code of the first failed write (`ENOSPC`, `EIO`, …). */
-  code: string;
-  message: string;
-  /** How many lines were not written. */
-  lost_lines: number;
-}
-
-export interface ErrorDocument {
-  task_name: string;
-  function: string;
-  args: JsonValue[];
-  kwargs: Record<string, JsonValue>;
-  downstream_impact: string[];
-  exception: string;
-  error_name: string;
-  traceback_str: string;
-  traced_vars: Record<string, string>;
-  traced_vars_location: string;
-  thrown: ThrownDocument;
-}
-
-export interface ThrownDocument {
-  name: string;
-  message: string;
-  stack: string | null;
-  code: string | null;
-  class_chain: string[];
-  cause: ThrownDocument | null;
-  errors: ThrownDocument[] | null;
-  props: Record<string, JsonValue> | null;
-  non_error: boolean;
-}
-
-export function reportToJson(report: ProcessExecutionReport): ReportDocument {
+export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
   for (const [name, entry] of report.entries) setOwn(entries, name, entryToJson(entry, report.redaction));
   const elapsed = report.elapsedMs;
@@ -357,7 +292,7 @@ function pathDeeperThan(value: unknown, limit: number): string | undefined {
   return undefined;
 }
 
-/** The entries in the document's `order` when it has one (seed documents do not), else in key order. */
+/** The entries in the document's `order` when it has one (the Python library's documents have none), else in key order. */
 function orderedEntries(order: readonly string[] | undefined, entries: Record<string, EntryInput>): EntryInput[] {
   const byName = new Map(Object.entries(entries));
   const ordered = (order ?? []).flatMap((name) => {

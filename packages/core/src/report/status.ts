@@ -1,4 +1,4 @@
-/** Where a task ended up in a run. The values are the seed's wire strings. */
+/** Where a task ended up in a run. The values are the Python library's wire strings. */
 export const TaskStatus = {
   /** Not run: the run was aborted before the task could start. */
   PENDING: 'pending',

@@ -40,7 +40,7 @@ export interface RunOptions {
   /**
    * Run independent tasks at the same time. When not given, a process with
    * 10 or more tasks runs in parallel and a smaller one sequentially (the
-   * seed's rule).
+   * Python library's rule).
    */
   parallel?: boolean;
   /**
@@ -79,7 +79,7 @@ const RUN_SPECS: Record<keyof RunOptions, FieldSpec> = {
   onEvent: spec(z.function(), 'a function'),
 };
 
-/** The seed's threshold for choosing parallel mode when `parallel` is not given. */
+/** The Python library's threshold for choosing parallel mode when `parallel` is not given. */
 const AUTO_PARALLEL_MIN_TASKS = 10;
 
 /**
@@ -117,7 +117,7 @@ export class Process implements AsyncDisposable {
 
   /**
    * Every task that depends on `name`, directly or not, breadth-first
-   * (direct dependants first). An unknown name gives `[]`, as in the seed.
+   * (direct dependants first). An unknown name gives `[]`, as in the Python library.
    */
   getDependantTasks(name: string): Task[] {
     const index = typeof name === 'string' ? this.#graph.indexOf(name.toLowerCase()) : undefined;

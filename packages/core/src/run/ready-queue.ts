@@ -1,7 +1,7 @@
 /**
  * A min-heap of task positions. Tasks that become ready are started lowest
  * topological position first, so with one slot the run follows the
- * topological order exactly, as the seed's sequential mode does.
+ * topological order exactly, as the Python library's sequential mode does.
  */
 export class ReadyQueue {
   readonly #heap: number[] = [];

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Task } from '../definition/task.js';
 import { RunAbortedError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize-error.js';
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { Executor } from '../executors/types.js';
 import { collectTransferables } from '../executors/worker/transferables.js';
 import { isWorkerTask } from '../executors/worker/worker-pool.js';
@@ -10,8 +11,9 @@ import type { TaskGraph } from '../graph/graph.js';
 import { setOwn } from '../logging/json-safe.js';
 import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
-import { ProcessExecutionReport, type TaskReportEntry } from '../report/report.js';
+import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
+import type { TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
 import { ReadyQueue } from './ready-queue.js';
 import { entryBase, errorData, runTaskAttempts } from './task-runner.js';
@@ -32,7 +34,6 @@ export interface RunPlan {
   readonly redaction: Redaction;
 }
 
-export const EVENT_LISTENER_WARNING = 'PROC_EVENT_LISTENER_FAILED';
 const NOTHING_MOVABLE: ArrayBuffer[] = [];
 
 /**
@@ -290,9 +291,9 @@ class RunExecution {
     try {
       listener(event);
     } catch (thrown) {
-      process.emitWarning(
+      emitProcessesWarning(
+        WarningCode.EVENT_LISTENER_FAILED,
         `A run event listener threw on "${event.type}": ${thrown instanceof Error ? thrown.message : String(thrown)}`,
-        { type: 'ProcessesWarning', code: EVENT_LISTENER_WARNING },
       );
     }
   }

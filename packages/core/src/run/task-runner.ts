@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
 import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
+import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome, Executor } from '../executors/types.js';
 import { combineLogWriteFailures, type LogWriteFailure } from '../logging/log-write.js';
 import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
-import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
+import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
 import { isRetryable, retryDelayMs } from './retry.js';
 
@@ -32,8 +33,6 @@ export interface TaskRun {
   /** The names of every task downstream, computed only when the task fails. */
   readonly downstreamImpact: () => readonly string[];
 }
-
-export const RETRY_PREDICATE_WARNING = 'PROC_RETRY_PREDICATE_FAILED';
 
 /**
  * Runs a task's attempts until one succeeds, the failure is not retryable,
@@ -111,7 +110,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
 }
 
 /**
- * Each attempt gets its own options object, as each call in the seed gets
+ * Each attempt gets its own options object, as each call in the Python library gets
  * its own `**kwargs` dict: an attempt that edits its options cannot change
  * what the retry receives. (A shallow copy, like Python's.)
  */
@@ -124,9 +123,9 @@ function shouldRetry(task: Task, error: SerializedError): boolean {
   try {
     return isRetryable(error, task.retryOn);
   } catch (thrown) {
-    process.emitWarning(
+    emitProcessesWarning(
+      WarningCode.RETRY_PREDICATE_FAILED,
       `Task "${task.name}": its retryOn predicate threw (${thrown instanceof Error ? thrown.message : String(thrown)}); the failure is not retried.`,
-      { type: 'ProcessesWarning', code: RETRY_PREDICATE_WARNING },
     );
     return false;
   }

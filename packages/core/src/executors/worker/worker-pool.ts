@@ -12,9 +12,11 @@ import {
   WorkerOutOfMemoryError,
 } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
+import { emitProcessesWarning, WarningCode } from '../../errors/warnings.js';
 import { checkOptions, type FieldSpec, plainObject, spec } from '../../options/validation.js';
 import { now } from '../../run/clock.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
+import { WORKER_ENTRY } from './entry-url.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
@@ -73,10 +75,6 @@ const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
   timeoutGraceMs: spec(z.number().min(0), 'a finite number >= 0'),
   tracedVars: spec(z.boolean(), 'a boolean'),
 };
-
-const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
-export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';
-export const POOL_ERROR_WARNING = 'PROC_WORKER_POOL_ERROR';
 
 /** One attempt while the pool owns it. */
 interface AttemptState {
@@ -160,10 +158,10 @@ export class WorkerPool implements AsyncDisposable, Executor {
     });
     // Without a listener, an 'error' event would crash the main process.
     this.#piscina.on('error', (error: unknown) => {
-      process.emitWarning(`A worker thread failed outside any task: ${serializeError(error).message}`, {
-        type: 'ProcessesWarning',
-        code: POOL_ERROR_WARNING,
-      });
+      emitProcessesWarning(
+        WarningCode.WORKER_POOL_ERROR,
+        `A worker thread failed outside any task: ${serializeError(error).message}`,
+      );
     });
   }
 
@@ -281,9 +279,10 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   #onWorkerEvent(event: WorkerEvent): void {
     if (event.kind === 'late-error') {
-      process.emitWarning(
+      emitProcessesWarning(
+        WarningCode.WORKER_LATE_ERROR,
         `Task "${event.taskName}": a callback it scheduled threw after its attempt had ended: ${event.error.message}`,
-        { type: 'ProcessesWarning', code: LATE_ERROR_WARNING, detail: event.error.stack ?? '' },
+        event.error.stack ?? '',
       );
       return;
     }

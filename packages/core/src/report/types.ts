@@ -1,0 +1,255 @@
+// The report's types in one module that the report's parts import: entries
+// and error data, the report's interface, the channel contract, notify's
+// options and outcomes, and the JSON document. Only report.ts, the class,
+// imports notify.ts and report-json.ts; nothing here imports a report module
+// that has code, so there is no cycle among them.
+import type { SerializedError } from '../errors/serialize-error.js';
+import type { JsonValue } from '../logging/json-safe.js';
+import type { Redaction } from '../logging/redaction.js';
+import type { TaskStatus } from './status.js';
+
+/** Why a task errored, with everything needed to understand it later. Wire names in `toJSON()`. */
+export interface ErrorData {
+  readonly taskName: string;
+  /** The task function's name (`<anonymous>` for unnamed functions). */
+  readonly function: string;
+  /** The task's own `args`, not including injected results. */
+  readonly args: readonly unknown[];
+  /** The task's own `kwargs`, not including injected results. */
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  /** Every task that depends on this one, directly or not, breadth-first: they were skipped. */
+  readonly downstreamImpact: readonly string[];
+  /** The error message (`str(exc)` in the Python library). */
+  readonly exception: string;
+  /** The error's name (`TypeError`, `TaskTimeoutError`, `NonError` for a thrown non-Error). */
+  readonly errorName: string;
+  /** The stack, followed by each cause as `Caused by: …`. */
+  readonly traceback: string;
+  /** Local variables at the throw site, `{ name: rendered value }`; empty when not captured. */
+  readonly tracedVars: Readonly<Record<string, string>>;
+  /** `file:line` of the frame the traced variables come from; empty when not captured. */
+  readonly tracedVarsLocation: string;
+  /** The thrown value as structured data: code, cause chain, class names, own properties. */
+  readonly thrown: SerializedError;
+}
+
+/** One task's outcome in a run. */
+export interface TaskReportEntry {
+  readonly name: string;
+  readonly function: string;
+  readonly args: readonly unknown[];
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly status: TaskStatus;
+  /** From the start of the first attempt to the end of the last (0 when the task did not run). */
+  readonly elapsedMs: number;
+  /** Attempts made (0 when the task did not run). */
+  readonly attempts: number;
+  /** The return value, when the task succeeded. */
+  readonly result?: unknown;
+  /** Why it failed, when it errored. */
+  readonly error?: ErrorData;
+  /** When the first attempt started. */
+  readonly startedAt?: Date;
+  /** When the last attempt ended. */
+  readonly finishedAt?: Date;
+  /** For a skipped task: the errored task upstream that caused the skip. */
+  readonly skippedBecause?: string;
+  /** The worker thread id the last attempt ran on (0 = main thread). */
+  readonly threadId?: number;
+  /**
+   * Set when lines of this task could not be written to its log file (a
+   * full disk, an I/O error): the task still ran, and the lines are lost.
+   */
+  readonly logWriteError?: LogWriteError;
+}
+
+/** Why a task's log lines did not reach its log file. */
+export interface LogWriteError {
+  /** The log file's absolute path. */
+  readonly path: string;
+  /** The system error code of the first failed write (`ENOSPC`, `EIO`, …). */
+  readonly code: string;
+  /** Its message. */
+  readonly message: string;
+  /** How many lines were not written. */
+  readonly lostLines: number;
+}
+
+/** What a report is built from. */
+export interface ReportInit {
+  readonly processName?: string;
+  /** In topological order. */
+  readonly entries: Iterable<TaskReportEntry>;
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
+  /** Names whose values `toJSON()` writes as `[redacted]` in args and kwargs. @default the defaults */
+  readonly redaction?: Redaction;
+}
+
+/**
+ * A finished run's report, as everything but the report class sees it:
+ * channels, notify, the JSON writer, `RunAbortedError` and run events.
+ * `ProcessExecutionReport` is its one implementation and has exactly
+ * these members, so the two are the same type; the interface exists so that
+ * those modules need not import the class (which imports them).
+ */
+export interface ExecutionReport {
+  readonly processName: string;
+  /** One entry per task, in topological order. */
+  readonly entries: ReadonlyMap<string, TaskReportEntry>;
+  readonly startedAt: Date | undefined;
+  readonly finishedAt: Date | undefined;
+  /** @internal Which names are redacted when the report is written out. */
+  readonly redaction: Redaction;
+  readonly successes: ReadonlyMap<string, TaskReportEntry>;
+  readonly errored: ReadonlyMap<string, TaskReportEntry>;
+  readonly skipped: ReadonlyMap<string, TaskReportEntry>;
+  /** Tasks that never started because the run was aborted first. */
+  readonly pending: ReadonlyMap<string, TaskReportEntry>;
+  /** True when every task succeeded. */
+  readonly ok: boolean;
+  /** Wall-clock time of the whole run, when known. */
+  readonly elapsedMs: number | undefined;
+  /** A report with only the named tasks (matched ignoring case), in the same order. */
+  pick(taskNames: Iterable<string>): ExecutionReport;
+  /** Sends the report through each channel in turn; never rejects. */
+  notify(channels: ReportChannel | readonly ReportChannel[], options?: NotifyOptions): Promise<NotifyOutcome[]>;
+  /** The versioned JSON document. */
+  toJSON(): ReportDocument;
+}
+
+/** What a channel is told besides the report. */
+export interface SendOptions {
+  /** Send only the errored entries (summary counts still describe the whole report). */
+  readonly onlyErrors: boolean;
+  /** Aborted when the caller gives up; a channel should stop its I/O. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Somewhere a finished report can be delivered (email, webhook, your own).
+ * Implement `send`; `verify` and `close` are optional, as nodemailer treats
+ * its transports' optional methods.
+ */
+export interface ReportChannel {
+  /** Shown in outcomes and warnings, e.g. `EmailChannel`. */
+  readonly name: string;
+  /**
+   * Delivers the report, or throws/rejects saying why not. Whatever it
+   * resolves to (delivery details such as attempts or a message id) is kept
+   * as the outcome's `receipt`.
+   */
+  send(report: ExecutionReport, options: SendOptions): unknown;
+  /** Checks the destination is reachable and accepts us, without sending. */
+  verify?(): Promise<unknown>;
+  /** Releases connections or other resources. */
+  close?(): Promise<void> | void;
+}
+
+/** Options of `report.notify()`. */
+export interface NotifyOptions {
+  /**
+   * Send only the errored entries. When the report (after the `tasks`
+   * filter) has no errored entry, no channel is called. @default false
+   */
+  onlyErrors?: boolean;
+  /** Send only these tasks (names match ignoring case). @default all tasks */
+  tasks?: Iterable<string>;
+  /** Emit a `PROC_CHANNEL_FAILED` process warning when a channel fails. @default true */
+  showWarnings?: boolean;
+  /**
+   * Passed to each channel; aborting it asks channels to give up, and
+   * notify() stops waiting for a channel 1 s after the abort (its outcome
+   * is then the abort reason) even if that channel ignores the signal. Pass
+   * `AbortSignal.timeout(ms)` to bound a notify() whose channels might never
+   * settle.
+   */
+  signal?: AbortSignal;
+}
+
+/** What happened at one channel. */
+export type NotifyOutcome =
+  | {
+      readonly channel: string;
+      readonly ok: true;
+      /** False when nothing was sent because `onlyErrors` found no errors. */
+      readonly sent: boolean;
+      /** What the channel's `send` resolved to (delivery details), if anything. */
+      readonly receipt?: unknown;
+    }
+  | { readonly channel: string; readonly ok: false; readonly error: Error };
+
+/** `report.toJSON()`: field names follow the Python library's wire format (docs/report-schema.md). */
+export interface ReportDocument {
+  /** `REPORT_SCHEMA_VERSION`: the version of the document's shape. */
+  schema_version: 1;
+  process_name: string;
+  started_at: string | null;
+  finished_at: string | null;
+  elapsed_seconds: number | null;
+  summary: { success: number; errored: number; skipped: number; pending: number };
+  /**
+   * The task names in topological order. `entries` is an object, and
+   * JavaScript orders integer-like keys ("1", "2") first, so readers take the
+   * order from here.
+   */
+  order: string[];
+  entries: Record<string, EntryDocument>;
+}
+
+export interface EntryDocument {
+  name: string;
+  function: string;
+  args: JsonValue[];
+  kwargs: Record<string, JsonValue>;
+  status: TaskStatus;
+  elapsed_seconds: number;
+  /** The same duration in milliseconds, kept so a round trip is exact. */
+  elapsed_ms: number;
+  attempts: number;
+  result: JsonValue;
+  error: ErrorDocument | null;
+  started_at: string | null;
+  finished_at: string | null;
+  skipped_because: string | null;
+  thread_id: number | null;
+  /** Set when lines of this task could not be written to its log file (the task still ran). */
+  log_write_error: LogWriteErrorDocument | null;
+}
+
+/** `log_write_error`: why lines of a task did not reach its log file. */
+export interface LogWriteErrorDocument {
+  /** The log file's absolute path. */
+  path: string;
+  /** The system error code of the first failed write (`ENOSPC`, `EIO`, …). */
+  code: string;
+  message: string;
+  /** How many lines were not written. */
+  lost_lines: number;
+}
+
+export interface ErrorDocument {
+  task_name: string;
+  function: string;
+  args: JsonValue[];
+  kwargs: Record<string, JsonValue>;
+  downstream_impact: string[];
+  exception: string;
+  error_name: string;
+  traceback_str: string;
+  traced_vars: Record<string, string>;
+  traced_vars_location: string;
+  thrown: ThrownDocument;
+}
+
+export interface ThrownDocument {
+  name: string;
+  message: string;
+  stack: string | null;
+  code: string | null;
+  class_chain: string[];
+  cause: ThrownDocument | null;
+  errors: ThrownDocument[] | null;
+  props: Record<string, JsonValue> | null;
+  non_error: boolean;
+}
