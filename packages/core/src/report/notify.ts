@@ -63,7 +63,11 @@ function sendBounded(
 
 function warnChannelFailed(name: string, error: Error): void {
   const message = readText(() => error.message);
-  emitProcessesWarning(WarningCode.CHANNEL_FAILED, `${name} failed to send report: ${message}`, readText(() => error.stack));
+  emitProcessesWarning(
+    WarningCode.CHANNEL_FAILED,
+    `${name} failed to send report: ${message}`,
+    readText(() => error.stack),
+  );
 }
 
 /** A property of a channel's error as text; a getter that throws must not make notify reject. */
