@@ -9,6 +9,7 @@ import {
   renderReportText,
   reportSubject,
 } from '@processes/report-html';
+import { toReportContent } from '@processes/core/internal';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { EmailDeliveryError, type EmailOperation } from './errors.js';
@@ -81,12 +82,8 @@ export class EmailChannel implements ReportChannel {
   ) {
     this.config = smtpConfig instanceof SMTPConfig ? smtpConfig : new SMTPConfig(smtpConfig);
     this.style = style instanceof HTMLEmailStyle ? style : new HTMLEmailStyle(style);
-    this.content =
-      content instanceof ReportContent
-        ? content
-        : typeof content === 'string'
-          ? ReportContent.preset(content)
-          : new ReportContent(content);
+    // A bad value is blamed on this argument, not on ReportContent.preset.
+    this.content = toReportContent('EmailChannel', 'content', content);
   }
 
   /** The email for a report, without sending it (for previews and tests). */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedWebhookConfig } from './config.js';
 import { WebhookDeliveryError, type WebhookDeliveryFailure } from './errors.js';
-import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
+import { backoffDelayMs } from '@processes/core/internal';
+import { parseRetryAfter } from './retry-after.js';
 import { signWebhookBody, WEBHOOK_HEADERS } from './signature.js';
 
 /** What a successful `WebhookChannel.send` resolves to (the outcome's `receipt` in `report.notify`). */

@@ -1,21 +1,10 @@
 import type { ReportChannel } from './channel.js';
+import { NOTIFY_DEFAULTS, type NotifyOptions, notifyOptionsSchema } from './options/notify-options.js';
+import { parseOptions } from './options/parse.js';
 import { renderValue } from './render-value.js';
 import type { ProcessExecutionReport } from './report.js';
 
-/** Options of `report.notify()`. */
-export interface NotifyOptions {
-  /**
-   * Send only the errored entries. When the report (after the `tasks`
-   * filter) has no errored entry, no channel is called. @default false
-   */
-  onlyErrors?: boolean;
-  /** Send only these tasks (names match ignoring case). @default all tasks */
-  tasks?: Iterable<string>;
-  /** Emit a `PROC_CHANNEL_FAILED` process warning when a channel fails. @default true */
-  showWarnings?: boolean;
-  /** Passed to each channel; aborting it asks channels to give up. */
-  signal?: AbortSignal;
-}
+export type { NotifyOptions } from './options/notify-options.js';
 
 /** What happened at one channel. */
 export type NotifyOutcome =
@@ -34,9 +23,12 @@ export const CHANNEL_FAILED_WARNING = 'PROC_CHANNEL_FAILED';
 export async function notifyChannels(
   report: ProcessExecutionReport,
   channels: readonly ReportChannel[],
-  options: NotifyOptions = {},
+  options?: NotifyOptions,
 ): Promise<NotifyOutcome[]> {
-  const { onlyErrors = false, tasks, showWarnings = true, signal } = options;
+  const o = parseOptions({ where: 'report.notify()' }, notifyOptionsSchema, options);
+  const { tasks, signal } = o;
+  const onlyErrors = o.onlyErrors ?? NOTIFY_DEFAULTS.onlyErrors;
+  const showWarnings = o.showWarnings ?? NOTIFY_DEFAULTS.showWarnings;
   const selected = tasks === undefined ? report : report.pick(tasks);
   if (onlyErrors && selected.errored.size === 0) {
     return channels.map((channel) => ({ channel: channelName(channel), ok: true, sent: false }));

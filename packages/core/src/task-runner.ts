@@ -4,7 +4,8 @@ import type { AttemptOutcome, Executor } from './executors/types.js';
 import type { TaskLog } from './logging.js';
 import type { Redaction } from './redaction.js';
 import type { ErrorData, TaskReportEntry } from './report.js';
-import { isRetryable, retryDelayMs } from './retry.js';
+import { backoffDelayMs } from './options/backoff.js';
+import { isRetryable } from './retry.js';
 import { formatTraceback, type SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
 import type { Task } from './task.js';
@@ -67,7 +68,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       return finalEntry(task, TaskStatus.SUCCESS, attempt, firstStart, outcome, { result: outcome.value });
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
-      const delayMs = retryDelayMs(task.retryDelayMs, attempt);
+      const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
       taskLog.retrying(attempt, maxAttempts, outcome.error.message, delayMs);
       emit?.({
         type: 'task:retrying',

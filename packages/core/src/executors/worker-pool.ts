@@ -1,8 +1,5 @@
-import { availableParallelism } from 'node:os';
-import type { ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
-import { z } from 'zod';
 import { now } from '../clock.js';
 import {
   PoolClosedError,
@@ -12,7 +9,7 @@ import {
   WorkerOutOfMemoryError,
 } from '../errors.js';
 import { serializeError } from '../serialize-error.js';
-import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.js';
+import { resolveWorkerPoolOptions, type WorkerPoolOptions } from '../options/worker-pool-options.js';
 import { WorkerTaskRef } from '../worker-task.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
@@ -25,54 +22,7 @@ import {
 } from './protocol.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
 
-/** Options of a {@link WorkerPool}. */
-export interface WorkerPoolOptions {
-  /** Most threads, and so most worker tasks running at once. @default os.availableParallelism() */
-  maxThreads?: number;
-  /** Threads kept alive while idle. @default 1 */
-  minThreads?: number;
-  /** How long an idle thread above `minThreads` lives. @default 30000 */
-  idleTimeoutMs?: number;
-  /** V8 heap limits per thread; a task that exceeds them fails with `WorkerOutOfMemoryError`. */
-  resourceLimits?: ResourceLimits;
-  /** Node flags for the threads, e.g. `['--import', 'tsx']` to run TypeScript task modules. @default the process's */
-  execArgv?: string[];
-  /** Environment of the threads. @default a copy of process.env */
-  env?: Record<string, string>;
-  /**
-   * After a worker task's timeout aborts its signal, how long it may take to
-   * stop on its own before its thread is terminated. @default 50
-   */
-  timeoutGraceMs?: number;
-  /**
-   * Let failing tasks report the local variables at the throw site (an
-   * inspector session per thread). Turn off to drop its cost: exceptions a
-   * task throws and catches itself are slower with a debugger attached
-   * (see docs/benchmarks.md). @default true
-   */
-  tracedVars?: boolean;
-}
-
-const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
-  maxThreads: spec(z.number().int().min(1), 'an integer >= 1'),
-  minThreads: spec(z.number().int().min(0), 'an integer >= 0'),
-  idleTimeoutMs: spec(z.number().min(0), 'a finite number >= 0'),
-  resourceLimits: spec(
-    z
-      .object({
-        maxOldGenerationSizeMb: z.number().positive().optional(),
-        maxYoungGenerationSizeMb: z.number().positive().optional(),
-        codeRangeSizeMb: z.number().positive().optional(),
-        stackSizeMb: z.number().positive().optional(),
-      })
-      .strict(),
-    'an object with maxOldGenerationSizeMb, maxYoungGenerationSizeMb, codeRangeSizeMb or stackSizeMb (numbers > 0)',
-  ),
-  execArgv: spec(z.array(z.string()), 'an array of strings'),
-  env: spec(z.record(z.string(), z.string()).and(plainObject), 'a plain object of strings'),
-  timeoutGraceMs: spec(z.number().min(0), 'a finite number >= 0'),
-  tracedVars: spec(z.boolean(), 'a boolean'),
-};
+export type { WorkerPoolOptions, WorkerResourceLimits } from '../options/worker-pool-options.js';
 
 const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';
@@ -126,10 +76,9 @@ export class WorkerPool implements AsyncDisposable, Executor {
   #idle: (() => void) | undefined;
 
   constructor(options?: WorkerPoolOptions) {
-    const o = checkOptions('WorkerPool', options, POOL_SPECS) as WorkerPoolOptions;
-    const maxThreads = o.maxThreads ?? availableParallelism();
-    const minThreads = Math.min(o.minThreads ?? 1, maxThreads);
-    this.#graceMs = o.timeoutGraceMs ?? 50;
+    const o = resolveWorkerPoolOptions(options);
+    const { maxThreads, minThreads } = o;
+    this.#graceMs = o.timeoutGraceMs;
     this.#limits = o.resourceLimits
       ? Object.entries(o.resourceLimits)
           .map(([k, v]) => `${k}=${v}`)
@@ -149,11 +98,11 @@ export class WorkerPool implements AsyncDisposable, Executor {
       atomics: 'disabled',
       maxThreads,
       minThreads,
-      idleTimeout: o.idleTimeoutMs ?? 30_000,
+      idleTimeout: o.idleTimeoutMs,
       ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
       ...(o.execArgv ? { execArgv: o.execArgv } : {}),
       ...(o.env ? { env: o.env } : {}),
-      workerData: { tracedVars: o.tracedVars ?? true } satisfies WorkerStartup,
+      workerData: { tracedVars: o.tracedVars } satisfies WorkerStartup,
     });
     this.#piscina.on('message', (message: unknown) => {
       if (isWorkerEvent(message)) this.#onWorkerEvent(message);
