@@ -1,4 +1,5 @@
 import type { ProcessExecutionReport, ReportChannel, SendOptions } from '@processes/core';
+import { toReportContent } from '@processes/core/internal';
 import {
   HTMLEmailStyle,
   type HTMLEmailStyleOptions,
@@ -9,7 +10,6 @@ import {
   renderReportText,
   reportSubject,
 } from '@processes/report-html';
-import { toReportContent } from '@processes/core/internal';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { EmailDeliveryError, type EmailOperation } from './errors.js';

@@ -62,10 +62,12 @@ export const DEFAULT_TIMEOUT_MS: number = SMTP_CONFIG_DEFAULTS.timeoutMs;
 
 const ADDRESS = 'an email address such as "ops@example.com" or "Ops <ops@example.com>" (no line breaks)';
 // An address with a line break could inject headers; one without `@` is a typo.
-const address = z.string().refine((value) => value.trim().length > 0 && value.includes('@') && !/[\r\n]/.test(value));
+// A function, so each field describes its own schema (`from` has its words, `to` items use `to`'s).
+const address = (): z.ZodString =>
+  z.string().refine((value) => value.trim().length > 0 && value.includes('@') && !/[\r\n]/.test(value));
 // Array items use their field's words, so `to[1]` reads like `to`.
 const addresses = (): z.ZodType<Addresses> =>
-  described(z.union([address, z.array(address).min(1)]), `${ADDRESS}, or a non-empty array of them`);
+  described(z.union([address(), z.array(address()).min(1)]), `${ADDRESS}, or a non-empty array of them`);
 const pem = z.union([z.string().min(1), z.custom<Buffer>((value) => Buffer.isBuffer(value))]);
 const nonEmpty = (hidden = false): z.ZodString => described(z.string().min(1), 'a non-empty string', { hidden });
 
@@ -73,7 +75,7 @@ const smtpConfigSchema: z.ZodType<Parsed<SMTPConfigOptions>> = z.strictObject({
   host: described(z.string().regex(/^\S+$/), 'a host name or IP address (non-empty, no spaces)'),
   port: described(z.number().int().min(1).max(65_535), 'an integer from 1 to 65535').optional(),
   security: described(z.enum(['starttls', 'tls', 'none']), 'one of "starttls", "tls", "none"').optional(),
-  from: described(address, ADDRESS),
+  from: described(address(), ADDRESS),
   to: addresses(),
   cc: addresses().optional(),
   bcc: addresses().optional(),

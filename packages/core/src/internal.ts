@@ -2,8 +2,8 @@
 // (report-html, the channels, the CLI). Not part of the public API of
 // `processes`; it may change without notice.
 
-export { closestName } from './errors.js';
-export { readSafely, setOwn } from './json-safe.js';
+export { closestName } from './errors/errors.js';
+export { readSafely, setOwn } from './logging/json-safe.js';
 export type { BackoffOptions } from './options/backoff.js';
 export { BACKOFF_DEFAULTS, backoffDelayMs, backoffSchema, retryDelayMsSchema, timerMs } from './options/backoff.js';
 export { describeReceived, describeValueInProse, kindOf } from './options/describe-value.js';
@@ -13,6 +13,6 @@ export { HIDDEN_VALUE, hiddenValueError } from './options/hidden.js';
 export { MAX_TIMER_EXPECTED, MAX_TIMER_MS } from './options/limits.js';
 export type { ParseSite } from './options/parse.js';
 export { checkValue, isPlainObject, parseOptions, plainObject } from './options/parse.js';
-export type { OptionSite } from './options/translate.js';
 export type { ContentFlags, ReportContentOption } from './options/report-content-option.js';
 export { reportContentOptionSchema, toContentFlags, toReportContent } from './options/report-content-option.js';
+export type { OptionSite } from './options/translate.js';

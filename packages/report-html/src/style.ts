@@ -57,7 +57,10 @@ export const languageSchema: z.ZodType<LanguageCode> = described(z.enum(LANGUAGE
 });
 
 /** The shape of {@link HTMLEmailStyleOptions}, shared with the render options. */
-export const STYLE_SHAPE: { readonly palette: z.ZodOptional<z.ZodType<PaletteName>>; readonly language: z.ZodOptional<z.ZodType<LanguageCode>> } = {
+export const STYLE_SHAPE: {
+  readonly palette: z.ZodOptional<z.ZodType<PaletteName>>;
+  readonly language: z.ZodOptional<z.ZodType<LanguageCode>>;
+} = {
   palette: paletteSchema.optional(),
   language: languageSchema.optional(),
 } satisfies ShapeOf<HTMLEmailStyleOptions>;

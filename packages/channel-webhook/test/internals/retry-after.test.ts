@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '@processes/core/internal';
+import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../dist/retry-after.js';
 
 // Internal: the HTTP-date form depends on the clock, which the public API cannot fix.

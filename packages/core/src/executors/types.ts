@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Redaction } from '../redaction.js';
-import type { SerializedError } from '../serialize-error.js';
-import type { Task } from '../task.js';
-import type { TracedVarsSnapshot } from '../traced-vars.js';
+import type { Task } from '../definition/task.js';
+import type { SerializedError } from '../errors/serialize-error.js';
+import type { Redaction } from '../logging/redaction.js';
+import type { TracedVarsSnapshot } from './traced-vars.js';
 
 /** One attempt of one task, as the scheduler hands it to an executor. */
 export interface AttemptRequest {

@@ -15,11 +15,12 @@ export interface BackoffOptions {
 }
 
 /** The defaults of {@link BackoffOptions}' optional fields. */
-export const BACKOFF_DEFAULTS: { readonly factor: number; readonly maxMs: number; readonly jitter: number } = Object.freeze({
-  factor: 2,
-  maxMs: 30_000,
-  jitter: 0,
-});
+export const BACKOFF_DEFAULTS: { readonly factor: number; readonly maxMs: number; readonly jitter: number } =
+  Object.freeze({
+    factor: 2,
+    maxMs: 30_000,
+    jitter: 0,
+  });
 
 /** A duration that ends up in a timer: at most {@link MAX_TIMER_MS}, said so when it is more. */
 export function timerMs<T extends z.ZodNumber>(schema: T): T {

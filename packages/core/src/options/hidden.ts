@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/errors.js';
 
 /** What `received` holds when the value may be a credential. */
 export const HIDDEN_VALUE = '[hidden]';

@@ -27,7 +27,10 @@ export const MAX_TIMER_EXPECTED: string = `at most ${MAX_TIMER_MS} ms (about 24.
  * worker code (and a TypeScript loader) fits.
  */
 export const RESOURCE_LIMIT_RANGES: Readonly<
-  Record<'maxOldGenerationSizeMb' | 'maxYoungGenerationSizeMb' | 'codeRangeSizeMb' | 'stackSizeMb', readonly [number, number]>
+  Record<
+    'maxOldGenerationSizeMb' | 'maxYoungGenerationSizeMb' | 'codeRangeSizeMb' | 'stackSizeMb',
+    readonly [number, number]
+  >
 > = Object.freeze({
   maxOldGenerationSizeMb: [16, 1_048_576],
   maxYoungGenerationSizeMb: [1, 65_536],

@@ -32,5 +32,8 @@ export const notifyOptionsSchema: z.ZodType<Parsed<NotifyOptions>> = z.strictObj
   onlyErrors: described(z.boolean(), 'a boolean').optional(),
   tasks: described(z.custom<Iterable<string>>(isTaskNames), 'an iterable of task names (an array or a Set)').optional(),
   showWarnings: described(z.boolean(), 'a boolean').optional(),
-  signal: described(z.custom<AbortSignal>((value) => value instanceof AbortSignal), 'an AbortSignal').optional(),
+  signal: described(
+    z.custom<AbortSignal>((value) => value instanceof AbortSignal),
+    'an AbortSignal',
+  ).optional(),
 } satisfies ShapeOf<NotifyOptions>);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/errors.js';
 import { type OptionSite, toOptionError } from './translate.js';
 
 /** An object made by `{}`, `Object.create(null)` or `JSON.parse`: not an array, a class instance or a Proxy of one. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { RedactOption } from '../redaction.js';
+import type { RedactOption } from '../logging/redaction.js';
 import { described, type Parsed, type ShapeOf } from './field.js';
 
 /** Options of a {@link Process}. */

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { ReportContent } from '../report-content.js';
+import { ReportContent } from '../report/report-content.js';
 import { described } from './field.js';
-import { checkValue } from './parse.js';
+import { checkValue, isPlainObject } from './parse.js';
 import {
   type ReportContentOptions,
   type ReportContentPreset,
-  reportContentOptionsSchema,
   reportContentPresetSchema,
 } from './report-content-schema.js';
 
@@ -20,7 +19,8 @@ export const reportContentOptionSchema: z.ZodType<ReportContentOption> = describ
   z.union([
     z.custom<ReportContent>((value) => value instanceof ReportContent),
     reportContentPresetSchema,
-    reportContentOptionsSchema,
+    // Its fields are checked by `new ReportContent()`, whose messages name them.
+    z.custom<ReportContentOptions>(isPlainObject),
   ]),
   'a ReportContent, "full", "trace", "min" or { showTraceback, showTracedVars }',
 );

@@ -16,10 +16,11 @@ export type ReportContentPreset = 'full' | 'trace' | 'min';
 export const REPORT_CONTENT_PRESETS: readonly ReportContentPreset[] = Object.freeze(['full', 'trace', 'min']);
 
 /** The defaults of {@link ReportContentOptions} (the `full` preset). */
-export const REPORT_CONTENT_DEFAULTS: { readonly showTraceback: boolean; readonly showTracedVars: boolean } = Object.freeze({
-  showTraceback: true,
-  showTracedVars: true,
-});
+export const REPORT_CONTENT_DEFAULTS: { readonly showTraceback: boolean; readonly showTracedVars: boolean } =
+  Object.freeze({
+    showTraceback: true,
+    showTracedVars: true,
+  });
 
 export const reportContentPresetSchema: z.ZodType<ReportContentPreset> = described(
   z.enum(['full', 'trace', 'min']),

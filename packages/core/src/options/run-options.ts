@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RunEvent } from '../events.js';
-import { WorkerPool } from '../executors/worker-pool.js';
+import { WorkerPool } from '../executors/worker/worker-pool.js';
+import type { RunEvent } from '../run/events.js';
 import { described, type Parsed, rule, type ShapeOf } from './field.js';
 
 /** Options of {@link Process.run}. */
@@ -36,11 +36,20 @@ export const runOptionsSchema: z.ZodType<Parsed<RunOptions>> = z.strictObject({
   parallel: described(z.boolean(), 'a boolean').optional(),
   // 0 and negatives were once clamped to 1; now they are the mistake they look like.
   maxWorkers: described(
-    z.number().int().refine((n) => n >= 1, { params: rule('an integer >= 1 (1 runs one task at a time)') }),
+    z
+      .number()
+      .int()
+      .refine((n) => n >= 1, { params: rule('an integer >= 1 (1 runs one task at a time)') }),
     'an integer',
   ).optional(),
-  signal: described(z.custom<AbortSignal>((value) => value instanceof AbortSignal), 'an AbortSignal').optional(),
-  pool: described(z.custom<WorkerPool>((value) => value instanceof WorkerPool), 'a WorkerPool').optional(),
+  signal: described(
+    z.custom<AbortSignal>((value) => value instanceof AbortSignal),
+    'an AbortSignal',
+  ).optional(),
+  pool: described(
+    z.custom<WorkerPool>((value) => value instanceof WorkerPool),
+    'a WorkerPool',
+  ).optional(),
   onEvent: described(
     z.custom<(event: RunEvent) => void>((value) => typeof value === 'function'),
     'a function',

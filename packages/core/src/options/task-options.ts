@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ErrorClass, RetryOn } from '../retry.js';
-import type { TaskDependency } from '../task.js';
+import type { TaskDependency } from '../definition/task.js';
+import type { ErrorClass, RetryOn } from '../run/retry.js';
 import { type BackoffOptions, retryDelayMsSchema, timerMs } from './backoff.js';
 import { described, type Parsed, type ShapeOf } from './field.js';
 import { plainObject } from './parse.js';
@@ -82,7 +82,8 @@ export function isErrorClass(value: unknown): value is ErrorClass {
   return typeof value === 'function' && (value === Error || value.prototype instanceof Error);
 }
 
-export const RETRY_ON_EXPECTED: string = 'an array of named Error classes or error code strings, or a predicate function';
+export const RETRY_ON_EXPECTED: string =
+  'an array of named Error classes or error code strings, or a predicate function';
 
 export const RETRY_MATCHER_EXPECTED: string = 'a named Error class or a non-empty error code string';
 
@@ -97,7 +98,10 @@ const fileUrl = z.custom<URL>((value) => value instanceof URL && value.protocol 
 // The shape only where a later check says more: `dependencies` and `retryOn`
 // elements are checked by the Task, which names the element or says why.
 export const taskOptionsSchema: z.ZodType<Parsed<TaskOptions>> = z.strictObject({
-  logPath: described(z.union([z.string().min(1), fileUrl, z.null()]), 'a non-empty path, a file: URL or null').optional(),
+  logPath: described(
+    z.union([z.string().min(1), fileUrl, z.null()]),
+    'a non-empty path, a file: URL or null',
+  ).optional(),
   args: described(z.array(z.unknown()), 'an array').optional(),
   kwargs: described(plainObject, 'a plain object').optional(),
   dependencies: described(

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { InvalidOptionError, UnknownOptionError } from '../errors.js';
-import { type FieldInfo, fieldInfo } from './field.js';
+import { InvalidOptionError, UnknownOptionError } from '../errors/errors.js';
 import { kindOf } from './describe-value.js';
+import { type FieldInfo, fieldInfo } from './field.js';
 import { hiddenValueError } from './hidden.js';
 
 type Issue = z.core.$ZodIssue;
@@ -38,7 +38,8 @@ export function toOptionError(site: OptionSite, schema: z.ZodType, input: unknow
   }
   const received = valueAt(input, path);
   const info = infoAt(schema, path);
-  const params = issue?.code === 'custom' ? (issue.params as { expected?: unknown; detail?: unknown } | undefined) : undefined;
+  const params =
+    issue?.code === 'custom' ? (issue.params as { expected?: unknown; detail?: unknown } | undefined) : undefined;
   const expected = typeof params?.expected === 'string' ? params.expected : (info?.expected ?? 'valid');
   const detail = typeof params?.detail === 'string' ? params.detail : undefined;
   const name = field || 'options';

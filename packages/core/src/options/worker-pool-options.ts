@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/errors.js';
 import { timerMs } from './backoff.js';
 import { described, type Parsed, rule, type ShapeOf } from './field.js';
 import { MAX_POOL_THREADS, RESOURCE_LIMIT_RANGES } from './limits.js';

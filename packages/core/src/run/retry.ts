@@ -1,4 +1,4 @@
-import { causeChain, type SerializedError } from './serialize-error.js';
+import { causeChain, type SerializedError } from '../errors/serialize-error.js';
 
 /** A class of errors to retry, matched by name along the prototype chain. */
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any arity are accepted.
@@ -12,7 +12,7 @@ export type ErrorClass = abstract new (...args: any[]) => Error;
  */
 export type RetryOn = ReadonlyArray<ErrorClass | string> | ((error: SerializedError) => boolean);
 
-export type { BackoffOptions } from './options/backoff.js';
+export type { BackoffOptions } from '../options/backoff.js';
 
 /** Network error codes retried by default (with `TaskTimeoutError`) when `retries >= 1`. */
 export const DEFAULT_RETRY_CODES: ReadonlySet<string> = new Set([

@@ -1,10 +1,10 @@
+import { renderValue } from '../logging/render-value.js';
+import { NOTIFY_DEFAULTS, type NotifyOptions, notifyOptionsSchema } from '../options/notify-options.js';
+import { parseOptions } from '../options/parse.js';
 import type { ReportChannel } from './channel.js';
-import { NOTIFY_DEFAULTS, type NotifyOptions, notifyOptionsSchema } from './options/notify-options.js';
-import { parseOptions } from './options/parse.js';
-import { renderValue } from './render-value.js';
 import type { ProcessExecutionReport } from './report.js';
 
-export type { NotifyOptions } from './options/notify-options.js';
+export type { NotifyOptions } from '../options/notify-options.js';
 
 /** What happened at one channel. */
 export type NotifyOutcome =

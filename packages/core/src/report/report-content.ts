@@ -1,13 +1,13 @@
-import { checkValue, parseOptions } from './options/parse.js';
+import { checkValue, parseOptions } from '../options/parse.js';
 import {
   REPORT_CONTENT_DEFAULTS,
   type ReportContentOptions,
   type ReportContentPreset,
   reportContentOptionsSchema,
   reportContentPresetSchema,
-} from './options/report-content-schema.js';
+} from '../options/report-content-schema.js';
 
-export type { ReportContentOptions, ReportContentPreset } from './options/report-content-schema.js';
+export type { ReportContentOptions, ReportContentPreset } from '../options/report-content-schema.js';
 
 /**
  * How much of each failure a report shows. An immutable value: compare two

@@ -12,12 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { type Logger, pino } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { now } from '../clock.js';
-import { currentTaskContext, runInTaskContext, type TaskContext } from '../context.js';
-import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../errors.js';
-import { TASK_LOG_OPTIONS } from '../log-format.js';
-import { Redaction } from '../redaction.js';
-import { serializeError } from '../serialize-error.js';
+import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { TASK_LOG_OPTIONS } from '../../logging/log-format.js';
+import { Redaction } from '../../logging/redaction.js';
+import { now } from '../../run/clock.js';
+import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
 import {
   EVENT_TAG,

@@ -4,9 +4,10 @@
  * travel through piscina; events travel on the worker's `parentPort` and
  * arrive as the pool's `'message'` events.
  */
-import type { RedactionWire } from '../redaction.js';
-import type { SerializedError } from '../serialize-error.js';
-import type { AttemptOutcome } from './types.js';
+
+import type { SerializedError } from '../../errors/serialize-error.js';
+import type { RedactionWire } from '../../logging/redaction.js';
+import type { AttemptOutcome } from '../types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {
@@ -42,7 +43,7 @@ export interface WorkerRequest {
 
 /**
  * What the worker resolves an attempt to: exactly the executor's outcome
- * ({@link file://./types.ts}). Errors are data: the worker never throws at piscina.
+ * ({@link file://../types.ts}). Errors are data: the worker never throws at piscina.
  */
 export type WorkerResponse = AttemptOutcome;
 

@@ -1,16 +1,17 @@
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
-import { now } from '../clock.js';
+import { WorkerTaskRef } from '../../definition/worker-task.js';
 import {
   PoolClosedError,
   TaskTimeoutError,
   WorkerCrashError,
   WorkerExitError,
   WorkerOutOfMemoryError,
-} from '../errors.js';
-import { serializeError } from '../serialize-error.js';
-import { resolveWorkerPoolOptions, type WorkerPoolOptions } from '../options/worker-pool-options.js';
-import { WorkerTaskRef } from '../worker-task.js';
+} from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { resolveWorkerPoolOptions, type WorkerPoolOptions } from '../../options/worker-pool-options.js';
+import { now } from '../../run/clock.js';
+import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
@@ -20,9 +21,8 @@ import {
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
 
-export type { WorkerPoolOptions, WorkerResourceLimits } from '../options/worker-pool-options.js';
+export type { WorkerPoolOptions, WorkerResourceLimits } from '../../options/worker-pool-options.js';
 
 const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';

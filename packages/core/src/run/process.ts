@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from './errors.js';
-import { MainThreadExecutor, mainThreadRecorder } from './executors/main-thread.js';
-import { isWorkerTask, WorkerPool } from './executors/worker-pool.js';
-import { TaskGraph } from './graph.js';
-import { LogFiles } from './logging.js';
-import { MAX_POOL_THREADS } from './options/limits.js';
-import { parseOptions } from './options/parse.js';
-import { PROCESS_DEFAULTS, type ProcessOptions, processOptionsSchema } from './options/process-options.js';
-import { AUTO_PARALLEL_MIN_TASKS, type RunOptions, runOptionsSchema } from './options/run-options.js';
-import { Redaction } from './redaction.js';
-import type { ProcessExecutionReport } from './report.js';
+import { normaliseTaskName, Task, TaskDependency } from '../definition/task.js';
+import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from '../errors/errors.js';
+import { MainThreadExecutor, mainThreadRecorder } from '../executors/main-thread/main-thread-executor.js';
+import { isWorkerTask, WorkerPool } from '../executors/worker/worker-pool.js';
+import { TaskGraph } from '../graph/graph.js';
+import { LogFiles } from '../logging/logging.js';
+import { Redaction } from '../logging/redaction.js';
+import { MAX_POOL_THREADS } from '../options/limits.js';
+import { parseOptions } from '../options/parse.js';
+import { PROCESS_DEFAULTS, type ProcessOptions, processOptionsSchema } from '../options/process-options.js';
+import { AUTO_PARALLEL_MIN_TASKS, type RunOptions, runOptionsSchema } from '../options/run-options.js';
+import type { ProcessExecutionReport } from '../report/report.js';
 import { executeRun } from './scheduler.js';
-import { normaliseTaskName, Task, TaskDependency } from './task.js';
 
-export type { ProcessOptions } from './options/process-options.js';
-export type { RunOptions } from './options/run-options.js';
+export type { ProcessOptions } from '../options/process-options.js';
+export type { RunOptions } from '../options/run-options.js';
 
 /**
  * A validated graph of tasks. Construction checks everything (names,

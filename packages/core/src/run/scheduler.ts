@@ -1,18 +1,18 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { RunAbortedError } from './errors.js';
+import type { Task } from '../definition/task.js';
+import { RunAbortedError } from '../errors/errors.js';
+import { serializeError } from '../errors/serialize-error.js';
+import type { Executor } from '../executors/types.js';
+import { collectTransferables } from '../executors/worker/transferables.js';
+import { isWorkerTask } from '../executors/worker/worker-pool.js';
+import type { TaskGraph } from '../graph/graph.js';
+import { type LogFiles, TaskLog } from '../logging/logging.js';
+import type { Redaction } from '../logging/redaction.js';
+import { ProcessExecutionReport, type TaskReportEntry } from '../report/report.js';
+import { TaskStatus } from '../report/status.js';
 import type { RunEvent } from './events.js';
-import { collectTransferables } from './executors/transferables.js';
-import type { Executor } from './executors/types.js';
-import { isWorkerTask } from './executors/worker-pool.js';
-import type { TaskGraph } from './graph.js';
-import { type LogFiles, TaskLog } from './logging.js';
 import { ReadyQueue } from './ready-queue.js';
-import type { Redaction } from './redaction.js';
-import { ProcessExecutionReport, type TaskReportEntry } from './report.js';
-import { serializeError } from './serialize-error.js';
-import { TaskStatus } from './status.js';
-import type { Task } from './task.js';
 import { entryBase, errorData, runTaskAttempts } from './task-runner.js';
 
 /** Everything one run needs, fixed when it starts. */

@@ -1,10 +1,10 @@
-import { now } from '../clock.js';
-import { runInTaskContext } from '../context.js';
-import { TaskTimeoutError } from '../errors.js';
-import { serializeError } from '../serialize-error.js';
-import type { TaskFunction } from '../task.js';
+import type { TaskFunction } from '../../definition/task.js';
+import { TaskTimeoutError } from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { now } from '../../run/clock.js';
+import { runInTaskContext } from '../../run/context.js';
 import { TracedVarsRecorder } from '../traced-vars.js';
-import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
+import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
 
 /**
  * Runs plain functions on the main event loop. Timeouts are cooperative: at

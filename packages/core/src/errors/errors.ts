@@ -1,5 +1,5 @@
-import { describeReceived } from './options/describe-value.js';
-import type { ProcessExecutionReport } from './report.js';
+import { describeReceived } from '../options/describe-value.js';
+import type { ProcessExecutionReport } from '../report/report.js';
 
 /**
  * Base class of every error this library throws. Each subclass has a stable

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { DuplicateDependencyError, InvalidOptionError, SelfDependencyError } from './errors.js';
-import type { BackoffOptions } from './options/backoff.js';
-import { checkValue, parseOptions } from './options/parse.js';
+import { DuplicateDependencyError, InvalidOptionError, SelfDependencyError } from '../errors/errors.js';
+import type { BackoffOptions } from '../options/backoff.js';
+import { checkValue, parseOptions } from '../options/parse.js';
 import {
   isErrorClass,
   RETRY_MATCHER_EXPECTED,
@@ -13,11 +13,11 @@ import {
   type TaskOptions,
   taskDependencyOptionsSchema,
   taskOptionsSchema,
-} from './options/task-options.js';
-import type { RetryOn } from './retry.js';
+} from '../options/task-options.js';
+import type { RetryOn } from '../run/retry.js';
 import { WorkerTaskRef } from './worker-task.js';
 
-export type { TaskDependencyOptions, TaskOptions } from './options/task-options.js';
+export type { TaskDependencyOptions, TaskOptions } from '../options/task-options.js';
 
 /** A task body that runs on the main thread. It may be async. */
 // biome-ignore lint/suspicious/noExplicitAny: task functions take whatever their arguments are.

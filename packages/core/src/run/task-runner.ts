@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Task } from '../definition/task.js';
+import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
+import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
+import type { AttemptOutcome, Executor } from '../executors/types.js';
+import type { TaskLog } from '../logging/logging.js';
+import type { Redaction } from '../logging/redaction.js';
+import { backoffDelayMs } from '../options/backoff.js';
+import type { ErrorData, TaskReportEntry } from '../report/report.js';
+import { TaskStatus } from '../report/status.js';
 import type { RunEvent } from './events.js';
-import type { AttemptOutcome, Executor } from './executors/types.js';
-import type { TaskLog } from './logging.js';
-import type { Redaction } from './redaction.js';
-import type { ErrorData, TaskReportEntry } from './report.js';
-import { backoffDelayMs } from './options/backoff.js';
 import { isRetryable } from './retry.js';
-import { formatTraceback, type SerializedError } from './serialize-error.js';
-import { TaskStatus } from './status.js';
-import type { Task } from './task.js';
-import type { TracedVarsSnapshot } from './traced-vars.js';
 
 /** Everything one task needs for its attempts within a run. */
 export interface TaskRun {
