@@ -30,7 +30,8 @@ export interface ParseSite extends OptionSite {
  * The fast path is zod's own parse; the error is built only on failure.
  */
 export function parseOptions<T>(site: ParseSite, schema: z.ZodType<T>, input: unknown): T {
-  if (input === undefined && !site.required) return parseOwn(site, schema, {});
+  // No options at all is the common case: every field takes its default.
+  if (input === undefined && !site.required) return parseOwn(site, schema, NO_OPTIONS);
   if (!isPlainObject(input)) {
     const field = site.path ?? site.root ?? 'options';
     const expected = site.rootExpected ?? 'a plain object';
@@ -51,9 +52,20 @@ export function checkValue<T>(site: OptionSite & { readonly field: string }, sch
   throw toOptionError({ ...site, path: site.field }, schema, value, parsed.error.issues);
 }
 
+const NO_OPTIONS: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+const NO_OPTIONS_PARSED = new WeakMap<object, unknown>();
+
 function parseOwn<T>(site: OptionSite, schema: z.ZodType<T>, own: Record<string, unknown>): T {
+  if (own === NO_OPTIONS && NO_OPTIONS_PARSED.has(schema)) return NO_OPTIONS_PARSED.get(schema) as T;
   const parsed = schema.safeParse(own);
-  if (parsed.success) return parsed.data;
+  if (parsed.success && own === NO_OPTIONS) {
+    const empty = Object.freeze(Object.setPrototypeOf(parsed.data as object, null)) as T;
+    NO_OPTIONS_PARSED.set(schema, empty);
+    return empty;
+  }
+  // zod's result is a fresh `{}`: without a prototype, an absent option reads
+  // as `undefined` even when Object.prototype has been polluted.
+  if (parsed.success) return Object.setPrototypeOf(parsed.data as object, null) as T;
   throw toOptionError(site, schema, own, parsed.error.issues);
 }
 
