@@ -73,6 +73,12 @@ describe('options named like Object.prototype members', () => {
     }
   });
 
+  it('a bad EmailChannel content names the content argument, not ReportContent.preset', () => {
+    expect(() => new EmailChannel(SMTP, undefined, 'maximal' as never)).toThrow(
+      'EmailChannel: expected `content` to be a ReportContent, "full", "trace", "min" or { showTraceback, showTracedVars }, got `"maximal"` (string)',
+    );
+  });
+
   it('a polluted Object.prototype is not read as a given option', () => {
     const proto = Object.prototype as Record<string, unknown>;
     proto.timeoutMs = -1;
