@@ -81,14 +81,14 @@ describe('options named like Object.prototype members', () => {
 
   it('a polluted Object.prototype is not read as a given option', () => {
     const proto = Object.prototype as Record<string, unknown>;
-    proto.timeoutMs = -1;
-    proto.maxThreads = 0;
+    proto['timeoutMs'] = -1;
+    proto['maxThreads'] = 0;
     try {
       expect(new Task('t', fn, {}).timeoutMs).toBeNull();
       expect(() => new WorkerPool({ minThreads: 0 }).destroy()).not.toThrow();
     } finally {
-      delete proto.timeoutMs;
-      delete proto.maxThreads;
+      delete proto['timeoutMs'];
+      delete proto['maxThreads'];
     }
   });
 });
