@@ -51,6 +51,8 @@ export type {
   ErrorData,
   ErrorDocument,
   JsonValue,
+  LogWriteError,
+  LogWriteErrorDocument,
   NotifyOptions,
   NotifyOutcome,
   ProcessOptions,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Task } from '../definition/task.js';
 import type { SerializedError } from '../errors/serialize-error.js';
+import type { LogWriteFailure } from '../logging/log-write.js';
 import type { Redaction } from '../logging/redaction.js';
 import type { TracedVarsSnapshot } from './traced-vars.js';
 
@@ -38,6 +39,8 @@ interface OutcomeTiming {
   readonly finishedAt: number;
   /** The thread it ran on: 0 for the main thread. */
   readonly threadId: number;
+  /** Lines the attempt logged from another thread that did not reach its log file. */
+  readonly logWriteError?: LogWriteFailure;
 }
 
 /** How an attempt ended. Executors never reject: every failure is an outcome. */

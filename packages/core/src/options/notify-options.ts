@@ -12,7 +12,13 @@ export interface NotifyOptions {
   tasks?: Iterable<string>;
   /** Emit a `PROC_CHANNEL_FAILED` process warning when a channel fails. @default true */
   showWarnings?: boolean;
-  /** Passed to each channel; aborting it asks channels to give up. @default none */
+  /**
+   * Passed to each channel; aborting it asks channels to give up, and
+   * notify() stops waiting for a channel 1 s after the abort (its outcome
+   * is then the abort reason) even if that channel ignores the signal. Pass
+   * `AbortSignal.timeout(ms)` to bound a notify() whose channels might never
+   * settle. @default none
+   */
   signal?: AbortSignal;
 }
 

@@ -7,7 +7,8 @@ import type { Executor } from '../executors/types.js';
 import { collectTransferables } from '../executors/worker/transferables.js';
 import { isWorkerTask } from '../executors/worker/worker-pool.js';
 import type { TaskGraph } from '../graph/graph.js';
-import { type LogFiles, TaskLog } from '../logging/logging.js';
+import { setOwn } from '../logging/json-safe.js';
+import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport, type TaskReportEntry } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
@@ -112,7 +113,8 @@ class RunExecution {
   #runTask(index: number): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
-    const logFile = plan.logs.fileFor(task, plan.processName);
+    const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
+    const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
     return runTaskAttempts({
       task,
       args: this.#argumentsFor(index),
@@ -121,8 +123,8 @@ class RunExecution {
       processName: plan.processName,
       runSignal: this.#abort.signal,
       cancellable: plan.signal !== undefined,
-      taskLog: TaskLog.for(logFile?.logger ?? null, plan.processLogger?.child({ task: task.name }) ?? null),
-      logFd: logFile?.fd ?? null,
+      taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
+      logFile,
       forwardLogs: plan.processLogger !== null,
       transferables: this.#movableInputs(index),
       redaction: plan.redaction,
@@ -149,7 +151,7 @@ class RunExecution {
     task.dependencies.forEach((dependency, i) => {
       const result = this.#results[positions[i] as number];
       if (dependency.useResultAsAdditionalArgs) args.push(result);
-      if (kwargs && dependency.useResultAsAdditionalKwargs) kwargs[dependency.additionalKwargName] = result;
+      if (kwargs && dependency.useResultAsAdditionalKwargs) setOwn(kwargs, dependency.additionalKwargName, result);
     });
     if (kwargs) args.push(kwargs);
     return args;

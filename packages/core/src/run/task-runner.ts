@@ -3,10 +3,11 @@ import type { Task } from '../definition/task.js';
 import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome, Executor } from '../executors/types.js';
-import type { TaskLog } from '../logging/logging.js';
+import { combineLogWriteFailures, type LogWriteFailure } from '../logging/log-write.js';
+import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
-import type { ErrorData, TaskReportEntry } from '../report/report.js';
+import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { RunEvent } from './events.js';
 import { isRetryable } from './retry.js';
@@ -21,7 +22,8 @@ export interface TaskRun {
   readonly runSignal: AbortSignal;
   readonly cancellable: boolean;
   readonly taskLog: TaskLog;
-  readonly logFd: number | null;
+  /** The task's log file in this run, when it has one. */
+  readonly logFile: TaskLogFile | null;
   readonly forwardLogs: boolean;
   /** Buffers in `args` that may be moved to a worker thread instead of copied. */
   readonly transferables: readonly ArrayBuffer[];
@@ -44,6 +46,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const maxAttempts = task.retries + 1;
   taskLog.started(task.name);
   let firstStart: number | undefined;
+  let workerLogFailure: LogWriteFailure | undefined;
   for (let attempt = 1; ; attempt++) {
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
     const outcome = await run.executor.execute({
@@ -55,17 +58,27 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       runSignal,
       cancellable: run.cancellable,
       log: taskLog.log,
-      logFd: run.logFd,
+      logFd: run.logFile?.fd ?? null,
       forwardLogs: run.forwardLogs,
       transferables: run.transferables,
       redaction: run.redaction,
     });
     firstStart ??= outcome.startedAt;
+    workerLogFailure = combineLogWriteFailures(workerLogFailure, outcome.logWriteError);
     const elapsedMs = outcome.finishedAt - firstStart;
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
-      return finalEntry(task, TaskStatus.SUCCESS, attempt, firstStart, outcome, { result: outcome.value });
+      const logWriteError = logWriteErrorOf(task, run.logFile, workerLogFailure);
+      return finalEntry(
+        task,
+        TaskStatus.SUCCESS,
+        attempt,
+        firstStart,
+        outcome,
+        { result: outcome.value },
+        logWriteError,
+      );
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
@@ -93,7 +106,8 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       elapsedMs,
       error: outcome.error,
     });
-    return finalEntry(task, TaskStatus.ERRORED, attempt, firstStart, outcome, { error });
+    const logWriteError = logWriteErrorOf(task, run.logFile, workerLogFailure);
+    return finalEntry(task, TaskStatus.ERRORED, attempt, firstStart, outcome, { error }, logWriteError);
   }
 }
 
@@ -127,6 +141,7 @@ function finalEntry(
   firstStart: number,
   outcome: AttemptOutcome,
   ending: { result: unknown } | { error: ErrorData },
+  logWriteError: LogWriteError | undefined,
 ): TaskReportEntry {
   return {
     name: task.name,
@@ -140,6 +155,7 @@ function finalEntry(
     finishedAt: new Date(outcome.finishedAt),
     threadId: outcome.threadId,
     ...ending,
+    ...(logWriteError ? { logWriteError } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  * task context, and resolve to a {@link WorkerResponse}: errors are data and
  * never thrown at piscina. Messages: {@link file://./protocol.ts}.
  */
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +14,8 @@ import { type Logger, pino } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
-import { TASK_LOG_OPTIONS } from '../../logging/log-format.js';
+import { NO_REDACTION, taskLogOptions } from '../../logging/log-format.js';
+import { type LogWriteFailure, LogWriteFailures, writeLine } from '../../logging/log-write.js';
 import { Redaction } from '../../logging/redaction.js';
 import { now } from '../../run/clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
@@ -39,6 +40,8 @@ const NEVER_ABORTED = new AbortController().signal;
 const inFlight = new Map<number, (error: unknown) => void>();
 const attemptOfContext = new WeakMap<TaskContext, number>();
 const fileLoggers = new Map<string, Logger>();
+/** Log lines of in-flight attempts that did not reach their file; sent back with the outcome. */
+const logWriteFailures = new Map<number, LogWriteFailures>();
 const silent = pino({ level: 'silent' });
 /**
  * The attempt whose response piscina is posting. With one task per thread
@@ -201,22 +204,55 @@ function loggerFor(request: WorkerRequest): Logger {
     ? { process: request.processName, task: request.taskName }
     : { task: request.taskName };
   const { logFd } = request;
+  const redaction = redactionFor(request);
   if (logFd !== null) {
     // Synchronous writes to the descriptor the main thread opened: a line is
     // on disk before the next statement runs, so a hard kill loses nothing.
-    const key = `${logFd}\0${request.processName}\0${request.taskName}`;
+    const key = `${logFd}\0${request.processName}\0${request.taskName}\0${request.redaction?.source ?? ''}`;
     let logger = fileLoggers.get(key);
     if (!logger) {
-      logger = pino(TASK_LOG_OPTIONS, { write: (line: string) => writeSync(logFd, line) }).child(bindings);
+      logger = pino(taskLogOptions(redaction), { write: (line: string) => writeToLogFile(logFd, line) }).child(
+        bindings,
+      );
       fileLoggers.set(key, logger);
     }
     return logger;
   }
   if (request.forwardLogs) {
     const { attemptId } = request;
-    return pino(TASK_LOG_OPTIONS, { write: (line: string) => post({ kind: 'log', attemptId, line }) }).child(bindings);
+    return pino(taskLogOptions(NO_REDACTION), {
+      write: (line: string) => post({ kind: 'log', attemptId, line }),
+    }).child(bindings);
   }
   return silent;
+}
+
+/**
+ * A failed write (a full disk, an I/O error) must not throw at the task's
+ * `log.info()`: it is counted for the attempt whose context wrote the line
+ * and reported with its outcome.
+ */
+function writeToLogFile(fd: number, line: string): void {
+  try {
+    writeLine(fd, line);
+  } catch (error) {
+    const context = currentTaskContext();
+    const attemptId = context ? attemptOfContext.get(context) : undefined;
+    if (attemptId === undefined || !inFlight.has(attemptId)) return;
+    let failures = logWriteFailures.get(attemptId);
+    if (!failures) {
+      failures = new LogWriteFailures();
+      logWriteFailures.set(attemptId, failures);
+    }
+    failures.record(error);
+  }
+}
+
+/** The attempt's log write failure, for its outcome (once). */
+function takeLogWriteFailure(attemptId: number): { logWriteError?: LogWriteFailure } {
+  const failure = logWriteFailures.get(attemptId)?.failure;
+  logWriteFailures.delete(attemptId);
+  return failure ? { logWriteError: failure } : {};
 }
 
 /**
@@ -323,11 +359,20 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
     inFlight.delete(attemptId);
     clearTimeout(timer);
   }
+  const logged = takeLogWriteFailure(attemptId);
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
     const error = new TaskTimeoutError(request.taskName, timeoutMs ?? 0, request.attempt, 'signal');
-    return { ok: false, error: serializeError(error), startedAt: executionStart, finishedAt: now(), threadId };
+    return {
+      ok: false,
+      error: serializeError(error),
+      startedAt: executionStart,
+      finishedAt: now(),
+      threadId,
+      ...logged,
+    };
   }
+  if (logged.logWriteError) response = { ...response, ...logged };
   if (response.ok && request.transferResult) {
     const buffers = collectTransferables(response.value);
     if (buffers.length > 0) {
