@@ -1,4 +1,6 @@
+import { connect, type Socket } from 'node:net';
 import type { ProcessExecutionReport, ReportChannel, SendOptions } from '@processes/core';
+import { toReportContent } from '@processes/core/internal';
 import {
   HTMLEmailStyle,
   type HTMLEmailStyleOptions,
@@ -81,12 +83,8 @@ export class EmailChannel implements ReportChannel {
   ) {
     this.config = smtpConfig instanceof SMTPConfig ? smtpConfig : new SMTPConfig(smtpConfig);
     this.style = style instanceof HTMLEmailStyle ? style : new HTMLEmailStyle(style);
-    this.content =
-      content instanceof ReportContent
-        ? content
-        : typeof content === 'string'
-          ? ReportContent.preset(content)
-          : new ReportContent(content);
+    // A bad value is blamed on this argument, not on ReportContent.preset.
+    this.content = toReportContent('EmailChannel', 'content', content);
   }
 
   /** The email for a report, without sending it (for previews and tests). */
@@ -126,6 +124,9 @@ export class EmailChannel implements ReportChannel {
     if (options.signal?.aborted) stop();
     this.#inFlight.add(controller);
     const transport = createTransport(this.#transportOptions());
+    // nodemailer's timeouts bound each wait, so a server that drips a byte
+    // now and then keeps a send going for ever; this bounds the whole of it.
+    const deadline = this.#deadline(() => controller.abort(this.#timedOut()));
     try {
       const info = await transport.sendMail({
         from: message.from,
@@ -147,8 +148,9 @@ export class EmailChannel implements ReportChannel {
         response: info.response,
       };
     } catch (error) {
-      throw this.#deliveryError('send', error);
+      throw this.#deliveryError('send', deadline.fired ? this.#timedOut() : error);
     } finally {
+      clearTimeout(deadline.timer);
       options.signal?.removeEventListener('abort', stop);
       this.#inFlight.delete(controller);
       transport.close();
@@ -161,15 +163,54 @@ export class EmailChannel implements ReportChannel {
    * `true`; rejects with {@link EmailDeliveryError}.
    */
   async verify(): Promise<true> {
-    const transport = createTransport(this.#transportOptions());
+    // verify() takes no signal: at the deadline its socket is cut instead, so
+    // for plain and STARTTLS connections the socket is made here and kept.
+    const sockets = new Set<Socket>();
+    const own =
+      this.config.security === 'tls'
+        ? {}
+        : {
+            getSocket: (_: unknown, callback: (error: Error | null, socket?: { connection: Socket }) => void) => {
+              const socket = connect({ host: this.config.host, port: this.config.port });
+              sockets.add(socket);
+              socket.once('connect', () => callback(null, { connection: socket }));
+              socket.once('error', (error) => callback(error));
+            },
+          };
+    const transport = createTransport({ ...this.#transportOptions(), ...own } as SMTPTransportOptions);
+    let cut: ((error: Error) => void) | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      cut = reject;
+    });
+    const deadline = this.#deadline(() => {
+      cut?.(this.#timedOut());
+      transport.close();
+      for (const socket of sockets) socket.destroy();
+    });
     try {
-      await transport.verify();
+      await Promise.race([transport.verify(), timedOut]);
       return true;
     } catch (error) {
       throw this.#deliveryError('verify', error);
     } finally {
+      clearTimeout(deadline.timer);
       transport.close();
+      for (const socket of sockets) socket.destroy();
     }
+  }
+
+  /** Runs `onTimeout` once `timeoutMs` has passed; `fired` says whether it did. */
+  #deadline(onTimeout: () => void): { timer: NodeJS.Timeout; fired: boolean } {
+    const deadline = { timer: undefined as unknown as NodeJS.Timeout, fired: false };
+    deadline.timer = setTimeout(() => {
+      deadline.fired = true;
+      onTimeout();
+    }, this.config.timeoutMs);
+    return deadline;
+  }
+
+  #timedOut(): Error {
+    return Object.assign(new Error('The delivery took longer than its deadline'), { code: 'ETIMEDOUT' });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { InvalidOptionError, ProcessesError } from '@processes/core';
+import { kindOf } from '@processes/core/internal';
 
 /** What a secret option's value is replaced by, wherever it would otherwise appear. */
 export const REDACTED = '[redacted]';
@@ -16,12 +17,7 @@ export class SMTPConfigError extends InvalidOptionError {
     // The secret is never handed to the base class, so no message or stack can hold it.
     super('SMTPConfig', field, expected, hide ? REDACTED : received);
     if (hide) {
-      const kind = Array.isArray(received)
-        ? 'an array'
-        : typeof received === 'object'
-          ? 'an object'
-          : `a ${typeof received}`;
-      this.message = `SMTPConfig: expected \`${field}\` to be ${expected}, got ${kind} (not shown: it is a secret)`;
+      this.message = `SMTPConfig: expected \`${field}\` to be ${expected}, got ${kindOf(received)} (not shown: it is a secret)`;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { UnknownOptionError } from '@processes/core';
+import { described, type Parsed, parseOptions, type ShapeOf, timerMs } from '@processes/core/internal';
 import { z } from 'zod';
 import { REDACTED, SMTPConfigError } from './errors.js';
 
@@ -17,11 +17,11 @@ export type Addresses = string | readonly string[];
 /** TLS settings for `starttls` and `tls`. */
 export interface SMTPTlsOptions {
   /** Refuse a certificate that does not verify. Turn off only for a test server. @default true */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
   /** Certificate authorities to trust besides the system ones (PEM), e.g. a private CA. */
-  ca?: string | Buffer | readonly (string | Buffer)[];
+  ca?: string | Buffer | readonly (string | Buffer)[] | undefined;
   /** The name the certificate must be for, when it differs from `host`. */
-  servername?: string;
+  servername?: string | undefined;
 }
 
 /** What `new SMTPConfig()` takes. */
@@ -48,59 +48,51 @@ export interface SMTPConfigOptions {
   tls?: SMTPTlsOptions;
 }
 
-const DEFAULT_PORTS: Readonly<Record<SMTPSecurity, number>> = { starttls: 587, tls: 465, none: 25 };
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
-// An address with a line break could inject headers; one without `@` is a typo.
-const address = z.string().refine((value) => value.trim().length > 0 && value.includes('@') && !/[\r\n]/.test(value));
-const addresses = z.union([address, z.array(address).min(1)]);
-const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
-
-const SCHEMA = z.strictObject({
-  host: z.string().regex(/^\S+$/),
-  port: z.number().int().min(1).max(65_535).optional(),
-  security: z.enum(['starttls', 'tls', 'none']).optional(),
-  from: address,
-  to: addresses,
-  cc: addresses.optional(),
-  bcc: addresses.optional(),
-  auth: z.strictObject({ user: z.string().min(1), pass: z.string().min(1) }).optional(),
-  timeoutMs: z.number().positive().max(2_147_483_647).optional(),
-  tls: z
-    .strictObject({
-      rejectUnauthorized: z.boolean().optional(),
-      ca: z.union([pem, z.array(pem)]).optional(),
-      servername: z.string().min(1).optional(),
-    })
-    .optional(),
+/** The defaults of {@link SMTPConfigOptions}' optional fields. */
+export const SMTP_CONFIG_DEFAULTS: {
+  readonly ports: Readonly<Record<SMTPSecurity, number>>;
+  readonly security: SMTPSecurity;
+  readonly timeoutMs: number;
+} = Object.freeze({
+  ports: Object.freeze({ starttls: 587, tls: 465, none: 25 }),
+  security: 'starttls',
+  timeoutMs: 10_000,
 });
+export const DEFAULT_TIMEOUT_MS: number = SMTP_CONFIG_DEFAULTS.timeoutMs;
 
 const ADDRESS = 'an email address such as "ops@example.com" or "Ops <ops@example.com>" (no line breaks)';
-/** What each field must be, for messages; array items use their field's entry. */
-const EXPECTED: Readonly<Record<string, string>> = {
-  '': 'an object with host, from and to',
-  host: 'a host name or IP address (non-empty, no spaces)',
-  port: 'an integer from 1 to 65535',
-  security: 'one of "starttls", "tls", "none"',
-  from: ADDRESS,
-  to: `${ADDRESS}, or a non-empty array of them`,
-  cc: `${ADDRESS}, or a non-empty array of them`,
-  bcc: `${ADDRESS}, or a non-empty array of them`,
-  auth: 'an object { user, pass }',
-  'auth.user': 'a non-empty string',
-  'auth.pass': 'a non-empty string',
-  timeoutMs: 'a number of milliseconds > 0',
-  tls: 'an object { rejectUnauthorized?, ca?, servername? }',
-  'tls.rejectUnauthorized': 'a boolean',
-  'tls.ca': 'a PEM string or Buffer, or an array of them',
-  'tls.servername': 'a non-empty string',
-};
-const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': Object.keys(SCHEMA.shape),
-  auth: ['user', 'pass'],
-  tls: ['rejectUnauthorized', 'ca', 'servername'],
-};
-const SECRET_FIELDS = new Set(['auth', 'auth.pass']);
+// An address with a line break could inject headers; one without `@` is a typo.
+// A function, so each field describes its own schema (`from` has its words, `to` items use `to`'s).
+const address = (): z.ZodString =>
+  z.string().refine((value) => value.trim().length > 0 && value.includes('@') && !/[\r\n]/.test(value));
+// Array items use their field's words, so `to[1]` reads like `to`.
+const addresses = (): z.ZodType<Addresses> =>
+  described(z.union([address(), z.array(address()).min(1)]), `${ADDRESS}, or a non-empty array of them`);
+const pem = z.union([z.string().min(1), z.custom<Buffer>((value) => Buffer.isBuffer(value))]);
+const nonEmpty = (hidden = false): z.ZodString => described(z.string().min(1), 'a non-empty string', { hidden });
+
+const smtpConfigSchema: z.ZodType<Parsed<SMTPConfigOptions>> = z.strictObject({
+  host: described(z.string().regex(/^\S+$/), 'a host name or IP address (non-empty, no spaces)'),
+  port: described(z.number().int().min(1).max(65_535), 'an integer from 1 to 65535').optional(),
+  security: described(z.enum(['starttls', 'tls', 'none']), 'one of "starttls", "tls", "none"').optional(),
+  from: described(address(), ADDRESS),
+  to: addresses(),
+  cc: addresses().optional(),
+  bcc: addresses().optional(),
+  // The password is a secret: neither it nor a mistyped `auth` is ever shown.
+  auth: described(z.strictObject({ user: nonEmpty(), pass: nonEmpty(true) }), 'an object { user, pass }', {
+    hidden: true,
+  }).optional(),
+  timeoutMs: described(timerMs(z.number().positive()), 'a number of milliseconds > 0').optional(),
+  tls: described(
+    z.strictObject({
+      rejectUnauthorized: described(z.boolean(), 'a boolean').optional(),
+      ca: described(z.union([pem, z.array(pem)]), 'a PEM string or Buffer, or an array of them').optional(),
+      servername: nonEmpty().optional(),
+    } satisfies ShapeOf<SMTPTlsOptions>),
+    'an object { rejectUnauthorized?, ca?, servername? }',
+  ).optional(),
+} satisfies ShapeOf<SMTPConfigOptions>);
 
 /** Credentials are kept off the instance, so no inspect, JSON or spread of a config shows them. */
 const CREDENTIALS = new WeakMap<SMTPConfig, { user: string; pass: string }>();
@@ -124,18 +116,26 @@ export class SMTPConfig {
   readonly tls: Readonly<SMTPTlsOptions>;
 
   constructor(options: SMTPConfigOptions) {
-    const parsed = SCHEMA.safeParse(options);
-    if (!parsed.success) throw toConfigError(parsed.error, options);
-    const config = parsed.data;
+    const config = parseOptions(
+      {
+        where: 'SMTPConfig',
+        required: true,
+        rootExpected: 'an object with host, from and to',
+        invalid: (field, expected, received, hidden) => new SMTPConfigError(field, expected, received, hidden),
+      },
+      smtpConfigSchema,
+      options,
+    );
+    const d = SMTP_CONFIG_DEFAULTS;
     this.host = config.host;
-    this.security = config.security ?? 'starttls';
-    this.port = config.port ?? DEFAULT_PORTS[this.security];
+    this.security = config.security ?? d.security;
+    this.port = config.port ?? d.ports[this.security];
     this.from = config.from;
     this.to = list(config.to);
     this.cc = list(config.cc);
     this.bcc = list(config.bcc);
     this.user = config.auth?.user;
-    this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = config.timeoutMs ?? d.timeoutMs;
     this.tls = Object.freeze({ ...config.tls }) as Readonly<SMTPTlsOptions>;
     if (config.auth) CREDENTIALS.set(this, { ...config.auth });
     Object.freeze(this);
@@ -176,36 +176,4 @@ export function credentialsOf(config: SMTPConfig): { user: string; pass: string 
 function list(value: string | readonly string[] | undefined): readonly string[] {
   if (value === undefined) return Object.freeze([]);
   return Object.freeze(typeof value === 'string' ? [value] : [...value]);
-}
-
-/**
- * For a union (`to` as a string or an array), the branch issue that went
- * deepest, so `to: ['ok@x.test', 'bad']` names `to[1]` rather than `to`.
- */
-function deepest(issue: z.core.$ZodIssue | undefined): z.core.$ZodIssue | undefined {
-  if (issue?.code !== 'invalid_union') return issue;
-  let best: z.core.$ZodIssue | undefined;
-  for (const branch of issue.errors) {
-    for (const inner of branch) {
-      if (!best || inner.path.length > best.path.length) best = inner;
-    }
-  }
-  // The branch issues' paths are relative to the union's own path.
-  return best && best.path.length > 0 ? { ...best, path: [...issue.path, ...best.path] } : issue;
-}
-
-/** The first problem zod found, as a typed error that names the field and hides secrets. */
-function toConfigError(error: z.ZodError, input: unknown): Error {
-  // An unknown key first: a misspelt `password` explains the missing `pass`.
-  const issue = deepest(error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0]);
-  const path = (issue?.path ?? []).filter((key): key is string | number => typeof key !== 'symbol');
-  const parent = path.filter((key) => typeof key === 'string').join('.');
-  if (issue?.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    return new UnknownOptionError('SMTPConfig', parent ? `${parent}.${key}` : key, KNOWN_KEYS[parent] ?? []);
-  }
-  const field = path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
-  let received: unknown = input;
-  for (const key of path) received = (received as Record<string | number, unknown> | undefined)?.[key];
-  return new SMTPConfigError(field || 'options', EXPECTED[parent] ?? 'valid', received, SECRET_FIELDS.has(parent));
 }

@@ -1,12 +1,16 @@
-import { type BackoffOptions, InvalidOptionError, type JsonValue, toJsonSafe } from '@processes/core';
+import { type BackoffOptions, type JsonValue, toJsonSafe } from '@processes/core';
 import {
-  checkField,
-  checkOptions,
-  type FieldSpec,
+  checkValue,
+  described,
   hiddenValueError,
   isPlainObject,
+  MAX_TIMER_MS,
+  type Parsed,
+  parseOptions,
+  plainObject,
+  retryDelayMsSchema,
+  type ShapeOf,
   setOwn,
-  spec,
 } from '@processes/core/internal';
 import { z } from 'zod';
 
@@ -78,37 +82,39 @@ export interface ResolvedWebhookConfig {
 }
 
 const WHERE = 'WebhookConfig';
-/** Timers take at most a signed 32-bit number of milliseconds. */
-const MAX_TIMER_MS = 2_147_483_647;
 /** RFC 9110 token: the characters a header name may use. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Header values may not contain line breaks or NUL (request splitting). */
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 
-const CONFIG_SPECS: Record<keyof WebhookConfig, FieldSpec> = {
-  url: spec(z.union([z.string(), z.instanceof(URL)]), 'an absolute http: or https: URL (a string or URL)'),
-  headers: spec(z.custom(isPlainObject), 'a plain object of header names to string values'),
-  timeoutMs: spec(z.number().positive().max(MAX_TIMER_MS), `a finite number > 0 and <= ${MAX_TIMER_MS}`),
-  secret: spec(z.string().min(1).nullable(), 'a non-empty string or null', true),
-  extraPayload: spec(z.custom(isPlainObject), 'a plain object'),
-  nestUnder: spec(z.string().nullable(), 'a string or null'),
-  maxAttempts: spec(z.number().int().min(1).max(100), 'an integer from 1 to 100'),
-  retryDelayMs: spec(
-    z.union([z.number().nonnegative().max(MAX_TIMER_MS), z.custom(isPlainObject)]),
-    'a number >= 0 or a backoff object',
-  ),
-  maxRetryAfterMs: spec(z.number().nonnegative().max(MAX_TIMER_MS), `a finite number >= 0 and <= ${MAX_TIMER_MS}`),
-};
+const URL_EXPECTED = 'an absolute http: or https: URL (a string or URL)';
 
-const BACKOFF_SPECS: Record<keyof BackoffOptions, FieldSpec> = {
-  initialMs: spec(z.number().nonnegative().max(MAX_TIMER_MS), 'a finite number >= 0'),
-  factor: spec(z.number().min(1), 'a finite number >= 1'),
-  maxMs: spec(z.number().nonnegative().max(MAX_TIMER_MS), 'a finite number >= 0'),
-  jitter: spec(z.number().min(0).max(1), 'a number from 0 to 1'),
-};
+const webhookConfigSchema: z.ZodType<Parsed<WebhookConfig>> = z.strictObject({
+  url: described(z.union([z.string(), z.custom<URL>((value) => value instanceof URL)]), URL_EXPECTED),
+  // Values are checked one by one afterwards, so the message can name the header.
+  headers: described(
+    z.custom<Readonly<Record<string, string>>>(isPlainObject),
+    'a plain object of header names to string values',
+  ).optional(),
+  timeoutMs: described(
+    z.number().positive().max(MAX_TIMER_MS),
+    `a finite number > 0 and <= ${MAX_TIMER_MS}`,
+  ).optional(),
+  secret: described(z.string().min(1).nullable(), 'a non-empty string or null', { hidden: true }).optional(),
+  extraPayload: described(plainObject, 'a plain object').optional(),
+  nestUnder: described(z.string().nullable(), 'a string or null').optional(),
+  maxAttempts: described(z.number().int().min(1).max(100), 'an integer from 1 to 100').optional(),
+  retryDelayMs: retryDelayMsSchema.optional(),
+  maxRetryAfterMs: described(
+    z.number().nonnegative().max(MAX_TIMER_MS),
+    `a finite number >= 0 and <= ${MAX_TIMER_MS}`,
+  ).optional(),
+} satisfies ShapeOf<WebhookConfig>);
 
-const HEADER_NAME_SPEC = spec(z.string().regex(HEADER_NAME), 'keyed by valid HTTP header names (RFC 9110 tokens)');
-const HEADER_VALUE_SPEC = spec(z.string().regex(HEADER_VALUE), 'a string without line breaks or NUL', true);
+const headerNameSchema = described(z.string().regex(HEADER_NAME), 'keyed by valid HTTP header names (RFC 9110 tokens)');
+const headerValueSchema = described(z.string().regex(HEADER_VALUE), 'a string without line breaks or NUL', {
+  hidden: true,
+});
 
 /**
  * Validates a {@link WebhookConfig} and applies the defaults. Throws
@@ -117,8 +123,7 @@ const HEADER_VALUE_SPEC = spec(z.string().regex(HEADER_VALUE), 'a string without
  * are described, never shown.
  */
 export function resolveWebhookConfig(input: unknown): ResolvedWebhookConfig {
-  if (!isPlainObject(input)) throw new InvalidOptionError(WHERE, 'webhookConfig', 'a plain object', input);
-  const o = checkOptions(WHERE, input, CONFIG_SPECS) as Partial<WebhookConfig>;
+  const o = parseOptions({ where: WHERE, root: 'webhookConfig', required: true }, webhookConfigSchema, input);
   const d = WEBHOOK_CONFIG_DEFAULTS;
   return Object.freeze({
     url: checkUrl(o.url),
@@ -128,14 +133,13 @@ export function resolveWebhookConfig(input: unknown): ResolvedWebhookConfig {
     extraPayload: jsonCopy(o.extraPayload ?? d.extraPayload),
     nestUnder: o.nestUnder || null,
     maxAttempts: o.maxAttempts ?? d.maxAttempts,
-    retryDelayMs: checkBackoff(o.retryDelayMs ?? d.retryDelayMs),
+    retryDelayMs: frozen(o.retryDelayMs ?? d.retryDelayMs),
     maxRetryAfterMs: o.maxRetryAfterMs ?? d.maxRetryAfterMs,
   });
 }
 
-function checkUrl(value: string | URL | undefined): URL {
-  const expected = CONFIG_SPECS.url.expected;
-  if (value === undefined) checkField(WHERE, 'url', CONFIG_SPECS.url, value);
+function checkUrl(value: string | URL): URL {
+  const expected = URL_EXPECTED;
   let url: URL;
   try {
     url = new URL(String(value));
@@ -159,20 +163,15 @@ function checkUrl(value: string | URL | undefined): URL {
 function checkHeaders(headers: Readonly<Record<string, unknown>>): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    checkField(WHERE, 'headers', HEADER_NAME_SPEC, name);
-    checkField(WHERE, `headers.${name}`, HEADER_VALUE_SPEC, value);
-    out[name] = value as string;
+    checkValue({ where: WHERE, field: 'headers' }, headerNameSchema, name);
+    // setOwn: a JSON `"__proto__"` header is a header like any other, not a prototype.
+    setOwn(out, name, checkValue({ where: WHERE, field: `headers.${name}` }, headerValueSchema, value));
   }
   return Object.freeze(out);
 }
 
-function checkBackoff(value: number | BackoffOptions): number | BackoffOptions {
-  if (typeof value === 'number') return value;
-  const backoff = checkOptions(WHERE, value, BACKOFF_SPECS, undefined, 'retryDelayMs') as Partial<BackoffOptions>;
-  if (backoff.initialMs === undefined) {
-    checkField(WHERE, 'retryDelayMs.initialMs', BACKOFF_SPECS.initialMs, undefined);
-  }
-  return Object.freeze({ ...backoff }) as BackoffOptions;
+function frozen(value: number | BackoffOptions): number | BackoffOptions {
+  return typeof value === 'number' ? value : Object.freeze({ ...value });
 }
 
 /** A frozen JSON-safe copy, taken now so later changes to the caller's object do not leak into sends. */

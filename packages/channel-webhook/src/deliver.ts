@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '@processes/core/internal';
 import type { ResolvedWebhookConfig } from './config.js';
 import { WebhookDeliveryError, type WebhookDeliveryFailure } from './errors.js';
-import { backoffDelayMs, parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter } from './retry-after.js';
 import { signWebhookBody, WEBHOOK_HEADERS } from './signature.js';
 
 /** What a successful `WebhookChannel.send` resolves to (the outcome's `receipt` in `report.notify`). */

@@ -1,7 +1,8 @@
 // The public API of @processes/channel-webhook. Anything not listed here is internal.
+
+export type { ContentFlags } from '@processes/core/internal';
 export type { WebhookConfig } from './config.js';
 export { WEBHOOK_CONFIG_DEFAULTS } from './config.js';
-export type { ContentFlags } from './content.js';
 export type { WebhookReceipt } from './deliver.js';
 export type { WebhookDeliveryFailure, WebhookFailureReason } from './errors.js';
 export { WebhookDeliveryError } from './errors.js';

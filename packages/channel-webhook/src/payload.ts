@@ -7,8 +7,8 @@ import {
   TaskStatus,
   toJsonSafe,
 } from '@processes/core';
+import type { ContentFlags } from '@processes/core/internal';
 import { setOwn } from '@processes/core/internal';
-import type { ContentFlags } from './content.js';
 import { resultValue } from './result-value.js';
 
 /** The version of the webhook report object; bumped on any incompatible change. */

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { checkField, checkOptions, type FieldSpec, spec } from '@processes/core/internal';
+import { checkValue, described, type Parsed, parseOptions, type ShapeOf } from '@processes/core/internal';
 import { z } from 'zod';
 
 /** The header names a `WebhookChannel` sends (matched ignoring case on receipt). */
@@ -36,9 +36,9 @@ export interface VerifyWebhookOptions {
    * it only the body signature is checked, as the Python library's receivers do.
    * @default undefined
    */
-  toleranceMs?: number;
+  toleranceMs?: number | undefined;
   /** The receiver's clock (a `Date` or milliseconds since the epoch). @default Date.now() */
-  now?: number | Date;
+  now?: number | Date | undefined;
 }
 
 /** Why a request failed verification. */
@@ -71,16 +71,21 @@ export type WebhookVerification =
 const WHERE = 'verifyWebhookSignature';
 const TIMESTAMP = /^\d{1,15}$/;
 
-const SECRET_SPEC = spec(z.string().min(1), 'a non-empty string', true);
-const BODY_SPEC = spec(z.union([z.string(), z.instanceof(Uint8Array)]), 'a string or a Uint8Array (the raw body)');
-const HEADERS_SPEC = spec(
-  z.custom((value) => typeof value === 'object' && value !== null),
+const secretSchema = described(z.string().min(1), 'a non-empty string', { hidden: true });
+const bodySchema = described(
+  z.union([z.string(), z.custom<Uint8Array>((value) => value instanceof Uint8Array)]),
+  'a string or a Uint8Array (the raw body)',
+);
+const headersSchema = described(
+  z.custom<WebhookHeadersInput>((value) => typeof value === 'object' && value !== null),
   'a Headers object or a record of header values',
 );
-const VERIFY_SPECS: Record<keyof VerifyWebhookOptions, FieldSpec> = {
-  toleranceMs: spec(z.number().nonnegative(), 'a finite number >= 0'),
-  now: spec(z.union([z.number(), z.date()]), 'a number of milliseconds or a Date'),
-};
+const nowSchema = described(z.union([z.number(), z.date()]), 'a number of milliseconds or a Date');
+const verifyOptionsSchema: z.ZodType<Parsed<VerifyWebhookOptions>> = z.strictObject({
+  toleranceMs: described(z.number().nonnegative(), 'a finite number >= 0').optional(),
+  now: nowSchema.optional(),
+} satisfies ShapeOf<VerifyWebhookOptions>);
+const signOptionsSchema = z.strictObject({ now: nowSchema.optional() });
 
 /**
  * The signature headers for `body` (docs/webhook-schema.md): what a
@@ -91,11 +96,12 @@ export function signWebhookBody(
   secret: string,
   options: { now?: number | Date } = {},
 ): Record<string, string> {
-  checkField('signWebhookBody', 'secret', SECRET_SPEC, secret);
-  checkField('signWebhookBody', 'body', BODY_SPEC, body);
-  const { now } = checkOptions('signWebhookBody', options, { now: VERIFY_SPECS.now });
+  const where = 'signWebhookBody';
+  checkValue({ where, field: 'secret' }, secretSchema, secret);
+  checkValue({ where, field: 'body' }, bodySchema, body);
+  const { now } = parseOptions({ where }, signOptionsSchema, options);
   const bytes = toBytes(body);
-  const timestamp = String(Math.floor(millis(now as number | Date | undefined) / 1000));
+  const timestamp = String(Math.floor(millis(now) / 1000));
   return {
     [WEBHOOK_HEADERS.signature]: hmacHex(secret, [bytes]),
     [WEBHOOK_HEADERS.timestamp]: timestamp,
@@ -122,10 +128,10 @@ export function verifyWebhookSignature(
   secret: string,
   options: VerifyWebhookOptions = {},
 ): WebhookVerification {
-  checkField(WHERE, 'body', BODY_SPEC, body);
-  checkField(WHERE, 'headers', HEADERS_SPEC, headers);
-  checkField(WHERE, 'secret', SECRET_SPEC, secret);
-  const { toleranceMs, now } = checkOptions(WHERE, options, VERIFY_SPECS) as VerifyWebhookOptions;
+  checkValue({ where: WHERE, field: 'body' }, bodySchema, body);
+  checkValue({ where: WHERE, field: 'headers' }, headersSchema, headers);
+  checkValue({ where: WHERE, field: 'secret' }, secretSchema, secret);
+  const { toleranceMs, now } = parseOptions({ where: WHERE }, verifyOptionsSchema, options);
   const bytes = toBytes(body);
 
   if (toleranceMs === undefined) {

@@ -1,6 +1,6 @@
 import type { ProcessExecutionReport, ReportChannel, ReportContentPreset, SendOptions } from '@processes/core';
+import { type ContentFlags, toContentFlags } from '@processes/core/internal';
 import { type ResolvedWebhookConfig, resolveWebhookConfig, type WebhookConfig } from './config.js';
-import { type ContentFlags, resolveContent } from './content.js';
 import { deliver, type WebhookReceipt } from './deliver.js';
 import { buildWebhookPayload } from './payload.js';
 
@@ -27,7 +27,7 @@ export class WebhookChannel implements ReportChannel {
    */
   constructor(webhookConfig: WebhookConfig, content?: ContentFlags | ReportContentPreset) {
     this.#config = resolveWebhookConfig(webhookConfig);
-    this.content = resolveContent(content);
+    this.content = toContentFlags('WebhookChannel', 'content', content);
   }
 
   /** Scheme, host and port of the webhook URL: the part that is safe to show. */

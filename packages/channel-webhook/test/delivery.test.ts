@@ -214,13 +214,19 @@ describe('the signal', () => {
   });
 
   it('aborting stops the wait before a retry, keeping the last status', async () => {
-    const { url, requests } = await serve([{ status: 500 }]);
+    // The 500's body is longer than the 1 KiB the client keeps and never ends:
+    // only the client can close it, once it has the status and its KiB. When
+    // the server sees that, the attempt is over and only the wait is left.
+    const { url, requests } = await serve([{ status: 500, body: 'x'.repeat(4096), open: true }]);
     const channel = new WebhookChannel({ url, secret: SECRET, retryDelayMs: 60_000 });
     const controller = new AbortController();
+    const arrived = new Promise<void>((resolve) => {
+      const poll = (): void => void (requests.length > 0 ? resolve() : setImmediate(poll));
+      poll();
+    });
     const sending = channel.send(sampleReport(), { onlyErrors: false, signal: controller.signal });
-    while (requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    // The 500 is answered at once; give the client ample time to read it and start its 60 s wait.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await arrived;
+    expect(await requests[0]?.responded).toBe(false);
     controller.abort(new Error('shutting down'));
 
     const error = await sending.then(

@@ -2,17 +2,18 @@
 // (report-html, the channels, the CLI). Not part of the public API of
 // `processes`; it may change without notice.
 
-export { closestName, describeReceived } from './errors/errors.js';
+export { closestName } from './errors/errors.js';
 export { emitProcessesWarning, WARNING_TYPE, WarningCode } from './errors/warnings.js';
 export { readSafely, setOwn } from './logging/json-safe.js';
-export type { FieldSpec } from './options/validation.js';
-export {
-  checkField,
-  checkOptions,
-  HIDDEN_VALUE,
-  hiddenValueError,
-  isPlainObject,
-  kindOf,
-  plainObject,
-  spec,
-} from './options/validation.js';
+export type { BackoffOptions } from './options/backoff.js';
+export { BACKOFF_DEFAULTS, backoffDelayMs, backoffSchema, retryDelayMsSchema, timerMs } from './options/backoff.js';
+export { describeReceived, describeValueInProse, kindOf } from './options/describe-value.js';
+export type { FieldInfo, Parsed, ShapeOf } from './options/field.js';
+export { described, rule } from './options/field.js';
+export { HIDDEN_VALUE, hiddenValueError } from './options/hidden.js';
+export { MAX_TIMER_EXPECTED, MAX_TIMER_MS } from './options/limits.js';
+export type { ParseSite } from './options/parse.js';
+export { checkValue, isPlainObject, parseOptions, plainObject } from './options/parse.js';
+export type { ContentFlags, ReportContentOption } from './options/report-content-option.js';
+export { reportContentOptionSchema, toContentFlags, toReportContent } from './options/report-content-option.js';
+export type { OptionSite } from './options/translate.js';

@@ -185,6 +185,18 @@ describe('run() options', () => {
       'run(): expected `maxWorkers` to be an integer, got `"4"` (string)',
     ],
     [
+      'maxWorkers 0 (once clamped to 1)',
+      { maxWorkers: 0 },
+      'maxWorkers',
+      'run(): expected `maxWorkers` to be an integer >= 1 (1 runs one task at a time), got `0` (number)',
+    ],
+    [
+      'maxWorkers -1',
+      { maxWorkers: -1 },
+      'maxWorkers',
+      'run(): expected `maxWorkers` to be an integer >= 1 (1 runs one task at a time), got `-1` (number)',
+    ],
+    [
       'an AbortController as signal',
       { signal: new AbortController() },
       'signal',
@@ -231,11 +243,11 @@ describe('run() options', () => {
     await expect(running).rejects.toBeInstanceOf(InvalidOptionError);
   });
 
-  it('accepts every valid option, and clamps maxWorkers to at least 1', async () => {
+  it('accepts every valid option', async () => {
     const events: string[] = [];
     const options: RunOptions = {
       parallel: true,
-      maxWorkers: 0,
+      maxWorkers: 1,
       signal: new AbortController().signal,
       onEvent: (event) => events.push(event.type),
     };

@@ -60,8 +60,12 @@ describe('choosing sequential or parallel', () => {
     expect(await maxConcurrency(tasks, { parallel: true })).toBe(availableParallelism());
   });
 
-  it.each([0, -5])('clamps `maxWorkers: %i` to 1, which runs sequentially', async (maxWorkers) => {
-    expect(await maxConcurrency(12, { parallel: true, maxWorkers })).toBe(1);
+  // Once clamped to 1 (the Python library's rule); issue #12 made it the mistake it looks like.
+  it.each([0, -5])('rejects `maxWorkers: %i` with a typed error, as the CLI does', async (maxWorkers) => {
+    await expect(maxConcurrency(12, { parallel: true, maxWorkers })).rejects.toMatchObject({
+      code: 'PROC_INVALID_OPTION',
+      field: 'maxWorkers',
+    });
   });
 
   it('runs sequentially with `maxWorkers: 1` and `parallel: true`', async () => {

@@ -1,31 +1,38 @@
 import {
   InvalidOptionError,
   type ProcessExecutionReport,
-  ReportContent,
+  type ReportContent,
   type ReportContentOptions,
   type ReportContentPreset,
 } from '@processes/core';
-import { checkOptions, isPlainObject } from '@processes/core/internal';
+import {
+  described,
+  type Parsed,
+  parseOptions,
+  reportContentOptionSchema,
+  type ShapeOf,
+  toReportContent,
+} from '@processes/core/internal';
 import { z } from 'zod';
 import { LANGUAGES, type LanguageCode, type Translations } from './languages.js';
 import { PALETTES, type Palette, type PaletteName } from './palettes.js';
-import { STYLE_SPECS } from './style.js';
+import { STYLE_DEFAULTS, STYLE_SHAPE } from './style.js';
 
 /** Options of {@link renderReportHtml} and {@link renderReportText}. */
 export interface RenderOptions {
   /** The colours (HTML only). @default 'neutral' */
-  palette?: PaletteName;
+  palette?: PaletteName | undefined;
   /** The labels' language. @default 'en' */
-  language?: LanguageCode;
+  language?: LanguageCode | undefined;
   /** How much of each failure to show: a `ReportContent`, a preset name, or its options. @default ReportContent.full */
-  content?: ReportContent | ReportContentPreset | ReportContentOptions;
+  content?: ReportContent | ReportContentPreset | ReportContentOptions | undefined;
   /**
    * List only the errored tasks (in the task list and the timeline). The
    * summary counts still describe the whole report, as in the Python library. @default false
    */
-  onlyErrors?: boolean;
+  onlyErrors?: boolean | undefined;
   /** The date in the subject (`| YYYYMMDD`, local time). @default now */
-  date?: Date;
+  date?: Date | undefined;
 }
 
 /** Options of {@link reportSubject}. */
@@ -42,43 +49,29 @@ export interface ResolvedOptions {
   readonly date: Date;
 }
 
-const RENDER_SPECS = {
-  ...STYLE_SPECS,
-  content: {
-    schema: z.union([
-      z.instanceof(ReportContent),
-      z.enum(['full', 'trace', 'min']),
-      z.custom<ReportContentOptions>(isPlainObject),
-    ]),
-    expected: 'a ReportContent, "full", "trace", "min" or { showTraceback, showTracedVars }',
-  },
-  onlyErrors: { schema: z.boolean(), expected: 'a boolean' },
-  date: {
-    schema: z.date().refine((date) => !Number.isNaN(date.getTime())),
-    expected: 'a valid Date',
-  },
-};
+const renderOptionsSchema: z.ZodType<Parsed<RenderOptions>> = z.strictObject({
+  ...STYLE_SHAPE,
+  content: reportContentOptionSchema.optional(),
+  onlyErrors: described(z.boolean(), 'a boolean').optional(),
+  date: described(
+    z.date().refine((date) => !Number.isNaN(date.getTime())),
+    'a valid Date',
+  ).optional(),
+} satisfies ShapeOf<RenderOptions>);
 
 export function resolveOptions(where: string, options: unknown): ResolvedOptions {
-  const checked = checkOptions(where, options, RENDER_SPECS) as RenderOptions;
-  const paletteName = checked.palette ?? 'neutral';
-  const language = checked.language ?? 'en';
+  const checked = parseOptions({ where }, renderOptionsSchema, options);
+  const paletteName = checked.palette ?? STYLE_DEFAULTS.palette;
+  const language = checked.language ?? STYLE_DEFAULTS.language;
   return {
     paletteName,
     palette: PALETTES[paletteName],
     language,
     labels: LANGUAGES[language],
-    content: toContent(checked.content),
+    content: toReportContent(where, 'content', checked.content),
     onlyErrors: checked.onlyErrors ?? false,
     date: checked.date ?? new Date(),
   };
-}
-
-function toContent(content: RenderOptions['content']): ReportContent {
-  if (content === undefined) return ReportContent.full;
-  if (content instanceof ReportContent) return content;
-  if (typeof content === 'string') return ReportContent.preset(content);
-  return new ReportContent(content);
 }
 
 /**

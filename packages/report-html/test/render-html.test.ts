@@ -1,6 +1,7 @@
 import { InvalidOptionError, Process, ProcessExecutionReport, Task, UnknownOptionError } from '@processes/core';
 import { describe, expect, it } from 'vitest';
 import {
+  buildTimeline,
   escapeHtml,
   LANGUAGE_CODES,
   LANGUAGES,
@@ -183,11 +184,15 @@ describe('renderReportHtml: timeline', () => {
   });
 
   it('places the tasks of a real run', async () => {
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // No proportions are assumed (a loaded machine stretches any sleep): each
+    // bar must be where the entry's own dates put it, and `second`, which
+    // depends on `first`, must start where `first` ends or later.
     const process = new Process(
       [
-        new Task('first', async () => sleep(30)),
-        new Task('second', async () => sleep(30), { dependencies: ['first'] }),
+        new Task('first', async () => new Promise((resolve) => setTimeout(resolve, 30))),
+        new Task('second', async () => new Promise((resolve) => setTimeout(resolve, 30)), {
+          dependencies: ['first'],
+        }),
         new Task('broken', () => {
           throw new TypeError('bad input');
         }),
@@ -197,12 +202,20 @@ describe('renderReportHtml: timeline', () => {
     const report = await process.run({ parallel: true });
     await process.close();
     const out = renderReportHtml(report);
-    const width = (task: string) => Number(/<td width="([\d.]+)%" bgcolor/.exec(timelineRow(out, task))?.[1]);
-    // first and second each took about half of the run; broken failed at once.
-    expect(width('first')).toBeGreaterThan(25);
-    expect(width('second')).toBeGreaterThan(25);
-    expect(width('first') + width('second')).toBeLessThanOrEqual(100.5);
-    expect(width('broken')).toBeLessThan(25);
+    const bar = (task: string) => {
+      const row = timelineRow(out, task);
+      const width = Number(/<td width="([\d.]+)%" bgcolor/.exec(row)?.[1]);
+      const before = /<tr><td width="([\d.]+)%" style="[^"]*">&nbsp;<\/td><td width="[\d.]+%" bgcolor/.exec(row);
+      return { offset: before ? Number(before[1]) : 0, width };
+    };
+    const timeline = buildTimeline(report, [...report.entries.values()]);
+    for (const row of timeline?.rows ?? []) {
+      expect(bar(row.name), row.name).toEqual({ offset: row.offsetPct, width: row.widthPct });
+    }
+    expect(timeline?.rows.map((row) => row.name).sort()).toEqual(['broken', 'first', 'second']);
+    const first = bar('first');
+    expect(bar('second').offset).toBeGreaterThanOrEqual(first.offset + first.width - 0.02);
+    expect(first.width + bar('second').width).toBeLessThanOrEqual(100.5);
     expect(card(out, 'broken')).toContain('TypeError: bad input');
   });
 });

@@ -1,5 +1,6 @@
+import { backoffDelayMs } from '@processes/core/internal';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, parseRetryAfter } from '../../dist/retry-after.js';
+import { parseRetryAfter } from '../../dist/retry-after.js';
 
 // Internal: the HTTP-date form depends on the clock, which the public API cannot fix.
 describe('parseRetryAfter', () => {
@@ -22,6 +23,7 @@ describe('parseRetryAfter', () => {
   });
 });
 
+// The one backoff formula lives in core; the webhook's redeliveries use it as is.
 describe('backoffDelayMs', () => {
   it('follows core’s rule: fixed, or initialMs * factor^(retry-1) capped at maxMs', () => {
     expect(backoffDelayMs(250, 3)).toBe(250);

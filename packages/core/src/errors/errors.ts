@@ -1,3 +1,4 @@
+import { describeReceived } from '../options/describe-value.js';
 import type { ExecutionReport } from '../report/types.js';
 
 /**
@@ -63,7 +64,8 @@ export class UnknownOptionError extends ProcessesError {
   readonly field: string;
   constructor(where: string, field: string, known: readonly string[], taskName?: string) {
     const leaf = field.slice(field.lastIndexOf('.') + 1);
-    const hint = closestName(leaf, known) ?? PYTHON_NAMES[leaf];
+    // Own entries only: `toString` must not "suggest" Object.prototype.toString.
+    const hint = closestName(leaf, known) ?? PYTHON_NAMES.get(leaf);
     super(
       `${where}: unknown option \`${field}\`.${hint ? ` Did you mean \`${hint}\`?` : ''} Known options: ${known.join(', ')}.`,
       taskName,
@@ -72,15 +74,15 @@ export class UnknownOptionError extends ProcessesError {
   }
 }
 
-/** Seed (Python) option names that the nearest-name hint cannot reach. */
-const PYTHON_NAMES: Record<string, string> = {
-  timeout: 'timeoutMs',
-  traced_vars_frame_filter: 'tracedVarsFrameFilter',
-  max_workers: 'maxWorkers',
-  use_result_as_additional_args: 'useResultAsAdditionalArgs',
-  use_result_as_additional_kwargs: 'useResultAsAdditionalKwargs',
-  additional_kwarg_name: 'additionalKwargName',
-};
+/** Python option names that the nearest-name hint cannot reach. */
+const PYTHON_NAMES: ReadonlyMap<string, string> = new Map([
+  ['timeout', 'timeoutMs'],
+  ['traced_vars_frame_filter', 'tracedVarsFrameFilter'],
+  ['max_workers', 'maxWorkers'],
+  ['use_result_as_additional_args', 'useResultAsAdditionalArgs'],
+  ['use_result_as_additional_kwargs', 'useResultAsAdditionalKwargs'],
+  ['additional_kwarg_name', 'additionalKwargName'],
+]);
 
 /** Two tasks of one process have the same (case-insensitive) name. */
 export class DuplicateTaskError extends ProcessesError {
@@ -239,31 +241,6 @@ function reasonText(reason: unknown): string {
   // Errors cloned across threads keep their message but may not be `instanceof Error` here.
   const message = (reason as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? message : String(reason);
-}
-
-/**
- * Renders a rejected value for a message: short, typed, unambiguous, e.g.
- * `` `-1` (number) ``, `` `"30"` (string) ``, `an array`, `a function`.
- */
-export function describeReceived(value: unknown): string {
-  if (value === undefined) return '`undefined`';
-  if (value === null) return '`null`';
-  switch (typeof value) {
-    case 'string':
-      return `\`${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}\` (string)`;
-    case 'number':
-    case 'boolean':
-      return `\`${String(value)}\` (${typeof value})`;
-    case 'bigint':
-      return `\`${value}n\` (bigint)`;
-    case 'symbol':
-      return `\`${value.toString()}\` (symbol)`;
-    case 'function':
-      return value.name ? `a function named \`${value.name}\`` : 'an anonymous function';
-    default:
-      if (Array.isArray(value)) return `an array of length ${value.length}`;
-      return `an object (${(value as object).constructor?.name ?? 'null prototype'})`;
-  }
 }
 
 /** A known name within edit distance 2 of `name`, for "did you mean" hints. */

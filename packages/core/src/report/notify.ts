@@ -1,13 +1,18 @@
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { renderValue } from '../logging/render-value.js';
+import { NOTIFY_DEFAULTS, notifyOptionsSchema } from '../options/notify-options.js';
+import { parseOptions } from '../options/parse.js';
 import type { ExecutionReport, NotifyOptions, NotifyOutcome, ReportChannel } from './types.js';
 
 export async function notifyChannels(
   report: ExecutionReport,
   channels: readonly ReportChannel[],
-  options: NotifyOptions = {},
+  options?: NotifyOptions,
 ): Promise<NotifyOutcome[]> {
-  const { onlyErrors = false, tasks, showWarnings = true, signal } = options;
+  const o = parseOptions({ where: 'report.notify()' }, notifyOptionsSchema, options);
+  const { tasks, signal } = o;
+  const onlyErrors = o.onlyErrors ?? NOTIFY_DEFAULTS.onlyErrors;
+  const showWarnings = o.showWarnings ?? NOTIFY_DEFAULTS.showWarnings;
   const selected = tasks === undefined ? report : report.pick(tasks);
   if (onlyErrors && selected.errored.size === 0) {
     return channels.map((channel) => ({ channel: channelName(channel), ok: true, sent: false }));

@@ -1,19 +1,13 @@
-import { z } from 'zod';
-import { InvalidOptionError } from '../errors/errors.js';
-import { checkOptions, spec } from '../options/validation.js';
+import { checkValue, parseOptions } from '../options/parse.js';
+import {
+  REPORT_CONTENT_DEFAULTS,
+  type ReportContentOptions,
+  type ReportContentPreset,
+  reportContentOptionsSchema,
+  reportContentPresetSchema,
+} from '../options/report-content-schema.js';
 
-/** What `new ReportContent()` takes. */
-export interface ReportContentOptions {
-  /** Show each failure's stack (and its cause chain). @default true */
-  showTraceback?: boolean;
-  /** Show the local variables captured at the throw site. @default true */
-  showTracedVars?: boolean;
-}
-
-/** The names of the {@link ReportContent} presets. */
-export type ReportContentPreset = 'full' | 'trace' | 'min';
-
-const PRESETS: readonly string[] = ['full', 'trace', 'min'];
+export type { ReportContentOptions, ReportContentPreset } from '../options/report-content-schema.js';
 
 /**
  * How much of each failure a report shows. An immutable value: compare two
@@ -33,21 +27,15 @@ export class ReportContent {
   readonly showTracedVars: boolean;
 
   constructor(options: ReportContentOptions = {}) {
-    const checked: ReportContentOptions = checkOptions('ReportContent', options, {
-      showTraceback: spec(z.boolean(), 'a boolean'),
-      showTracedVars: spec(z.boolean(), 'a boolean'),
-    });
-    this.showTraceback = checked.showTraceback ?? true;
-    this.showTracedVars = checked.showTracedVars ?? true;
+    const checked = parseOptions({ where: 'ReportContent' }, reportContentOptionsSchema, options);
+    this.showTraceback = checked.showTraceback ?? REPORT_CONTENT_DEFAULTS.showTraceback;
+    this.showTracedVars = checked.showTracedVars ?? REPORT_CONTENT_DEFAULTS.showTracedVars;
     Object.freeze(this);
   }
 
   /** A preset by name (`'full'`, `'trace'`, `'min'`), for configs and command lines. */
   static preset(name: ReportContentPreset): ReportContent {
-    if (!PRESETS.includes(name)) {
-      throw new InvalidOptionError('ReportContent.preset', 'name', 'one of "full", "trace", "min"', name);
-    }
-    return ReportContent[name];
+    return ReportContent[checkValue({ where: 'ReportContent.preset', field: 'name' }, reportContentPresetSchema, name)];
   }
 
   /** True when both show the same things. */

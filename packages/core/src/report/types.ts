@@ -3,9 +3,11 @@
 // options and outcomes, and the JSON document. Only report.ts, the class,
 // imports notify.ts and report-json.ts; nothing here imports a report module
 // that has code, so there is no cycle among them.
+
 import type { SerializedError } from '../errors/serialize-error.js';
 import type { JsonValue } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
+import type { NotifyOptions } from '../options/notify-options.js';
 import type { TaskStatus } from './status.js';
 
 /** Why a task errored, with everything needed to understand it later. Wire names in `toJSON()`. */
@@ -146,26 +148,8 @@ export interface ReportChannel {
   close?(): Promise<void> | void;
 }
 
-/** Options of `report.notify()`. */
-export interface NotifyOptions {
-  /**
-   * Send only the errored entries. When the report (after the `tasks`
-   * filter) has no errored entry, no channel is called. @default false
-   */
-  onlyErrors?: boolean;
-  /** Send only these tasks (names match ignoring case). @default all tasks */
-  tasks?: Iterable<string>;
-  /** Emit a `PROC_CHANNEL_FAILED` process warning when a channel fails. @default true */
-  showWarnings?: boolean;
-  /**
-   * Passed to each channel; aborting it asks channels to give up, and
-   * notify() stops waiting for a channel 1 s after the abort (its outcome
-   * is then the abort reason) even if that channel ignores the signal. Pass
-   * `AbortSignal.timeout(ms)` to bound a notify() whose channels might never
-   * settle.
-   */
-  signal?: AbortSignal;
-}
+/** Options of `report.notify()` (their schema and defaults live with the other options). */
+export type { NotifyOptions };
 
 /** What happened at one channel. */
 export type NotifyOutcome =

@@ -1,86 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { normaliseTaskName, Task, TaskDependency } from '../definition/task.js';
 import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from '../errors/errors.js';
 import { MainThreadExecutor, mainThreadRecorder } from '../executors/main-thread/main-thread-executor.js';
 import { isWorkerTask, WorkerPool } from '../executors/worker/worker-pool.js';
 import { TaskGraph } from '../graph/graph.js';
 import { LogFiles } from '../logging/logging.js';
-import { Redaction, type RedactOption } from '../logging/redaction.js';
-import { checkOptions, type FieldSpec, spec } from '../options/validation.js';
+import { Redaction } from '../logging/redaction.js';
+import { MAX_POOL_THREADS } from '../options/limits.js';
+import { parseOptions } from '../options/parse.js';
+import { PROCESS_DEFAULTS, type ProcessOptions, processOptionsSchema } from '../options/process-options.js';
+import { AUTO_PARALLEL_MIN_TASKS, type RunOptions, runOptionsSchema } from '../options/run-options.js';
 import type { ProcessExecutionReport } from '../report/report.js';
-import type { RunEvent } from './events.js';
 import { executeRun } from './scheduler.js';
 
-/** Options of a {@link Process}. */
-export interface ProcessOptions {
-  /** Shown in reports, log lines, email subjects and webhook payloads. @default '' */
-  name?: string;
-  /**
-   * A pino logger that also receives every task's engine lines (start,
-   * retries, finish, failure) as children bound to `{ task }`, and is the
-   * `taskContext().log` of tasks without a `logPath`.
-   */
-  logger?: Logger;
-  /**
-   * More names whose values never leave the process, besides the defaults
-   * (password, secret, token, api key, authorization, cookie, session,
-   * private key, credential, …): names matched as case-insensitive
-   * substrings, or a RegExp. Traced variables with these names, and keys with
-   * these names inside args and kwargs, are written as `[redacted]` in report
-   * JSON, log files, email and webhook payloads.
-   */
-  redact?: RedactOption;
-}
-
-/** Options of {@link Process.run}. */
-export interface RunOptions {
-  /**
-   * Run independent tasks at the same time. When not given, a process with
-   * 10 or more tasks runs in parallel and a smaller one sequentially (the
-   * Python library's rule).
-   */
-  parallel?: boolean;
-  /**
-   * Most tasks running at once; clamped to at least 1, and 1 means
-   * sequential. @default os.availableParallelism()
-   */
-  maxWorkers?: number;
-  /** Aborting it cancels the run: `run()` rejects with `RunAbortedError` holding the partial report. */
-  signal?: AbortSignal;
-  /**
-   * The worker pool for worker tasks: share one long-lived pool across runs.
-   * Without it, a run with worker tasks makes a pool of `maxWorkers` threads
-   * (1 when sequential) and destroys it when the run ends.
-   */
-  pool?: WorkerPool;
-  /** Called synchronously with each progress event of this run. */
-  onEvent?: (event: RunEvent) => void;
-}
-
-const isLogger = (value: unknown): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  ['info', 'warn', 'error', 'child'].every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
-
-const PROCESS_SPECS: Record<keyof ProcessOptions, FieldSpec> = {
-  name: spec(z.string(), 'a string'),
-  logger: spec(z.custom(isLogger), 'a pino logger'),
-  redact: spec(z.union([z.array(z.string()), z.instanceof(RegExp)]), 'an array of names or a RegExp'),
-};
-
-const RUN_SPECS: Record<keyof RunOptions, FieldSpec> = {
-  parallel: spec(z.boolean(), 'a boolean'),
-  maxWorkers: spec(z.number().int(), 'an integer'),
-  signal: spec(z.instanceof(AbortSignal), 'an AbortSignal'),
-  pool: spec(z.instanceof(WorkerPool), 'a WorkerPool'),
-  onEvent: spec(z.function(), 'a function'),
-};
-
-/** The Python library's threshold for choosing parallel mode when `parallel` is not given. */
-const AUTO_PARALLEL_MIN_TASKS = 10;
+export type { ProcessOptions } from '../options/process-options.js';
+export type { RunOptions } from '../options/run-options.js';
 
 /**
  * A validated graph of tasks. Construction checks everything (names,
@@ -98,8 +34,8 @@ export class Process implements AsyncDisposable {
   readonly #mainThread = new MainThreadExecutor();
 
   constructor(tasks: readonly Task[], options?: ProcessOptions) {
-    const o = checkOptions('Process', options, PROCESS_SPECS) as ProcessOptions;
-    this.name = o.name ?? '';
+    const o = parseOptions({ where: 'Process' }, processOptionsSchema, options);
+    this.name = o.name ?? PROCESS_DEFAULTS.name;
     this.#logger = o.logger ?? null;
     this.#redaction = new Redaction(o.redact);
     this.#graph = new TaskGraph(checkTaskList(tasks));
@@ -182,15 +118,17 @@ export class Process implements AsyncDisposable {
   }
 
   async #run(options: RunOptions | undefined): Promise<ProcessExecutionReport> {
-    const o = checkOptions('run()', options, RUN_SPECS) as RunOptions;
+    const o = parseOptions({ where: 'run()' }, runOptionsSchema, options);
     const graph = this.#graph;
     const parallel = o.parallel ?? graph.order.length >= AUTO_PARALLEL_MIN_TASKS;
-    const maxWorkers = Math.max(1, o.maxWorkers ?? availableParallelism());
+    const maxWorkers = o.maxWorkers ?? availableParallelism();
     const concurrency = parallel ? maxWorkers : 1;
     if (o.pool?.closed) throw new PoolClosedError();
     await this.#logs.openFor(graph.order);
     const needsPool = graph.order.some((task) => isWorkerTask(task.fn));
-    const ownPool = needsPool && !o.pool ? new WorkerPool({ maxThreads: concurrency, minThreads: 0 }) : undefined;
+    // `maxWorkers` may be large for I/O tasks on the main thread; threads are bounded by what a pool may have.
+    const threads = Math.min(concurrency, MAX_POOL_THREADS);
+    const ownPool = needsPool && !o.pool ? new WorkerPool({ maxThreads: threads, minThreads: 0 }) : undefined;
     const pool = o.pool ?? ownPool;
     const mainThread = this.#mainThread;
     // Main-thread tasks that opted into traced variables need the main thread's inspector session for the run.

@@ -12,17 +12,7 @@ export type ErrorClass = abstract new (...args: any[]) => Error;
  */
 export type RetryOn = ReadonlyArray<ErrorClass | string> | ((error: SerializedError) => boolean);
 
-/** Exponential backoff between attempts. */
-export interface BackoffOptions {
-  /** Delay before the first retry. */
-  initialMs: number;
-  /** Each further retry waits this many times longer. @default 2 */
-  factor?: number;
-  /** No retry waits longer than this. @default 30000 */
-  maxMs?: number;
-  /** Fraction of each delay that is randomised away (0 = exact, 1 = anywhere from 0 to the delay). @default 0 */
-  jitter?: number;
-}
+export type { BackoffOptions } from '../options/backoff.js';
 
 /** Network error codes retried by default (with `TaskTimeoutError`) when `retries >= 1`. */
 export const DEFAULT_RETRY_CODES: ReadonlySet<string> = new Set([
@@ -58,13 +48,4 @@ export function isRetryable(error: SerializedError, retryOn: RetryOn | undefined
       ? chain.some((e) => e.code === matcher)
       : chain.some((e) => e.classChain.includes(matcher.name)),
   );
-}
-
-/** How long to wait before retry number `retry` (1 for the first retry). */
-export function retryDelayMs(spec: number | BackoffOptions | undefined, retry: number): number {
-  if (spec === undefined) return 0;
-  if (typeof spec === 'number') return spec;
-  const { initialMs, factor = 2, maxMs = 30_000, jitter = 0 } = spec;
-  const delay = Math.min(maxMs, initialMs * factor ** (retry - 1));
-  return delay * (1 - jitter * Math.random());
 }

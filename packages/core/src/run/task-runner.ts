@@ -7,10 +7,11 @@ import type { AttemptOutcome, Executor } from '../executors/types.js';
 import { combineLogWriteFailures, type LogWriteFailure } from '../logging/log-write.js';
 import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
+import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
 import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
-import { isRetryable, retryDelayMs } from './retry.js';
+import { isRetryable } from './retry.js';
 
 /** Everything one task needs for its attempts within a run. */
 export interface TaskRun {
@@ -79,7 +80,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       );
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
-      const delayMs = retryDelayMs(task.retryDelayMs, attempt);
+      const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
       taskLog.retrying(attempt, maxAttempts, outcome.error.message, delayMs);
       emit?.({
         type: 'task:retrying',

@@ -1,8 +1,5 @@
-import { availableParallelism } from 'node:os';
-import type { ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
-import { z } from 'zod';
 import { WorkerTaskRef } from '../../definition/worker-task.js';
 import {
   PoolClosedError,
@@ -13,7 +10,7 @@ import {
 } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../../errors/warnings.js';
-import { checkOptions, type FieldSpec, plainObject, spec } from '../../options/validation.js';
+import { resolveWorkerPoolOptions, type WorkerPoolOptions } from '../../options/worker-pool-options.js';
 import { now } from '../../run/clock.js';
 import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
 import { WORKER_ENTRY } from './entry-url.js';
@@ -27,54 +24,7 @@ import {
   type WorkerStartup,
 } from './protocol.js';
 
-/** Options of a {@link WorkerPool}. */
-export interface WorkerPoolOptions {
-  /** Most threads, and so most worker tasks running at once. @default os.availableParallelism() */
-  maxThreads?: number;
-  /** Threads kept alive while idle. @default 1 */
-  minThreads?: number;
-  /** How long an idle thread above `minThreads` lives. @default 30000 */
-  idleTimeoutMs?: number;
-  /** V8 heap limits per thread; a task that exceeds them fails with `WorkerOutOfMemoryError`. */
-  resourceLimits?: ResourceLimits;
-  /** Node flags for the threads, e.g. `['--import', 'tsx']` to run TypeScript task modules. @default the process's */
-  execArgv?: string[];
-  /** Environment of the threads. @default a copy of process.env */
-  env?: Record<string, string>;
-  /**
-   * After a worker task's timeout aborts its signal, how long it may take to
-   * stop on its own before its thread is terminated. @default 50
-   */
-  timeoutGraceMs?: number;
-  /**
-   * Let failing tasks report the local variables at the throw site (an
-   * inspector session per thread). Turn off to drop its cost: exceptions a
-   * task throws and catches itself are slower with a debugger attached
-   * (see docs/benchmarks.md). @default true
-   */
-  tracedVars?: boolean;
-}
-
-const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
-  maxThreads: spec(z.number().int().min(1), 'an integer >= 1'),
-  minThreads: spec(z.number().int().min(0), 'an integer >= 0'),
-  idleTimeoutMs: spec(z.number().min(0), 'a finite number >= 0'),
-  resourceLimits: spec(
-    z
-      .object({
-        maxOldGenerationSizeMb: z.number().positive().optional(),
-        maxYoungGenerationSizeMb: z.number().positive().optional(),
-        codeRangeSizeMb: z.number().positive().optional(),
-        stackSizeMb: z.number().positive().optional(),
-      })
-      .strict(),
-    'an object with maxOldGenerationSizeMb, maxYoungGenerationSizeMb, codeRangeSizeMb or stackSizeMb (numbers > 0)',
-  ),
-  execArgv: spec(z.array(z.string()), 'an array of strings'),
-  env: spec(z.record(z.string(), z.string()).and(plainObject), 'a plain object of strings'),
-  timeoutGraceMs: spec(z.number().min(0), 'a finite number >= 0'),
-  tracedVars: spec(z.boolean(), 'a boolean'),
-};
+export type { WorkerPoolOptions, WorkerResourceLimits } from '../../options/worker-pool-options.js';
 
 /** One attempt while the pool owns it. */
 interface AttemptState {
@@ -124,10 +74,9 @@ export class WorkerPool implements AsyncDisposable, Executor {
   #idle: (() => void) | undefined;
 
   constructor(options?: WorkerPoolOptions) {
-    const o = checkOptions('WorkerPool', options, POOL_SPECS) as WorkerPoolOptions;
-    const maxThreads = o.maxThreads ?? availableParallelism();
-    const minThreads = Math.min(o.minThreads ?? 1, maxThreads);
-    this.#graceMs = o.timeoutGraceMs ?? 50;
+    const o = resolveWorkerPoolOptions(options);
+    const { maxThreads, minThreads } = o;
+    this.#graceMs = o.timeoutGraceMs;
     this.#limits = o.resourceLimits
       ? Object.entries(o.resourceLimits)
           .map(([k, v]) => `${k}=${v}`)
@@ -147,11 +96,11 @@ export class WorkerPool implements AsyncDisposable, Executor {
       atomics: 'disabled',
       maxThreads,
       minThreads,
-      idleTimeout: o.idleTimeoutMs ?? 30_000,
+      idleTimeout: o.idleTimeoutMs,
       ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
       ...(o.execArgv ? { execArgv: o.execArgv } : {}),
       ...(o.env ? { env: o.env } : {}),
-      workerData: { tracedVars: o.tracedVars ?? true } satisfies WorkerStartup,
+      workerData: { tracedVars: o.tracedVars } satisfies WorkerStartup,
     });
     this.#piscina.on('message', (message: unknown) => {
       if (isWorkerEvent(message)) this.#onWorkerEvent(message);

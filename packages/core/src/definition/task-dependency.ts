@@ -1,0 +1,58 @@
+import { InvalidOptionError } from '../errors/errors.js';
+import { parseOptions } from '../options/parse.js';
+import {
+  TASK_DEPENDENCY_DEFAULTS,
+  type TaskDependencyOptions,
+  taskDependencyOptionsSchema,
+} from '../options/task-dependency-options.js';
+
+const NAME_PATTERN = /^\S+$/;
+const NAME_EXPECTED = 'a non-empty string without whitespace';
+
+/** Lower-cases a task name after checking it; names are case-insensitive everywhere. */
+export function normaliseTaskName(where: string, field: string, name: unknown, taskName?: string): string {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new InvalidOptionError(where, field, NAME_EXPECTED, name, taskName);
+  }
+  return name.toLowerCase();
+}
+
+/**
+ * "This task needs that one first", and optionally "pass me its result".
+ * A dependency without injection flags only orders execution.
+ */
+export class TaskDependency {
+  /** The task depended on, lower-cased. */
+  readonly taskName: string;
+  readonly useResultAsAdditionalArgs: boolean;
+  readonly useResultAsAdditionalKwargs: boolean;
+  /** Empty unless `useResultAsAdditionalKwargs` is set. */
+  readonly additionalKwargName: string;
+
+  constructor(taskName: string, options?: TaskDependencyOptions) {
+    const where = typeof taskName === 'string' ? `TaskDependency "${taskName}"` : 'TaskDependency';
+    this.taskName = normaliseTaskName(where, 'taskName', taskName);
+    const checked = parseOptions({ where }, taskDependencyOptionsSchema, options);
+    const d = TASK_DEPENDENCY_DEFAULTS;
+    this.useResultAsAdditionalArgs = checked.useResultAsAdditionalArgs ?? d.useResultAsAdditionalArgs;
+    this.useResultAsAdditionalKwargs = checked.useResultAsAdditionalKwargs ?? d.useResultAsAdditionalKwargs;
+    this.additionalKwargName = checked.additionalKwargName ?? d.additionalKwargName;
+    if (this.useResultAsAdditionalKwargs && this.additionalKwargName === '') {
+      throw new InvalidOptionError(
+        where,
+        'additionalKwargName',
+        'a non-empty string when `useResultAsAdditionalKwargs` is true',
+        checked.additionalKwargName,
+      );
+    }
+    if (!this.useResultAsAdditionalKwargs && this.additionalKwargName !== '') {
+      throw new InvalidOptionError(
+        where,
+        'useResultAsAdditionalKwargs',
+        '`true` when `additionalKwargName` is given (the name is only used to inject the result)',
+        checked.useResultAsAdditionalKwargs,
+      );
+    }
+    Object.freeze(this);
+  }
+}
