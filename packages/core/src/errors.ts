@@ -162,7 +162,9 @@ export type TimeoutEnding =
   /** A worker task stopped by itself once its signal was aborted, within the grace period. */
   | 'signal'
   /** A worker task ignored its signal; its thread was terminated after the grace period. */
-  | 'terminated';
+  | 'terminated'
+  /** An executor's own kind of ending (say `'worker-lost'`); the message then names it. */
+  | (string & {});
 
 /** An attempt ran longer than the task's `timeoutMs`. Retried by default when `retries >= 1`. */
 export class TaskTimeoutError extends ProcessesError {
@@ -173,7 +175,7 @@ export class TaskTimeoutError extends ProcessesError {
   readonly endedBy: TimeoutEnding;
   constructor(taskName: string, timeoutMs: number, attempt: number, endedBy: TimeoutEnding, graceMs = 0) {
     super(
-      `Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${ENDINGS[endedBy](graceMs)}.`,
+      `Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${Object.hasOwn(ENDINGS, endedBy) ? ENDINGS[endedBy as BuiltInEnding](graceMs) : `it ended: ${endedBy}`}.`,
       taskName,
     );
     this.timeoutMs = timeoutMs;
@@ -182,12 +184,29 @@ export class TaskTimeoutError extends ProcessesError {
   }
 }
 
-const ENDINGS: Record<TimeoutEnding, (graceMs: number) => string> = {
+type BuiltInEnding = 'cooperative' | 'signal' | 'terminated';
+
+const ENDINGS: Record<BuiltInEnding, (graceMs: number) => string> = {
   cooperative: () => 'its signal was aborted and any late result is ignored',
   signal: () => 'it stopped when its signal was aborted',
   terminated: (graceMs) =>
     `it ignored its abort signal, so its worker thread was terminated after a ${graceMs} ms grace period`,
 };
+
+/** No executor given to `run({ executors })` accepts a task. Thrown before anything runs. */
+export class NoExecutorError extends ProcessesError {
+  static override readonly code: string = 'PROC_NO_EXECUTOR';
+  declare readonly taskName: string;
+  /** The names of the executors that were asked, in order. */
+  readonly executors: readonly string[];
+  constructor(taskName: string, kind: string, executors: readonly string[]) {
+    super(
+      `Task "${taskName}": no executor accepts a ${kind} task (asked: ${executors.length ? executors.join(', ') : 'none'}). No task was run. Add an executor that runs it to \`run({ executors })\`.`,
+      taskName,
+    );
+    this.executors = executors;
+  }
+}
 
 /** `run()` was cancelled through its `signal`. `report` holds what had finished by then. */
 export class RunAbortedError extends ProcessesError {

@@ -10,6 +10,7 @@ export {
   DuplicateTaskError,
   InvalidOptionError,
   LogFileError,
+  NoExecutorError,
   NoTaskContextError,
   PoolClosedError,
   ProcessesError,
@@ -27,6 +28,19 @@ export {
   WorkerOutOfMemoryError,
 } from './errors.js';
 export type { RunEvent, RunEventType } from './events.js';
+export { MainThreadExecutor } from './executors/main-thread.js';
+export type {
+  ArgumentPath,
+  AttemptOutcome,
+  AttemptRequest,
+  ExecuteOptions,
+  Executor,
+  LogLevel,
+  LogSink,
+  MainThreadTaskSpec,
+  TaskSpec,
+  WorkerTaskSpec,
+} from './executors/types.js';
 export type { WorkerPoolOptions } from './executors/worker-pool.js';
 export { WorkerPool } from './executors/worker-pool.js';
 export type { JsonValue } from './json-safe.js';
@@ -49,4 +63,5 @@ export { formatTraceback, serializeError } from './serialize-error.js';
 export { TaskStatus } from './status.js';
 export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './task.js';
 export { Task, TaskDependency } from './task.js';
+export type { TracedVarsSnapshot } from './traced-vars.js';
 export { WorkerTaskRef, workerTask } from './worker-task.js';

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { LogFileError } from './errors.js';
+import type { LogLevel, LogSink } from './executors/types.js';
 import { toJsonSafe } from './json-safe.js';
 import { TASK_LOG_OPTIONS } from './log-format.js';
 import type { Redaction } from './redaction.js';
@@ -11,8 +12,6 @@ import type { Task } from './task.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);
-
-const silent: Logger = pino({ level: 'silent' });
 
 interface OpenLogFile {
   readonly fd: number;
@@ -97,10 +96,14 @@ export class LogFiles {
 
 /**
  * The lines the engine writes for one task: to its file, and to the
- * process logger when one was given. `log` is what `taskContext().log` is.
+ * process logger when one was given. `sink` is where the lines the task
+ * itself logs go, wherever it runs.
  */
 export class TaskLog {
-  readonly log: Logger;
+  /** The executors' {@link LogSink} for this task; null when it has neither a file nor a process logger. */
+  readonly sink: LogSink | null;
+  /** The lowest level any destination keeps. */
+  readonly level: LogLevel;
   readonly #sinks: readonly Logger[];
 
   /** Shared by every task without a logger. */
@@ -112,8 +115,17 @@ export class TaskLog {
   }
 
   private constructor(fileLogger: Logger | null, processLogger: Logger | null) {
-    this.#sinks = [fileLogger, processLogger].filter((l): l is Logger => l !== null);
-    this.log = this.#sinks[0] ?? silent;
+    const sinks = [fileLogger, processLogger].filter((l): l is Logger => l !== null);
+    this.#sinks = sinks;
+    const lowest = Math.min(...sinks.map((l) => l.levelVal));
+    const label = sinks[0]?.levels.labels[lowest];
+    this.level = (label && label in LEVEL_ORDER ? label : 'info') as LogLevel;
+    this.sink =
+      sinks.length === 0 || !Number.isFinite(lowest)
+        ? null
+        : (level, msg, fields) => {
+            for (const sink of sinks) sink[level](fields, msg);
+          };
   }
 
   get enabled(): boolean {
@@ -156,7 +168,11 @@ export class TaskLog {
   }
 }
 
-/** @internal The logger for tasks without a file or process logger. */
-export function silentLogger(): Logger {
-  return silent;
-}
+const LEVEL_ORDER: Readonly<Record<LogLevel, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};

@@ -2,14 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from './errors.js';
+import {
+  InvalidOptionError,
+  NoExecutorError,
+  PoolClosedError,
+  TaskNotFoundError,
+  TaskStillRequiredError,
+} from './errors.js';
 import type { RunEvent } from './events.js';
 import { MainThreadExecutor, mainThreadRecorder } from './executors/main-thread.js';
-import { isWorkerTask, WorkerPool } from './executors/worker-pool.js';
+import type { Executor, TaskSpec } from './executors/types.js';
+import { WorkerPool } from './executors/worker-pool.js';
 import { TaskGraph } from './graph.js';
 import { LogFiles } from './logging.js';
 import { Redaction, type RedactOption } from './redaction.js';
 import type { ProcessExecutionReport } from './report.js';
+import { taskSpecOf } from './run/task-spec.js';
 import { executeRun } from './scheduler.js';
 import { normaliseTaskName, Task, TaskDependency } from './task.js';
 import { checkOptions, type FieldSpec, spec } from './validation.js';
@@ -53,9 +61,17 @@ export interface RunOptions {
   /**
    * The worker pool for worker tasks: share one long-lived pool across runs.
    * Without it, a run with worker tasks makes a pool of `maxWorkers` threads
-   * (1 when sequential) and destroys it when the run ends.
+   * (1 when sequential) and destroys it when the run ends. Not together
+   * with `executors` (list the pool there instead).
    */
   pool?: WorkerPool;
+  /**
+   * Where tasks run: for each task, the first executor whose `accepts(task)`
+   * is true runs every attempt of it. A task none accepts is a
+   * `NoExecutorError` before anything runs. `run()` never closes executors
+   * it is given. @default the main-thread executor, then the run's worker pool
+   */
+  executors?: readonly Executor[];
   /** Called synchronously with each progress event of this run. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -77,7 +93,23 @@ const RUN_SPECS: Record<keyof RunOptions, FieldSpec> = {
   signal: spec(z.instanceof(AbortSignal), 'an AbortSignal'),
   pool: spec(z.instanceof(WorkerPool), 'a WorkerPool'),
   onEvent: spec(z.function(), 'a function'),
+  executors: spec(
+    z.array(z.custom<Executor>(isExecutor)),
+    'an array of executors (objects with a string `name` and `accepts` and `execute` methods)',
+  ),
 };
+
+function isExecutor(value: unknown): boolean {
+  const candidate = value as Partial<Record<keyof Executor, unknown>> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.accepts === 'function' &&
+    typeof candidate.execute === 'function' &&
+    (candidate.close === undefined || typeof candidate.close === 'function')
+  );
+}
 
 /** The seed's threshold for choosing parallel mode when `parallel` is not given. */
 const AUTO_PARALLEL_MIN_TASKS = 10;
@@ -187,14 +219,27 @@ export class Process implements AsyncDisposable {
     const parallel = o.parallel ?? graph.order.length >= AUTO_PARALLEL_MIN_TASKS;
     const maxWorkers = Math.max(1, o.maxWorkers ?? availableParallelism());
     const concurrency = parallel ? maxWorkers : 1;
+    if (o.pool && o.executors) {
+      throw new InvalidOptionError(
+        'run()',
+        'pool',
+        'left out when `executors` is given',
+        o.pool,
+        undefined,
+        'List the pool in `executors` instead: `executors: [pool, new MainThreadExecutor()]`.',
+      );
+    }
     if (o.pool?.closed) throw new PoolClosedError();
+    const specs = graph.order.map(taskSpecOf);
+    const given = o.executors ? chooseExecutors(specs, o.executors) : undefined;
     await this.#logs.openFor(graph.order);
-    const needsPool = graph.order.some((task) => isWorkerTask(task.fn));
+    const needsPool = !given && specs.some((spec) => spec.kind === 'worker');
     const ownPool = needsPool && !o.pool ? new WorkerPool({ maxThreads: concurrency, minThreads: 0 }) : undefined;
     const pool = o.pool ?? ownPool;
     const mainThread = this.#mainThread;
+    const executors = given ?? specs.map((spec) => (pool && spec.kind === 'worker' ? pool : mainThread));
     // Main-thread tasks that opted into traced variables need the main thread's inspector session for the run.
-    const recorder = graph.order.some((task) => !isWorkerTask(task.fn) && task.captureTracedVars)
+    const recorder = graph.order.some((task, i) => executors[i] instanceof MainThreadExecutor && task.captureTracedVars)
       ? mainThreadRecorder()
       : undefined;
     recorder?.enable();
@@ -204,7 +249,8 @@ export class Process implements AsyncDisposable {
         processName: this.name,
         graph,
         concurrency,
-        executorFor: (task) => (pool && isWorkerTask(task.fn) ? pool : mainThread),
+        specs,
+        executors,
         logs: this.#logs,
         processLogger: this.#logger,
         signal: o.signal,
@@ -242,6 +288,20 @@ export class Process implements AsyncDisposable {
     }
     return index;
   }
+}
+
+/** The first executor that accepts each task; {@link NoExecutorError} for a task none accepts. */
+function chooseExecutors(specs: readonly TaskSpec[], executors: readonly Executor[]): Executor[] {
+  return specs.map((spec) => {
+    const chosen = executors.find((executor) => executor.accepts(spec));
+    if (!chosen)
+      throw new NoExecutorError(
+        spec.name,
+        spec.kind,
+        executors.map((executor) => executor.name),
+      );
+    return chosen;
+  });
 }
 
 function checkTaskList(tasks: unknown): Task[] {

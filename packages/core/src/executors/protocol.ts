@@ -6,7 +6,8 @@
  */
 import type { RedactionWire } from '../redaction.js';
 import type { SerializedError } from '../serialize-error.js';
-import type { AttemptOutcome } from './types.js';
+import type { TracedVarsSnapshot } from '../traced-vars.js';
+import type { LogLevel } from './types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {
@@ -27,10 +28,10 @@ export interface WorkerRequest {
   readonly runId: string;
   /** Per attempt; the worker aborts the task's signal at the deadline. */
   readonly timeoutMs: number | null;
-  /** The task's log file, opened by the main thread; the worker writes lines to it synchronously. */
-  readonly logFd: number | null;
-  /** Send log lines to the main thread when there is no log file (the process has a logger). */
+  /** Send the task's log lines to the main thread (something listens to them). */
   readonly forwardLogs: boolean;
+  /** The lowest level anything keeps; lines below it are dropped in the worker. */
+  readonly logLevel: LogLevel;
   /** Move ArrayBuffers in the result back instead of copying them. */
   readonly transferResult: boolean;
   /** Capture the locals at the throw site when the attempt fails (and the pool allows it). */
@@ -40,11 +41,25 @@ export interface WorkerRequest {
   readonly redaction: RedactionWire | undefined;
 }
 
+interface ResponseTiming {
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  /** The thread it ran on; the pool names it `thread:<id>` in the outcome. */
+  readonly threadId: number;
+}
+
 /**
- * What the worker resolves an attempt to: exactly the executor's outcome
- * ({@link file://./types.ts}). Errors are data: the worker never throws at piscina.
+ * What the worker resolves an attempt to: the executor's outcome
+ * ({@link file://./types.ts}) with the thread id in place of a `workerId`.
+ * Errors are data: the worker never throws at piscina.
  */
-export type WorkerResponse = AttemptOutcome;
+export type WorkerResponse =
+  | (ResponseTiming & { readonly ok: true; readonly value: unknown })
+  | (ResponseTiming & {
+      readonly ok: false;
+      readonly error: SerializedError;
+      readonly tracedVars?: TracedVarsSnapshot;
+    });
 
 /** Marks our events among anything else a task might post on `parentPort`. */
 export const EVENT_TAG = 'processes:worker-event';

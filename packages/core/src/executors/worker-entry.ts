@@ -5,7 +5,7 @@
  * task context, and resolve to a {@link WorkerResponse}: errors are data and
  * never thrown at piscina. Messages: {@link file://./protocol.ts}.
  */
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { now } from '../clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../context.js';
 import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../errors.js';
-import { TASK_LOG_OPTIONS } from '../log-format.js';
+import { lineLogger } from '../logging/sink-logger.js';
 import { Redaction } from '../redaction.js';
 import { serializeError } from '../serialize-error.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
@@ -38,7 +38,6 @@ const NEVER_ABORTED = new AbortController().signal;
 /** In-flight attempts, by id: how to fail each one from outside its promise chain. */
 const inFlight = new Map<number, (error: unknown) => void>();
 const attemptOfContext = new WeakMap<TaskContext, number>();
-const fileLoggers = new Map<string, Logger>();
 const silent = pino({ level: 'silent' });
 /**
  * The attempt whose response piscina is posting. With one task per thread
@@ -196,27 +195,15 @@ async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
   return candidate as TaskFunction;
 }
 
+/**
+ * The task's logger: each line goes to the main thread, tagged with its
+ * attempt, where the pool hands it to the request's log sink (which adds
+ * the task's bindings and writes the file and the process logger).
+ */
 function loggerFor(request: WorkerRequest): Logger {
-  const bindings = request.processName
-    ? { process: request.processName, task: request.taskName }
-    : { task: request.taskName };
-  const { logFd } = request;
-  if (logFd !== null) {
-    // Synchronous writes to the descriptor the main thread opened: a line is
-    // on disk before the next statement runs, so a hard kill loses nothing.
-    const key = `${logFd}\0${request.processName}\0${request.taskName}`;
-    let logger = fileLoggers.get(key);
-    if (!logger) {
-      logger = pino(TASK_LOG_OPTIONS, { write: (line: string) => writeSync(logFd, line) }).child(bindings);
-      fileLoggers.set(key, logger);
-    }
-    return logger;
-  }
-  if (request.forwardLogs) {
-    const { attemptId } = request;
-    return pino(TASK_LOG_OPTIONS, { write: (line: string) => post({ kind: 'log', attemptId, line }) }).child(bindings);
-  }
-  return silent;
+  if (!request.forwardLogs) return silent;
+  const { attemptId } = request;
+  return lineLogger(request.logLevel, (line: string) => post({ kind: 'log', attemptId, line }));
 }
 
 /**
@@ -266,11 +253,16 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
   const { attemptId, timeoutMs } = request;
   // Only a timed attempt's signal can fire here (a cancelled run terminates the thread instead).
   const controller = timeoutMs === null ? undefined : new AbortController();
+  let log: Logger | undefined;
   const context: TaskContext = {
     taskName: request.taskName,
     attempt: request.attempt,
     signal: controller?.signal ?? NEVER_ABORTED,
-    log: loggerFor(request),
+    // Made on first use: most tasks never log, and a logger costs more than the rest of the context.
+    get log() {
+      log ??= loggerFor(request);
+      return log;
+    },
     runId: request.runId,
   };
   attemptOfContext.set(context, attemptId);

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
 import { now } from '../clock.js';
@@ -11,11 +10,12 @@ import {
   WorkerExitError,
   WorkerOutOfMemoryError,
 } from '../errors.js';
+import { replayLine } from '../logging/sink-logger.js';
 import { serializeError } from '../serialize-error.js';
 import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.js';
-import { WorkerTaskRef } from '../worker-task.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
+import { NEVER_ABORTED } from './never-aborted.js';
 import {
   isWorkerEvent,
   type WorkerEvent,
@@ -23,7 +23,16 @@ import {
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import type { AttemptOutcome, AttemptRequest, Executor } from './types.js';
+import { collectTransferables } from './transferables.js';
+import type {
+  ArgumentPath,
+  AttemptOutcome,
+  AttemptRequest,
+  ExecuteOptions,
+  Executor,
+  TaskSpec,
+  WorkerTaskSpec,
+} from './types.js';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -82,8 +91,10 @@ export const POOL_ERROR_WARNING = 'PROC_WORKER_POOL_ERROR';
 interface AttemptState {
   readonly id: number;
   readonly request: AttemptRequest;
-  readonly ref: WorkerTaskRef;
-  readonly resolve: (outcome: AttemptOutcome) => void;
+  readonly task: WorkerTaskSpec;
+  /** The run's signal: aborting it stops the attempt. */
+  readonly runSignal: AbortSignal;
+  readonly resolve: (response: WorkerResponse) => void;
   /**
    * Firing it makes piscina drop the task, terminating its thread if it runs.
    * Only attempts that may have to be stopped (a timeout, a cancellable run)
@@ -112,8 +123,12 @@ interface AttemptState {
  *
  * Each worker task has a thread to itself, so one can be terminated (a hard
  * timeout) without touching any other; the pool replaces the thread.
+ *
+ * It is the {@link Executor} of worker tasks (`workerTask(...)`); its
+ * outcomes name the thread as `thread:<threadId>`.
  */
 export class WorkerPool implements AsyncDisposable, Executor {
+  readonly name = 'worker-pool';
   readonly #piscina: Piscina;
   readonly #queue: FairQueue;
   readonly #attempts = new Map<number, AttemptState>();
@@ -187,26 +202,36 @@ export class WorkerPool implements AsyncDisposable, Executor {
     return this.#closed;
   }
 
-  /** @internal Runs one attempt of a worker task. Never rejects. */
-  execute(request: AttemptRequest): Promise<AttemptOutcome> {
-    const ref = request.task.fn as unknown as WorkerTaskRef;
-    if (this.#closed) {
+  /** Accepts every worker task (`workerTask(moduleUrl, exportName)`). */
+  accepts(task: TaskSpec): boolean {
+    return task.kind === 'worker';
+  }
+
+  /** Runs one attempt of a worker task on a thread of its own. Never rejects. */
+  execute(request: AttemptRequest, { signal: runSignal }: ExecuteOptions): Promise<AttemptOutcome> {
+    const { task } = request;
+    if (this.#closed || task.kind !== 'worker') {
       const at = now();
+      const error =
+        task.kind === 'worker'
+          ? new PoolClosedError(task.name)
+          : new TypeError(`The worker pool cannot run a ${task.kind} task.`);
       return Promise.resolve({
         ok: false,
-        error: serializeError(new PoolClosedError(request.task.name)),
+        error: serializeError(error),
         startedAt: at,
         finishedAt: at,
-        threadId: 0,
+        workerId: POOL_ID,
       });
     }
     return new Promise<AttemptOutcome>((resolve) => {
       const state: AttemptState = {
         id: this.#nextAttemptId++,
         request,
-        ref,
-        resolve,
-        kill: request.task.timeoutMs !== null || request.cancellable ? new KillSwitch() : undefined,
+        task,
+        runSignal,
+        resolve: (response) => resolve(toOutcome(response)),
+        kill: request.timeoutMs !== null || runSignal !== NEVER_ABORTED ? new KillSwitch() : undefined,
         job: { cancelled: false, start: () => this.#dispatch(state) },
         started: false,
         threadId: 0,
@@ -219,11 +244,11 @@ export class WorkerPool implements AsyncDisposable, Executor {
         outOfMemory: false,
         settled: false,
       };
-      if (request.runSignal.aborted) {
+      if (runSignal.aborted) {
         this.#stop(state, 'run-aborted');
         return;
       }
-      this.#attemptsOfRun(request.runSignal).add(state);
+      this.#attemptsOfRun(runSignal).add(state);
       this.#attempts.set(state.id, state);
       this.#queue.submit(request.runId, state.job);
     });
@@ -252,26 +277,25 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   #dispatch(state: AttemptState): void {
     state.started = true;
-    const { request, ref } = state;
-    const { task } = request;
+    const { request, task } = state;
     const payload: WorkerRequest = {
       attemptId: state.id,
-      moduleUrl: ref.moduleUrl,
-      exportName: ref.exportName,
+      moduleUrl: task.moduleUrl,
+      exportName: task.exportName,
       args: request.args,
       taskName: task.name,
       processName: request.processName,
       attempt: request.attempt,
       runId: request.runId,
-      timeoutMs: task.timeoutMs,
-      logFd: request.logFd,
-      forwardLogs: request.forwardLogs,
-      transferResult: task.transferResult,
-      captureTracedVars: task.captureTracedVars,
-      tracedVarsFrameFilter: task.tracedVarsFrameFilter,
-      redaction: request.redaction.toWire(),
+      timeoutMs: request.timeoutMs,
+      forwardLogs: request.log !== null,
+      logLevel: request.logLevel,
+      transferResult: request.transferResult,
+      captureTracedVars: request.tracedVars.capture,
+      tracedVarsFrameFilter: request.tracedVars.frameFilter,
+      redaction: request.redact ?? undefined,
     };
-    const transferList = request.transferables.filter((buffer) => buffer.byteLength > 0);
+    const transferList = movableBuffers(request.args, request.movableArgs);
     const options = state.kill ? { signal: state.kill, transferList } : { transferList };
     this.#piscina.run(payload, options as never).then(
       (response: WorkerResponse) => this.#settle(state, response),
@@ -292,7 +316,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     if (event.kind === 'started') {
       state.executionStartedAt = event.startedAt;
       state.threadId = event.threadId;
-      const { timeoutMs } = state.request.task;
+      const { timeoutMs } = state.request;
       // The worker aborts the task's signal at the deadline; this is the backstop
       // for a task that does not stop: after the grace period its thread goes.
       if (timeoutMs !== null) {
@@ -307,8 +331,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
       state.uncloneable = event.message;
       state.threadId = event.threadId;
       this.#stop(state, 'uncloneable');
-    } else {
-      forwardLine(state.request.log, event.line);
+    } else if (state.request.log) {
+      replayLine(state.request.log, event.line);
     }
   }
 
@@ -328,11 +352,12 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 
   #failure(state: AttemptState, error: unknown): WorkerResponse {
-    const { task, attempt } = state.request;
     const at = now();
+    const { task } = state;
+    const { attempt, timeoutMs } = state.request;
     let cause: unknown;
     if (state.endedBy === 'timeout') {
-      cause = new TaskTimeoutError(task.name, task.timeoutMs ?? 0, attempt, 'terminated', this.#graceMs);
+      cause = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'terminated', this.#graceMs);
     } else if (state.endedBy === 'run-aborted') {
       cause = Object.assign(new Error(`The run was aborted; task "${task.name}" was stopped.`), { name: 'AbortError' });
     } else if (state.endedBy === 'pool-destroyed') {
@@ -360,7 +385,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     if (state.settled) return;
     state.settled = true;
     clearTimeout(state.hardTimer);
-    this.#runs.get(state.request.runSignal)?.delete(state);
+    this.#runs.get(state.runSignal)?.delete(state);
     this.#attempts.delete(state.id);
     if (state.started) this.#queue.release();
     state.resolve(response);
@@ -393,25 +418,22 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 }
 
-/** A worker's NDJSON line, replayed on the process logger. */
-function forwardLine(log: Logger, line: string): void {
-  try {
-    const {
-      level,
-      msg,
-      time: _time,
-      pid: _pid,
-      hostname: _host,
-      ...fields
-    } = JSON.parse(line) as Record<string, unknown>;
-    const method = typeof level === 'string' && level in log ? (level as 'info') : 'info';
-    log[method](fields, typeof msg === 'string' ? msg : '');
-  } catch {
-    log.info(line.trim());
-  }
+/** Outcomes of attempts that never reached a thread name the pool itself. */
+const POOL_ID = 'worker-pool';
+
+function toOutcome(response: WorkerResponse): AttemptOutcome {
+  const { threadId, ...rest } = response;
+  return { ...rest, workerId: threadId ? `thread:${threadId}` : POOL_ID };
 }
 
-/** @internal Whether a task runs on a worker pool. */
-export function isWorkerTask(fn: unknown): fn is WorkerTaskRef {
-  return fn instanceof WorkerTaskRef;
+/** The buffers of the arguments at `paths`, to move to the thread rather than copy. */
+function movableBuffers(args: readonly unknown[], paths: readonly ArgumentPath[]): ArrayBuffer[] {
+  if (paths.length === 0) return [];
+  const buffers: ArrayBuffer[] = [];
+  for (const { arg, kwarg } of paths) {
+    const value = kwarg === undefined ? args[arg] : (args[arg] as Record<string, unknown> | undefined)?.[kwarg];
+    buffers.push(...collectTransferables(value));
+  }
+  // A buffer reachable twice is listed once; postMessage refuses duplicates.
+  return [...new Set(buffers)];
 }
