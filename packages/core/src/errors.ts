@@ -173,14 +173,32 @@ export class TaskTimeoutError extends ProcessesError {
   readonly timeoutMs: number;
   readonly attempt: number;
   readonly endedBy: TimeoutEnding;
-  constructor(taskName: string, timeoutMs: number, attempt: number, endedBy: TimeoutEnding, graceMs = 0) {
-    super(
-      `Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${Object.hasOwn(ENDINGS, endedBy) ? ENDINGS[endedBy as BuiltInEnding](graceMs) : `it ended: ${endedBy}`}.`,
-      taskName,
-    );
+  /** Set when the deadline passed while the worker was still importing the task's module: that module's URL. */
+  declare readonly loadingModule?: string;
+  /**
+   * @param endedBy How the attempt was ended: a built-in kind or an executor's own.
+   * @param graceMs For `'terminated'`: how long the task had to stop after its signal.
+   * @param loadingModule The module still being imported when time ran out, if it was.
+   */
+  constructor(
+    taskName: string,
+    timeoutMs: number,
+    attempt: number,
+    endedBy: TimeoutEnding,
+    graceMs = 0,
+    loadingModule?: string,
+  ) {
+    const ending = loadingModule
+      ? `its module was still loading (${loadingModule}), so its worker thread was terminated after a ${graceMs} ms grace period`
+      : Object.hasOwn(ENDINGS, endedBy)
+        ? ENDINGS[endedBy as BuiltInEnding](graceMs)
+        : `it ended: ${endedBy}`;
+    super(`Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${ending}.`, taskName);
     this.timeoutMs = timeoutMs;
     this.attempt = attempt;
     this.endedBy = endedBy;
+    // Only when it applies, so the error's data is unchanged for every other timeout.
+    if (loadingModule) Object.defineProperty(this, 'loadingModule', { value: loadingModule, enumerable: true });
   }
 }
 

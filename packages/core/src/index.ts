@@ -1,7 +1,7 @@
 // The public API of @processes/core. Anything not listed here is internal.
 export type { ReportChannel, SendOptions } from './channel.js';
 export type { TaskContext } from './context.js';
-export { taskContext } from './context.js';
+export { runInTaskContext, taskContext } from './context.js';
 export type { TimeoutEnding } from './errors.js';
 export {
   CircularDependencyError,

@@ -108,6 +108,7 @@ export {
   ReportFormatError,
   RunAbortedError,
   renderValue,
+  runInTaskContext,
   SelfDependencyError,
   serializeError,
   Task,

@@ -39,6 +39,14 @@ export interface WorkerRequest {
   readonly tracedVarsFrameFilter: string | null;
   /** Names to redact besides the defaults; undefined for the defaults only. */
   readonly redaction: RedactionWire | undefined;
+  /**
+   * For a timed attempt, memory shared with the main thread, read by the
+   * hard-timeout backstop without waiting for messages: the worker stores 1
+   * at {@link LOADED} once the task's module is imported, and at
+   * {@link DECIDED} once the attempt's outcome is decided (its thread is
+   * then left alone).
+   */
+  readonly progress: Int32Array | undefined;
 }
 
 interface ResponseTiming {
@@ -46,6 +54,8 @@ interface ResponseTiming {
   readonly finishedAt: number;
   /** The thread it ran on; the pool names it `thread:<id>` in the outcome. */
   readonly threadId: number;
+  /** The attempt sent log lines and then a `flushed` event: settle it only once that event is in. */
+  readonly flushed?: true;
 }
 
 /**
@@ -61,12 +71,18 @@ export type WorkerResponse =
       readonly tracedVars?: TracedVarsSnapshot;
     });
 
+/** Index in {@link WorkerRequest.progress}: the attempt's outcome is decided. */
+export const DECIDED = 0;
+/** Index in {@link WorkerRequest.progress}: the task's module is imported. */
+export const LOADED = 1;
+export const PROGRESS_SLOTS = 2;
+
 /** Marks our events among anything else a task might post on `parentPort`. */
 export const EVENT_TAG = 'processes:worker-event';
 
 /** Events a worker posts on its `parentPort`. */
 export type WorkerEvent =
-  /** The attempt started executing (module loaded): the main thread starts its hard-timeout clock. */
+  /** The attempt started on a thread (before its module loads): the main thread starts its hard-timeout clock. */
   | {
       readonly tag: typeof EVENT_TAG;
       readonly kind: 'started';
@@ -74,6 +90,8 @@ export type WorkerEvent =
       readonly startedAt: number;
       readonly threadId: number;
     }
+  /** The attempt's last log line was sent before this: every line is in once it arrives. */
+  | { readonly tag: typeof EVENT_TAG; readonly kind: 'flushed'; readonly attemptId: number }
   /** The task called `process.exit(code)`; the thread is about to end. */
   | {
       readonly tag: typeof EVENT_TAG;

@@ -20,7 +20,9 @@ import { Redaction } from '../redaction.js';
 import { serializeError } from '../serialize-error.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
 import {
+  DECIDED,
   EVENT_TAG,
+  LOADED,
   type WorkerEventBody,
   type WorkerRequest,
   type WorkerResponse,
@@ -196,17 +198,6 @@ async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
 }
 
 /**
- * The task's logger: each line goes to the main thread, tagged with its
- * attempt, where the pool hands it to the request's log sink (which adds
- * the task's bindings and writes the file and the process logger).
- */
-function loggerFor(request: WorkerRequest): Logger {
-  if (!request.forwardLogs) return silent;
-  const { attemptId } = request;
-  return lineLogger(request.logLevel, (line: string) => post({ kind: 'log', attemptId, line }));
-}
-
-/**
  * Calls a capturing task so that an exception escaping it looks uncaught to
  * V8's catch prediction, which then pauses at the throw for the recorder.
  * The call runs in a reaction of a settled promise whose derived promise has
@@ -238,21 +229,59 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Attempts that sent log lines: their response must wait for a flush marker on the same port. */
+const sentLines = new Set<number>();
+
+/**
+ * The task's logger: each line goes to the main thread on `parentPort`,
+ * tagged with its attempt, where the pool hands it to the request's log sink
+ * (which adds the task's bindings and writes the file and the process
+ * logger). See {@link finish} for how no line is left behind.
+ */
+function loggerFor(request: WorkerRequest): Logger {
+  if (!request.forwardLogs) return silent;
+  const { attemptId } = request;
+  return lineLogger(request.logLevel, (line: string) => {
+    // A line after the attempt ended (a stray timer) needs no marker: the pool has let go of the attempt.
+    if (inFlight.has(attemptId)) sentLines.add(attemptId);
+    post({ kind: 'log', attemptId, line });
+  });
+}
+
 /** piscina calls this for each attempt (the pool names it as the handler). */
 export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
   lastReturned = request.attemptId;
+  const { attemptId, timeoutMs } = request;
+  // The attempt's clock starts before the module loads: a module that never
+  // finishes importing is still bound by timeoutMs (the main thread's hard
+  // timer starts at 'started'). docs/reliability.md.
   const startedAt = now();
-  let task = loadedTasks.get(`${request.moduleUrl}#${request.exportName}`);
+  const key = `${request.moduleUrl}#${request.exportName}`;
+  let task = loadedTasks.get(key);
+  if (task) loaded(request);
+  if (timeoutMs !== null) post({ kind: 'started', attemptId, startedAt, threadId });
+  // Only a timed attempt's signal can fire here (a cancelled run terminates the thread instead).
+  const controller = timeoutMs === null ? undefined : new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  if (timeoutMs !== null) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller?.abort(new TaskTimeoutError(request.taskName, timeoutMs, request.attempt, 'signal'));
+    }, timeoutMs);
+  }
   if (!task) {
     try {
       task = await loadTask(request);
     } catch (error) {
-      return { ok: false, error: serializeError(error), startedAt, finishedAt: now(), threadId };
+      const finishedAt = now();
+      clearTimeout(timer);
+      decided(request);
+      return { ok: false, error: serializeError(error), startedAt, finishedAt, threadId };
     }
+    loaded(request);
   }
-  const { attemptId, timeoutMs } = request;
-  // Only a timed attempt's signal can fire here (a cancelled run terminates the thread instead).
-  const controller = timeoutMs === null ? undefined : new AbortController();
+  const call = task;
   let log: Logger | undefined;
   const context: TaskContext = {
     taskName: request.taskName,
@@ -266,18 +295,7 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
     runId: request.runId,
   };
   attemptOfContext.set(context, attemptId);
-  const executionStart = now();
-  // Only a timed task needs the main thread to know when it started (to arm the hard kill).
-  if (timeoutMs !== null) post({ kind: 'started', attemptId, startedAt: executionStart, threadId });
 
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  if (timeoutMs !== null) {
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller?.abort(new TaskTimeoutError(request.taskName, timeoutMs, request.attempt, 'signal'));
-    }, timeoutMs);
-  }
   const capture = recorder !== undefined && request.captureTracedVars;
   if (capture) {
     recorder.watch(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
@@ -288,50 +306,89 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
       inFlight.set(attemptId, reject);
       runInTaskContext(context, () => {
         if (capture) {
-          callSoThatEscapesLookUncaught(() => task(...request.args), resolve, reject);
+          callSoThatEscapesLookUncaught(() => call(...request.args), resolve, reject);
           return;
         }
         try {
           // Not resolve(promise): that would lock the outcome to the task's
           // promise, and a stray error could no longer fail the attempt.
-          Promise.resolve(task(...request.args)).then(resolve, reject);
+          Promise.resolve(call(...request.args)).then(resolve, reject);
         } catch (error) {
           reject(error);
         }
       });
     });
-    response = { ok: true, value, startedAt: executionStart, finishedAt: now(), threadId };
+    response = { ok: true, value, startedAt, finishedAt: now(), threadId };
   } catch (error) {
+    // Stamped before the error is described: reading a stack the first time can take milliseconds.
+    const finishedAt = now();
+    decided(request); // before the slow part, so the backstop does not kill a thread that is only describing an error
     const tracedVars: TracedVarsSnapshot | undefined = capture ? recorder.snapshotFor(context, error) : undefined;
     response = {
       ok: false,
       error: serializeError(error),
-      startedAt: executionStart,
-      finishedAt: now(),
+      startedAt,
+      finishedAt,
       threadId,
       ...(tracedVars ? { tracedVars } : {}),
     };
   } finally {
+    decided(request);
     inFlight.delete(attemptId);
     clearTimeout(timer);
   }
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
     const error = new TaskTimeoutError(request.taskName, timeoutMs ?? 0, request.attempt, 'signal');
-    return { ok: false, error: serializeError(error), startedAt: executionStart, finishedAt: now(), threadId };
+    response = { ok: false, error: serializeError(error), startedAt, finishedAt: response.finishedAt, threadId };
   }
-  if (response.ok && request.transferResult) {
-    const buffers = collectTransferables(response.value);
+  return finish(request, response);
+}
+
+/**
+ * Tells the main thread, through memory it shares with it, that this
+ * attempt's outcome is decided: from here the response is on its way, so
+ * the hard-timeout backstop must not terminate the thread. A message could
+ * not say it in time: the main thread may run its timers before it reads
+ * its ports.
+ */
+function decided(request: WorkerRequest): void {
+  if (request.progress) Atomics.store(request.progress, DECIDED, 1);
+}
+
+/** Tells the main thread, the same way, that the task's module is imported: a timeout from here on is the task's. */
+function loaded(request: WorkerRequest): void {
+  if (request.progress) Atomics.store(request.progress, LOADED, 1);
+}
+
+/**
+ * The response to hand piscina. Log lines travel on `parentPort` and the
+ * response on piscina's own port, and nothing orders two ports; so an
+ * attempt that logged sends a flush marker after its last line, and the
+ * pool settles it only once the marker (and so every line) has arrived.
+ */
+function finish(request: WorkerRequest, response: WorkerResponse): WorkerResponse | object {
+  const flushed = sentLines.delete(request.attemptId);
+  if (flushed) post({ kind: 'flushed', attemptId: request.attemptId });
+  const answer: WorkerResponse = flushed ? { ...response, flushed } : response;
+  if (answer.ok && request.transferResult) {
+    const buffers = collectTransferables(answer.value);
     if (buffers.length > 0) {
       return move({
         get [transferableSymbol]() {
           return buffers;
         },
         get [valueSymbol]() {
-          return response;
+          return answer;
         },
       } as unknown as ArrayBuffer);
     }
   }
-  return response;
+  return answer;
 }
+
+// Task modules import the engine's public entry (for taskContext()). Importing
+// it while the thread starts, before any attempt's clock runs, keeps the
+// engine's own load out of the first attempt's timeout: the clock covers the
+// task's module, not the library it imports.
+await import('../index.js');

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -17,7 +18,10 @@ import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import { NEVER_ABORTED } from './never-aborted.js';
 import {
+  DECIDED,
   isWorkerEvent,
+  LOADED,
+  PROGRESS_SLOTS,
   type WorkerEvent,
   type WorkerRequest,
   type WorkerResponse,
@@ -83,6 +87,8 @@ const POOL_SPECS: Record<keyof WorkerPoolOptions, FieldSpec> = {
   tracedVars: spec(z.boolean(), 'a boolean'),
 };
 
+/** How long a decided attempt's response may take to arrive before its thread is terminated anyway. */
+const MIN_RESPONSE_WAIT_MS = 1000;
 const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';
 export const POOL_ERROR_WARNING = 'PROC_WORKER_POOL_ERROR';
@@ -106,6 +112,8 @@ interface AttemptState {
   threadId: number;
   executionStartedAt: number | undefined;
   hardTimer: NodeJS.Timeout | undefined;
+  /** The deadline's grace period passed once already, with the outcome decided but not yet arrived. */
+  deadlinePassed: boolean;
   endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | 'uncloneable' | undefined;
   exitCode: number | undefined;
   calledExit: boolean;
@@ -113,6 +121,13 @@ interface AttemptState {
   outOfMemory: boolean;
   /** Why the result could not be sent back, when that is what failed. */
   uncloneable: string | undefined;
+  /** Shared with the worker (timed attempts only): whether the module is loaded and the outcome decided. */
+  progress: Int32Array | undefined;
+  /** The worker's response, held until its `flushed` event brings the last log line. */
+  held: WorkerResponse | undefined;
+  flushed: boolean;
+  /** Resolves when the thread this attempt's stop terminated has exited (its last messages are in by then). */
+  threadGone: Promise<unknown> | undefined;
   settled: boolean;
 }
 
@@ -237,11 +252,16 @@ export class WorkerPool implements AsyncDisposable, Executor {
         threadId: 0,
         executionStartedAt: undefined,
         hardTimer: undefined,
+        deadlinePassed: false,
         endedBy: undefined,
         exitCode: undefined,
         calledExit: false,
         uncloneable: undefined,
         outOfMemory: false,
+        progress: undefined,
+        held: undefined,
+        flushed: false,
+        threadGone: undefined,
         settled: false,
       };
       if (runSignal.aborted) {
@@ -294,12 +314,25 @@ export class WorkerPool implements AsyncDisposable, Executor {
       captureTracedVars: request.tracedVars.capture,
       tracedVarsFrameFilter: request.tracedVars.frameFilter,
       redaction: request.redact ?? undefined,
+      progress: undefined,
     };
+    if (request.timeoutMs !== null) {
+      state.progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+      (payload as { progress: Int32Array }).progress = state.progress;
+    }
     const transferList = movableBuffers(request.args, request.movableArgs);
     const options = state.kill ? { signal: state.kill, transferList } : { transferList };
     this.#piscina.run(payload, options as never).then(
-      (response: WorkerResponse) => this.#settle(state, response),
-      (error: unknown) => this.#settle(state, this.#failure(state, error)),
+      (response: WorkerResponse) => {
+        if (response.flushed && !state.flushed) state.held = response;
+        else this.#settle(state, response);
+      },
+      (error: unknown) => {
+        // Timed and described now; settled once a terminated thread is gone, so its last log lines are in.
+        const failure = this.#failure(state, error);
+        if (state.threadGone) void state.threadGone.then(() => this.#settle(state, failure));
+        else this.#settle(state, failure);
+      },
     );
   }
 
@@ -320,8 +353,11 @@ export class WorkerPool implements AsyncDisposable, Executor {
       // The worker aborts the task's signal at the deadline; this is the backstop
       // for a task that does not stop: after the grace period its thread goes.
       if (timeoutMs !== null) {
-        state.hardTimer = setTimeout(() => this.#stop(state, 'timeout'), timeoutMs + this.#graceMs);
+        state.hardTimer = setTimeout(() => this.#onDeadline(state), timeoutMs + this.#graceMs);
       }
+    } else if (event.kind === 'flushed') {
+      state.flushed = true;
+      if (state.held) this.#settle(state, state.held);
     } else if (event.kind === 'exit') {
       state.calledExit = true;
       state.exitCode = event.code;
@@ -336,10 +372,32 @@ export class WorkerPool implements AsyncDisposable, Executor {
     }
   }
 
+  /**
+   * The grace period after a timed attempt's deadline is over. If the worker
+   * has already decided the outcome (the task stopped), its response is in
+   * flight, perhaps queued behind this timer on a busy main thread: it is
+   * given one more grace period to arrive rather than being reported as a
+   * thread that had to be terminated.
+   */
+  #onDeadline(state: AttemptState): void {
+    if (state.settled) return;
+    if (state.progress && Atomics.load(state.progress, DECIDED) === 1 && !state.deadlinePassed) {
+      state.deadlinePassed = true;
+      state.hardTimer = setTimeout(() => this.#onDeadline(state), Math.max(this.#graceMs, MIN_RESPONSE_WAIT_MS));
+      return;
+    }
+    this.#stop(state, 'timeout');
+  }
+
   /** Ends an attempt early: dequeued if it has not started, its thread terminated if it has. */
   #stop(state: AttemptState, reason: NonNullable<AttemptState['endedBy']>): void {
     if (state.settled || state.endedBy) return;
     state.endedBy = reason;
+    if (state.started && state.threadId) {
+      const worker = this.#piscina.threads.find((w) => w.threadId === state.threadId);
+      // Every message a thread posted is delivered before its 'exit' event.
+      state.threadGone = worker ? once(worker, 'exit').catch(() => undefined) : undefined;
+    }
     if (state.started) {
       if (state.kill) state.kill.fire();
       // Without a kill switch the thread is ended directly, which piscina reports as
@@ -357,7 +415,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
     const { attempt, timeoutMs } = state.request;
     let cause: unknown;
     if (state.endedBy === 'timeout') {
-      cause = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'terminated', this.#graceMs);
+      const loading = state.progress && Atomics.load(state.progress, LOADED) === 0 ? task.moduleUrl : undefined;
+      cause = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'terminated', this.#graceMs, loading);
     } else if (state.endedBy === 'run-aborted') {
       cause = Object.assign(new Error(`The run was aborted; task "${task.name}" was stopped.`), { name: 'AbortError' });
     } else if (state.endedBy === 'pool-destroyed') {
