@@ -1,8 +1,9 @@
 // The public API of @processes/core. Anything not listed here is internal.
-export type { ReportChannel, SendOptions } from './channel.js';
-export type { TaskContext } from './context.js';
-export { runInTaskContext, taskContext } from './context.js';
-export type { TimeoutEnding } from './errors.js';
+
+export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './definition/task.js';
+export { Task, TaskDependency } from './definition/task.js';
+export { WorkerTaskRef, workerTask } from './definition/worker-task.js';
+export type { TimeoutEnding } from './errors/errors.js';
 export {
   CircularDependencyError,
   DependencyNotFoundError,
@@ -26,9 +27,11 @@ export {
   WorkerExportNotFoundError,
   WorkerModuleLoadError,
   WorkerOutOfMemoryError,
-} from './errors.js';
-export type { RunEvent, RunEventType } from './events.js';
-export { MainThreadExecutor } from './executors/main-thread.js';
+} from './errors/errors.js';
+export type { SerializedError } from './errors/serialize-error.js';
+export { formatTraceback, serializeError } from './errors/serialize-error.js';
+export { MainThreadExecutor } from './executors/main-thread/main-thread-executor.js';
+export type { TracedVarsSnapshot } from './executors/traced-vars.js';
 export type {
   ArgumentPath,
   AttemptOutcome,
@@ -41,27 +44,25 @@ export type {
   TaskSpec,
   WorkerTaskSpec,
 } from './executors/types.js';
-export type { WorkerPoolOptions } from './executors/worker-pool.js';
-export { WorkerPool } from './executors/worker-pool.js';
-export type { JsonValue } from './json-safe.js';
-export { toJsonSafe } from './json-safe.js';
-export type { NotifyOptions, NotifyOutcome } from './notify.js';
-export type { ProcessOptions, RunOptions } from './process.js';
-export { Process } from './process.js';
-export type { RenderLimits } from './render-value.js';
-export { renderValue } from './render-value.js';
-export type { ErrorData, ReportInit, TaskReportEntry } from './report.js';
-export { ProcessExecutionReport } from './report.js';
-export type { ReportContentOptions, ReportContentPreset } from './report-content.js';
-export { ReportContent } from './report-content.js';
-export type { EntryDocument, ErrorDocument, ReportDocument, ThrownDocument } from './report-json.js';
-export { REPORT_SCHEMA_VERSION } from './report-json.js';
-export type { BackoffOptions, ErrorClass, RetryOn } from './retry.js';
-export { DEFAULT_RETRY_CODES } from './retry.js';
-export type { SerializedError } from './serialize-error.js';
-export { formatTraceback, serializeError } from './serialize-error.js';
-export { TaskStatus } from './status.js';
-export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './task.js';
-export { Task, TaskDependency } from './task.js';
-export type { TracedVarsSnapshot } from './traced-vars.js';
-export { WorkerTaskRef, workerTask } from './worker-task.js';
+export type { WorkerPoolOptions } from './executors/worker/worker-pool.js';
+export { WorkerPool } from './executors/worker/worker-pool.js';
+export type { JsonValue } from './logging/json-safe.js';
+export { toJsonSafe } from './logging/json-safe.js';
+export type { RenderLimits } from './logging/render-value.js';
+export { renderValue } from './logging/render-value.js';
+export type { ReportChannel, SendOptions } from './report/channel.js';
+export type { NotifyOptions, NotifyOutcome } from './report/notify.js';
+export type { ErrorData, ReportInit, TaskReportEntry } from './report/report.js';
+export { ProcessExecutionReport } from './report/report.js';
+export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
+export { ReportContent } from './report/report-content.js';
+export type { EntryDocument, ErrorDocument, ReportDocument, ThrownDocument } from './report/report-json.js';
+export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
+export { TaskStatus } from './report/status.js';
+export type { TaskContext } from './run/context.js';
+export { runInTaskContext, taskContext } from './run/context.js';
+export type { RunEvent, RunEventType } from './run/events.js';
+export type { ProcessOptions, RunOptions } from './run/process.js';
+export { Process } from './run/process.js';
+export type { BackoffOptions, ErrorClass, RetryOn } from './run/retry.js';
+export { DEFAULT_RETRY_CODES } from './run/retry.js';

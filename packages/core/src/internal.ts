@@ -2,9 +2,9 @@
 // (report-html, the channels, the CLI). Not part of the public API of
 // `processes`; it may change without notice.
 
-export { closestName, describeReceived } from './errors.js';
-export { readSafely, setOwn } from './json-safe.js';
-export type { FieldSpec } from './validation.js';
+export { closestName, describeReceived } from './errors/errors.js';
+export { readSafely, setOwn } from './logging/json-safe.js';
+export type { FieldSpec } from './options/validation.js';
 export {
   checkField,
   checkOptions,
@@ -14,4 +14,4 @@ export {
   kindOf,
   plainObject,
   spec,
-} from './validation.js';
+} from './options/validation.js';

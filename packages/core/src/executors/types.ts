@@ -9,9 +9,10 @@
  * clone, v8 serialisation and, for JSON-safe arguments, JSON: an executor may
  * ship it to another thread, process or host. See docs/executors.md.
  */
-import type { SerializedError } from '../serialize-error.js';
-import type { TaskFunction } from '../task.js';
-import type { TracedVarsSnapshot } from '../traced-vars.js';
+
+import type { TaskFunction } from '../definition/task.js';
+import type { SerializedError } from '../errors/serialize-error.js';
+import type { TracedVarsSnapshot } from './traced-vars.js';
 
 /** pino's level names, lowest first. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';

@@ -1,6 +1,6 @@
 import { type Logger, pino } from 'pino';
 import type { LogLevel, LogSink } from '../executors/types.js';
-import { TASK_LOG_OPTIONS } from '../log-format.js';
+import { TASK_LOG_OPTIONS } from './log-format.js';
 
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 const silent: Logger = pino({ level: 'silent' });

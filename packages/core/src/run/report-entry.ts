@@ -1,9 +1,9 @@
+import type { Task } from '../definition/task.js';
+import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
+import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome } from '../executors/types.js';
-import type { ErrorData, TaskReportEntry } from '../report.js';
-import { formatTraceback, type SerializedError } from '../serialize-error.js';
-import type { TaskStatus } from '../status.js';
-import type { Task } from '../task.js';
-import type { TracedVarsSnapshot } from '../traced-vars.js';
+import type { ErrorData, TaskReportEntry } from '../report/report.js';
+import type { TaskStatus } from '../report/status.js';
 
 /** How a task's part of a run ended, as its report entry records it. */
 export type EntryEnding =

@@ -1,6 +1,6 @@
+import type { Task, TaskFunction } from '../definition/task.js';
+import { isWorkerTask } from '../definition/worker-task.js';
 import type { TaskSpec } from '../executors/types.js';
-import type { Task, TaskFunction } from '../task.js';
-import { isWorkerTask } from '../worker-task.js';
 
 /** What executors are told a task runs: its module and export, or its function. */
 export function taskSpecOf(task: Task): TaskSpec {

@@ -1,4 +1,4 @@
-import { causeChain, type SerializedError } from './serialize-error.js';
+import { causeChain, type SerializedError } from '../errors/serialize-error.js';
 
 /** A class of errors to retry, matched by name along the prototype chain. */
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any arity are accepted.

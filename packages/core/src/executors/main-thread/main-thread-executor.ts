@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import { now } from '../clock.js';
-import { runInTaskContext } from '../context.js';
-import { TaskTimeoutError } from '../errors.js';
-import { sinkLogger } from '../logging/sink-logger.js';
-import { Redaction } from '../redaction.js';
-import { serializeError } from '../serialize-error.js';
+import { TaskTimeoutError } from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { Redaction } from '../../logging/redaction.js';
+import { sinkLogger } from '../../logging/sink-logger.js';
+import { now } from '../../run/clock.js';
+import { runInTaskContext } from '../../run/context.js';
 import { TracedVarsRecorder } from '../traced-vars.js';
-import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, LogSink, TaskSpec } from './types.js';
+import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, LogSink, TaskSpec } from '../types.js';
 
 const WORKER_ID = 'main';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ReportFormatError } from './errors.js';
-import { type JsonValue, toJsonSafe } from './json-safe.js';
-import type { Redaction } from './redaction.js';
+import { ReportFormatError } from '../errors/errors.js';
+import type { SerializedError } from '../errors/serialize-error.js';
+import { type JsonValue, toJsonSafe } from '../logging/json-safe.js';
+import type { Redaction } from '../logging/redaction.js';
 import type { ErrorData, ProcessExecutionReport, ReportInit, TaskReportEntry } from './report.js';
-import type { SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
 
 /** The version of the report document; bumped on any incompatible change. */

@@ -1,5 +1,5 @@
+import { renderValue } from '../logging/render-value.js';
 import type { ReportChannel } from './channel.js';
-import { renderValue } from './render-value.js';
 import type { ProcessExecutionReport } from './report.js';
 
 /** Options of `report.notify()`. */

@@ -1,18 +1,18 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { RunAbortedError } from './errors.js';
+import type { Task } from '../definition/task.js';
+import { RunAbortedError } from '../errors/errors.js';
+import { serializeError } from '../errors/serialize-error.js';
+import { NEVER_ABORTED } from '../executors/never-aborted.js';
+import type { ArgumentPath, Executor, TaskSpec } from '../executors/types.js';
+import type { TaskGraph } from '../graph/graph.js';
+import { type LogFiles, TaskLog } from '../logging/logging.js';
+import type { Redaction } from '../logging/redaction.js';
+import { ProcessExecutionReport, type TaskReportEntry } from '../report/report.js';
+import { TaskStatus } from '../report/status.js';
 import type { RunEvent } from './events.js';
-import { NEVER_ABORTED } from './executors/never-aborted.js';
-import type { ArgumentPath, Executor, TaskSpec } from './executors/types.js';
-import type { TaskGraph } from './graph.js';
-import { type LogFiles, TaskLog } from './logging.js';
 import { ReadyQueue } from './ready-queue.js';
-import type { Redaction } from './redaction.js';
-import { ProcessExecutionReport, type TaskReportEntry } from './report.js';
-import { buildEntry, errorData } from './run/report-entry.js';
-import { serializeError } from './serialize-error.js';
-import { TaskStatus } from './status.js';
-import type { Task } from './task.js';
+import { buildEntry, errorData } from './report-entry.js';
 import { runTaskAttempts } from './task-runner.js';
 
 /** Everything one run needs, fixed when it starts. */

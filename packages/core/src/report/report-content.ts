@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvalidOptionError } from './errors.js';
-import { checkOptions, spec } from './validation.js';
+import { InvalidOptionError } from '../errors/errors.js';
+import { checkOptions, spec } from '../options/validation.js';
 
 /** What `new ReportContent()` takes. */
 export interface ReportContentOptions {

@@ -1,8 +1,8 @@
+import type { SerializedError } from '../errors/serialize-error.js';
+import { Redaction } from '../logging/redaction.js';
 import type { ReportChannel } from './channel.js';
 import { type NotifyOptions, type NotifyOutcome, notifyChannels } from './notify.js';
-import { Redaction } from './redaction.js';
 import { type ReportDocument, reportFromJson, reportToJson } from './report-json.js';
-import type { SerializedError } from './serialize-error.js';
 import { TaskStatus } from './status.js';
 
 /** Why a task errored, with everything needed to understand it later. Wire names in `toJSON()`. */

@@ -1,4 +1,4 @@
-import { CircularDependencyError, DependencyNotFoundError, DuplicateTaskError } from './errors.js';
+import { CircularDependencyError, DependencyNotFoundError, DuplicateTaskError } from '../errors/errors.js';
 
 /** What the graph needs to know of a task. */
 export interface GraphNode {

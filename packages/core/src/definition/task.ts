@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DuplicateDependencyError, InvalidOptionError, SelfDependencyError } from './errors.js';
-import type { BackoffOptions, ErrorClass, RetryOn } from './retry.js';
-import { checkField, checkOptions, type FieldSpec, plainObject, spec } from './validation.js';
+import { DuplicateDependencyError, InvalidOptionError, SelfDependencyError } from '../errors/errors.js';
+import { checkField, checkOptions, type FieldSpec, plainObject, spec } from '../options/validation.js';
+import type { BackoffOptions, ErrorClass, RetryOn } from '../run/retry.js';
 import { WorkerTaskRef } from './worker-task.js';
 
 /** A task body that runs on the main thread. It may be async. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
-import { NoTaskContextError } from './errors.js';
+import { NoTaskContextError } from '../errors/errors.js';
 
 /** What a running task can know about itself. */
 export interface TaskContext {

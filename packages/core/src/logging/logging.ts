@@ -2,13 +2,13 @@ import { close, open } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { LogFileError } from './errors.js';
-import type { LogLevel, LogSink } from './executors/types.js';
+import type { Task } from '../definition/task.js';
+import { LogFileError } from '../errors/errors.js';
+import type { LogLevel, LogSink } from '../executors/types.js';
+import type { ErrorData } from '../report/report.js';
 import { toJsonSafe } from './json-safe.js';
 import { TASK_LOG_OPTIONS } from './log-format.js';
 import type { Redaction } from './redaction.js';
-import type { ErrorData } from './report.js';
-import type { Task } from './task.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);

@@ -2,25 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { normaliseTaskName, Task, TaskDependency } from '../definition/task.js';
 import {
   InvalidOptionError,
   NoExecutorError,
   PoolClosedError,
   TaskNotFoundError,
   TaskStillRequiredError,
-} from './errors.js';
+} from '../errors/errors.js';
+import { MainThreadExecutor, mainThreadRecorder } from '../executors/main-thread/main-thread-executor.js';
+import type { Executor, TaskSpec } from '../executors/types.js';
+import { WorkerPool } from '../executors/worker/worker-pool.js';
+import { TaskGraph } from '../graph/graph.js';
+import { LogFiles } from '../logging/logging.js';
+import { Redaction, type RedactOption } from '../logging/redaction.js';
+import { checkOptions, type FieldSpec, spec } from '../options/validation.js';
+import type { ProcessExecutionReport } from '../report/report.js';
 import type { RunEvent } from './events.js';
-import { MainThreadExecutor, mainThreadRecorder } from './executors/main-thread.js';
-import type { Executor, TaskSpec } from './executors/types.js';
-import { WorkerPool } from './executors/worker-pool.js';
-import { TaskGraph } from './graph.js';
-import { LogFiles } from './logging.js';
-import { Redaction, type RedactOption } from './redaction.js';
-import type { ProcessExecutionReport } from './report.js';
-import { taskSpecOf } from './run/task-spec.js';
 import { executeRun } from './scheduler.js';
-import { normaliseTaskName, Task, TaskDependency } from './task.js';
-import { checkOptions, type FieldSpec, spec } from './validation.js';
+import { taskSpecOf } from './task-spec.js';
 
 /** Options of a {@link Process}. */
 export interface ProcessOptions {

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Task } from '../definition/task.js';
+import type { SerializedError } from '../errors/serialize-error.js';
+import type { ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
+import type { TaskLog } from '../logging/logging.js';
+import type { Redaction } from '../logging/redaction.js';
+import type { TaskReportEntry } from '../report/report.js';
+import { TaskStatus } from '../report/status.js';
 import type { RunEvent } from './events.js';
-import type { ArgumentPath, AttemptRequest, Executor, TaskSpec } from './executors/types.js';
-import type { TaskLog } from './logging.js';
-import type { Redaction } from './redaction.js';
-import type { TaskReportEntry } from './report.js';
+import { buildEntry, errorData } from './report-entry.js';
 import { isRetryable, retryDelayMs } from './retry.js';
-import { buildEntry, errorData } from './run/report-entry.js';
-import type { SerializedError } from './serialize-error.js';
-import { TaskStatus } from './status.js';
-import type { Task } from './task.js';
 
 /** Everything one task needs for its attempts within a run. */
 export interface TaskRun {

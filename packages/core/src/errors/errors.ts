@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport } from './report.js';
+import type { ProcessExecutionReport } from '../report/report.js';
 
 /**
  * Base class of every error this library throws. Each subclass has a stable

@@ -3,20 +3,29 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
-import { now } from '../clock.js';
 import {
   PoolClosedError,
   TaskTimeoutError,
   WorkerCrashError,
   WorkerExitError,
   WorkerOutOfMemoryError,
-} from '../errors.js';
-import { replayLine } from '../logging/sink-logger.js';
-import { serializeError } from '../serialize-error.js';
-import { checkOptions, type FieldSpec, plainObject, spec } from '../validation.js';
+} from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { replayLine } from '../../logging/sink-logger.js';
+import { checkOptions, type FieldSpec, plainObject, spec } from '../../options/validation.js';
+import { now } from '../../run/clock.js';
+import { NEVER_ABORTED } from '../never-aborted.js';
+import type {
+  ArgumentPath,
+  AttemptOutcome,
+  AttemptRequest,
+  ExecuteOptions,
+  Executor,
+  TaskSpec,
+  WorkerTaskSpec,
+} from '../types.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
-import { NEVER_ABORTED } from './never-aborted.js';
 import {
   DECIDED,
   isWorkerEvent,
@@ -28,15 +37,6 @@ import {
   type WorkerStartup,
 } from './protocol.js';
 import { collectTransferables } from './transferables.js';
-import type {
-  ArgumentPath,
-  AttemptOutcome,
-  AttemptRequest,
-  ExecuteOptions,
-  Executor,
-  TaskSpec,
-  WorkerTaskSpec,
-} from './types.js';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {

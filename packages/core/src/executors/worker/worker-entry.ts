@@ -12,12 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { type Logger, pino } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { now } from '../clock.js';
-import { currentTaskContext, runInTaskContext, type TaskContext } from '../context.js';
-import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../errors.js';
-import { lineLogger } from '../logging/sink-logger.js';
-import { Redaction } from '../redaction.js';
-import { serializeError } from '../serialize-error.js';
+import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../../errors/errors.js';
+import { serializeError } from '../../errors/serialize-error.js';
+import { Redaction } from '../../logging/redaction.js';
+import { lineLogger } from '../../logging/sink-logger.js';
+import { now } from '../../run/clock.js';
+import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
 import {
   DECIDED,
@@ -391,4 +391,4 @@ function finish(request: WorkerRequest, response: WorkerResponse): WorkerRespons
 // it while the thread starts, before any attempt's clock runs, keeps the
 // engine's own load out of the first attempt's timeout: the clock covers the
 // task's module, not the library it imports.
-await import('../index.js');
+await import('../../index.js');

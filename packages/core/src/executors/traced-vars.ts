@@ -17,9 +17,9 @@
  */
 import { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
-import { currentTaskContext, type TaskContext } from './context.js';
-import { REDACTED, type Redaction } from './redaction.js';
-import { renderValue } from './render-value.js';
+import { REDACTED, type Redaction } from '../logging/redaction.js';
+import { renderValue } from '../logging/render-value.js';
+import { currentTaskContext, type TaskContext } from '../run/context.js';
 
 /** Locals of one frame, rendered, and where that frame was. */
 export interface TracedVarsSnapshot {
@@ -64,7 +64,7 @@ const RENDER_KEY = Symbol.for('processes.renderTracedLocals');
 const TAG_KEY = Symbol.for('processes.pausedException');
 const MAX_VARS = 50;
 /** This library's own files: never "user code". */
-const LIBRARY_DIR = new URL('./', import.meta.url).href;
+const LIBRARY_DIR = new URL('../', import.meta.url).href;
 const IDENTIFIER = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
 /** True for a frame of the user's code: not Node's internals, not a dependency, not this library. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidOptionError, UnknownOptionError } from './errors.js';
+import { InvalidOptionError, UnknownOptionError } from '../errors/errors.js';
 
 /**
  * Option checking shared by every package: a zod schema per option plus, in

@@ -1,5 +1,5 @@
-import type { ProcessExecutionReport } from './report.js';
-import type { SerializedError } from './serialize-error.js';
+import type { SerializedError } from '../errors/serialize-error.js';
+import type { ProcessExecutionReport } from '../report/report.js';
 
 interface RunEventBase {
   /** Identifies the run; overlapping runs of one process have different ids. */

@@ -1,5 +1,5 @@
-import { type JsonValue, readSafely, toJsonSafe } from './json-safe.js';
-import { describeThrown, renderValue } from './render-value.js';
+import { type JsonValue, readSafely, toJsonSafe } from '../logging/json-safe.js';
+import { describeThrown, renderValue } from '../logging/render-value.js';
 
 /**
  * Anything a task threw, as plain data: it crosses threads by structured

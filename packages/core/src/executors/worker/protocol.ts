@@ -4,10 +4,11 @@
  * travel through piscina; events travel on the worker's `parentPort` and
  * arrive as the pool's `'message'` events.
  */
-import type { RedactionWire } from '../redaction.js';
-import type { SerializedError } from '../serialize-error.js';
+
+import type { SerializedError } from '../../errors/serialize-error.js';
+import type { RedactionWire } from '../../logging/redaction.js';
 import type { TracedVarsSnapshot } from '../traced-vars.js';
-import type { LogLevel } from './types.js';
+import type { LogLevel } from '../types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {

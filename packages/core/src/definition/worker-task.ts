@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from '../errors/errors.js';
 
 /**
  * A task body that runs on a worker thread, named by module and export
