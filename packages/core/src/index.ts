@@ -22,6 +22,7 @@ export {
   TaskStillRequiredError,
   TaskTimeoutError,
   UnknownOptionError,
+  WorkerArgumentError,
   WorkerCrashError,
   WorkerExitError,
   WorkerExportNotFoundError,
@@ -33,6 +34,7 @@ export { formatTraceback, serializeError } from './errors/serialize-error.js';
 export { MainThreadExecutor } from './executors/main-thread/main-thread-executor.js';
 export type { TracedVarsSnapshot } from './executors/traced-vars.js';
 export type {
+  ArgumentOrigin,
   ArgumentPath,
   AttemptOutcome,
   AttemptRequest,

@@ -45,6 +45,7 @@ export {
   WebhookDeliveryError,
 } from '@processes/channel-webhook';
 export type {
+  ArgumentOrigin,
   ArgumentPath,
   AttemptOutcome,
   AttemptRequest,
@@ -120,6 +121,7 @@ export {
   taskContext,
   toJsonSafe,
   UnknownOptionError,
+  WorkerArgumentError,
   WorkerCrashError,
   WorkerExitError,
   WorkerExportNotFoundError,

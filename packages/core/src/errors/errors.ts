@@ -387,6 +387,30 @@ export class WorkerOutOfMemoryError extends ProcessesError {
   }
 }
 
+/**
+ * An input of a worker task could not be cloned into its worker thread (a
+ * function, a symbol, an object holding native state), so the attempt never
+ * started. `argument` is its place in the call (`args[1]`, or
+ * `options.rows` for a key of the options object); `dependency` names the
+ * task whose result it was, when it was an injected result.
+ */
+export class WorkerArgumentError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_ARGUMENT_UNCLONEABLE';
+  declare readonly taskName: string;
+  readonly argument: string;
+  readonly dependency: string | undefined;
+  constructor(taskName: string, argument: string, dependency: string | undefined, cause: unknown) {
+    const what = dependency === undefined ? argument : `the result of "${dependency}" (${argument})`;
+    super(
+      `Task "${taskName}": its input could not be sent to the worker thread: ${what} could not be cloned (${reasonText(cause)}). Pass data that structured clone can copy: no functions, symbols or class instances that hold native state.`,
+      taskName,
+      { cause },
+    );
+    this.argument = argument;
+    this.dependency = dependency;
+  }
+}
+
 /** A worker thread failed in a way that is none of the above (for example a result that cannot be cloned). */
 export class WorkerCrashError extends ProcessesError {
   static override readonly code: string = 'PROC_WORKER_CRASHED';

@@ -57,11 +57,24 @@ export interface ArgumentPath {
   readonly kwarg?: string;
 }
 
+/**
+ * Where one of an attempt's arguments came from, so an executor can say
+ * which input it could not send: the task's own `args[index]`, the result
+ * of a dependency injected as an argument, or the options object (its own
+ * kwargs, with the keys that hold injected results naming their task).
+ */
+export type ArgumentOrigin =
+  | { readonly kind: 'arg'; readonly index: number }
+  | { readonly kind: 'result'; readonly task: string }
+  | { readonly kind: 'kwargs'; readonly results: Readonly<Record<string, string>> };
+
 /** One attempt of one task, as the scheduler hands it to an executor. */
 export interface AttemptRequest {
   readonly task: TaskSpec;
   /** The final call arguments: own args, injected results, then the options object if the task takes one. */
   readonly args: readonly unknown[];
+  /** Where each of `args` came from, position by position. */
+  readonly argumentOrigins: readonly ArgumentOrigin[];
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
   /** Identifies the run; the same for every attempt of every task in it. */

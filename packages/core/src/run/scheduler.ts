@@ -14,6 +14,7 @@ import type { RunEvent } from './events.js';
 import { ReadyQueue } from './ready-queue.js';
 import { buildEntry, errorData } from './report-entry.js';
 import { runTaskAttempts } from './task-runner.js';
+import { argumentOriginsOf } from './task-spec.js';
 
 /** Everything one run needs, fixed when it starts. */
 export interface RunPlan {
@@ -120,6 +121,7 @@ class RunExecution {
       task,
       spec: plan.specs[index] as TaskSpec,
       args: this.#argumentsFor(index),
+      argumentOrigins: argumentOriginsOf(task),
       executor: plan.executors[index] as Executor,
       runId: plan.runId,
       processName: plan.processName,

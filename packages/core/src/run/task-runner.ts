@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
 import type { SerializedError } from '../errors/serialize-error.js';
-import type { ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
+import type { ArgumentOrigin, ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
 import type { TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import type { TaskReportEntry } from '../report/report.js';
@@ -16,6 +16,7 @@ export interface TaskRun {
   /** What the executor is told the task runs. */
   readonly spec: TaskSpec;
   readonly args: readonly unknown[];
+  readonly argumentOrigins: readonly ArgumentOrigin[];
   readonly executor: Executor;
   readonly runId: string;
   readonly processName: string;
@@ -46,6 +47,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const options = { signal: runSignal };
   const request = {
     task: run.spec,
+    argumentOrigins: run.argumentOrigins,
     runId,
     processName: run.processName,
     timeoutMs: task.timeoutMs,

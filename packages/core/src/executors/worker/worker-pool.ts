@@ -24,6 +24,7 @@ import type {
   TaskSpec,
   WorkerTaskSpec,
 } from '../types.js';
+import { uncloneableArgument } from './argument-check.js';
 import { FairQueue, type QueuedJob } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
@@ -413,6 +414,11 @@ export class WorkerPool implements AsyncDisposable, Executor {
     const at = now();
     const { task } = state;
     const { attempt, timeoutMs } = state.request;
+    // piscina could not post the request: an input, not the result, is what could not cross.
+    const inputError =
+      (error as { name?: unknown })?.name === 'DataCloneError' && state.endedBy === undefined
+        ? uncloneableArgument(task.name, state.request.args, state.request.argumentOrigins)
+        : undefined;
     let cause: unknown;
     if (state.endedBy === 'timeout') {
       const loading = state.progress && Atomics.load(state.progress, LOADED) === 0 ? task.moduleUrl : undefined;
@@ -423,6 +429,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
       cause = new PoolClosedError(task.name);
     } else if (state.endedBy === 'uncloneable') {
       cause = new WorkerCrashError(task.name, { name: 'DataCloneError', message: state.uncloneable });
+    } else if (inputError) {
+      cause = inputError;
     } else if (state.outOfMemory || (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       cause = new WorkerOutOfMemoryError(task.name, this.#limits, error);
     } else if (state.calledExit || /worker exited with code/i.test(String((error as Error)?.message))) {
