@@ -1,34 +1,30 @@
 /**
  * The only file a worker thread loads (piscina's `filename`). It imports
- * nothing from the scheduler. Each attempt: import the task's module (once
- * per thread), tell the main thread the attempt started, run the export in a
- * task context, and resolve to a {@link WorkerResponse}: errors are data and
- * never thrown at piscina. Messages: {@link file://./protocol.ts}.
+ * nothing from the scheduler. Each attempt: tell the main thread it started,
+ * import the task's module (once per thread), run the export in a task
+ * context, and resolve to a {@link WorkerResponse}: errors are data and
+ * never thrown at piscina. Messages: {@link file://./protocol.ts}. Its
+ * parts: stray-error routing (stray-errors.ts), the process.exit guard
+ * (exit-guard.ts), TypeScript imports (typescript-import.ts), the task
+ * loggers (worker-loggers.ts) and the capturing call (capture-call.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { type Logger, pino } from 'pino';
+import { threadId, workerData } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
 import { Redaction } from '../../logging/redaction.js';
-import { lineLogger } from '../../logging/sink-logger.js';
 import { now } from '../../run/clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
-import {
-  DECIDED,
-  EVENT_TAG,
-  LOADED,
-  type WorkerEventBody,
-  type WorkerRequest,
-  type WorkerResponse,
-  type WorkerStartup,
-} from './protocol.js';
+import { callSoThatEscapesLookUncaught } from './capture-call.js';
+import { guardProcessExit } from './exit-guard.js';
+import { DECIDED, LOADED, type WorkerRequest, type WorkerResponse, type WorkerStartup } from './protocol.js';
+import { routeStrayErrors } from './stray-errors.js';
+import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
 import { collectTransferables } from './transferables.js';
+import { importModule } from './typescript-import.js';
+import { loggerFor, takeSentLines } from './worker-loggers.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
 
@@ -37,65 +33,17 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
 const loadedTasks = new Map<string, TaskFunction>();
 /** The signal of attempts without a timeout: nothing in this thread ever aborts it. */
 const NEVER_ABORTED = new AbortController().signal;
-/** In-flight attempts, by id: how to fail each one from outside its promise chain. */
-const inFlight = new Map<number, (error: unknown) => void>();
-const attemptOfContext = new WeakMap<TaskContext, number>();
-const silent = pino({ level: 'silent' });
-/**
- * The attempt whose response piscina is posting. With one task per thread
- * it is the only one that can make piscina's postMessage fail.
- */
-let lastReturned: number | undefined;
 
-function post(event: WorkerEventBody): void {
-  parentPort?.postMessage({ tag: EVENT_TAG, ...event });
-}
-
-/**
- * An exception nobody caught (a timer or event handler the task set up
- * threw, or a promise it dropped rejected). AsyncLocalStorage still knows
- * which task's callback it was: if that attempt is running it fails with
- * this error; if it already ended, the main thread gets a warning. Anything
- * that is not a task's (piscina's own failures, such as a result that cannot
- * be cloned) is rethrown so the thread fails and piscina reports it.
- */
-function onStrayError(error: unknown): void {
-  const context = currentTaskContext();
-  const attemptId = context ? attemptOfContext.get(context) : undefined;
-  if (context && attemptId !== undefined) {
-    const fail = inFlight.get(attemptId);
-    if (fail) fail(error);
-    else post({ kind: 'late-error', taskName: context.taskName, runId: context.runId, error: serializeError(error) });
-    return;
-  }
-  if (lastReturned !== undefined && (error as { name?: unknown })?.name === 'DataCloneError') {
-    // piscina could not post our response, so it will never answer for this
-    // attempt. Tell the main thread, which ends the attempt and this thread.
-    post({ kind: 'uncloneable', attemptId: lastReturned, threadId, message: String((error as Error).message) });
-    return;
-  }
-  throw error;
-}
-/**
- * Attempts called so that their escaping exception looks uncaught to V8 (see
- * traced-vars.ts): the promise left without a rejection handler, and how to
- * fail its attempt when it rejects.
- */
-const uncaughtOnPurpose = new WeakMap<Promise<unknown>, (error: unknown) => void>();
-
-process.on('uncaughtException', onStrayError);
-process.on('unhandledRejection', (reason: unknown, promise: Promise<unknown>) => {
-  const fail = uncaughtOnPurpose.get(promise);
-  if (fail) fail(reason);
-  else onStrayError(reason);
-});
+routeStrayErrors();
+// A task that calls process.exit() ends the thread; the guard says so first, for a clear error.
+const exitThread = guardProcessExit();
 
 const startup = (workerData ?? {}) as Partial<WorkerStartup>;
 
 /** The heap is nearly full (seen by the debugger): say which attempt it was, and end the thread as Node would. */
 function outOfMemory(): void {
   const context = currentTaskContext();
-  post({ kind: 'out-of-memory', attemptId: context ? attemptOfContext.get(context) : lastReturned });
+  post({ kind: 'out-of-memory', attemptId: context ? attemptOfContext.get(context) : lastStarted.attemptId });
   exitThread(1);
 }
 const recorder = startup.tracedVars ? new TracedVarsRecorder('uncaught', outOfMemory) : undefined;
@@ -112,65 +60,6 @@ function redactionFor(request: WorkerRequest): Redaction {
     redactions.set(key, redaction);
   }
   return redaction;
-}
-
-// A task that calls process.exit() ends the thread; say so first, for a clear error.
-const exitThread = process.exit.bind(process);
-process.exit = ((code?: number | string | null) => {
-  const context = currentTaskContext();
-  const attemptId = context ? attemptOfContext.get(context) : undefined;
-  if (attemptId !== undefined) post({ kind: 'exit', attemptId, code: code == null ? 0 : Number(code) });
-  return exitThread(code);
-}) as typeof process.exit;
-
-const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
-
-/**
- * Imports a task module. A TypeScript module that Node cannot load by itself
- * is imported through tsx's `tsImport` when tsx is installed: on Node 20 a
- * loader given to a worker through `execArgv` does not apply to it
- * (nodejs/node#47747), so this is what makes `.ts` task modules just work.
- */
-async function importModule(moduleUrl: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(moduleUrl)) as Record<string, unknown>;
-  } catch (error) {
-    if (!TYPESCRIPT_FILE.test(moduleUrl) || (error as { code?: unknown })?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') {
-      throw error;
-    }
-    const tsx = resolveTsx(moduleUrl);
-    if (!tsx) {
-      throw new Error(
-        `${(error as Error).message}. Install tsx next to the pipeline (npm install --save-dev tsx) to run TypeScript task modules, or on Node 22+ start the pool's threads with a loader: new WorkerPool({ execArgv: ['--import', 'tsx'] })`,
-      );
-    }
-    const { tsImport } = (await import(tsx)) as {
-      tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>>;
-    };
-    return tsImport(moduleUrl, import.meta.url);
-  }
-}
-
-/**
- * The ESM build of tsx's API (`tsx/esm/api`, import condition), as seen from
- * the task module, then from the working directory.
- */
-function resolveTsx(moduleUrl: string): string | undefined {
-  for (const base of [moduleUrl, pathToFileURL(join(process.cwd(), 'package.json')).href]) {
-    try {
-      // require.resolve finds the package (with the require condition); its exports map names the ESM file.
-      let dir = dirname(createRequire(base).resolve('tsx/esm/api'));
-      while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        exports?: Record<string, { import?: { default?: string } }>;
-      };
-      const entry = manifest.exports?.['./esm/api']?.import?.default;
-      if (entry) return pathToFileURL(join(dir, entry)).href;
-    } catch {
-      // not installed there; try the next place
-    }
-  }
-  return undefined;
 }
 
 async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
@@ -197,60 +86,9 @@ async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
   return candidate as TaskFunction;
 }
 
-/**
- * Calls a capturing task so that an exception escaping it looks uncaught to
- * V8's catch prediction, which then pauses at the throw for the recorder.
- * The call runs in a reaction of a settled promise whose derived promise has
- * no handler at all (a synchronous throw rejects it, unhandled), and a
- * returned promise gets a fulfilment handler only; it is not returned from
- * the reaction, since adopting it would count as handling it. A rejection of
- * either reaches the unhandledRejection handler, which fails the attempt.
- */
-function callSoThatEscapesLookUncaught(
-  call: () => unknown,
-  resolve: (value: unknown) => void,
-  reject: (error: unknown) => void,
-): void {
-  const started = SETTLED.then(() => {
-    const result = call();
-    if (!isThenable(result)) return resolve(result);
-    uncaughtOnPurpose.set(Promise.resolve(result).then(resolve), reject);
-  });
-  uncaughtOnPurpose.set(started, reject);
-}
-
-const SETTLED: Promise<void> = Promise.resolve();
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/** Attempts that sent log lines: their response must wait for a flush marker on the same port. */
-const sentLines = new Set<number>();
-
-/**
- * The task's logger: each line goes to the main thread on `parentPort`,
- * tagged with its attempt, where the pool hands it to the request's log sink
- * (which adds the task's bindings and writes the file and the process
- * logger). See {@link finish} for how no line is left behind.
- */
-function loggerFor(request: WorkerRequest): Logger {
-  if (!request.forwardLogs) return silent;
-  const { attemptId } = request;
-  return lineLogger(request.logLevel, (line: string) => {
-    // A line after the attempt ended (a stray timer) needs no marker: the pool has let go of the attempt.
-    if (inFlight.has(attemptId)) sentLines.add(attemptId);
-    post({ kind: 'log', attemptId, line });
-  });
-}
-
 /** piscina calls this for each attempt (the pool names it as the handler). */
 export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
-  lastReturned = request.attemptId;
+  lastStarted.attemptId = request.attemptId;
   const { attemptId, timeoutMs } = request;
   // The attempt's clock starts before the module loads: a module that never
   // finishes importing is still bound by timeoutMs (the main thread's hard
@@ -368,7 +206,7 @@ function loaded(request: WorkerRequest): void {
  * pool settles it only once the marker (and so every line) has arrived.
  */
 function finish(request: WorkerRequest, response: WorkerResponse): WorkerResponse | object {
-  const flushed = sentLines.delete(request.attemptId);
+  const flushed = takeSentLines(request.attemptId);
   if (flushed) post({ kind: 'flushed', attemptId: request.attemptId });
   const answer: WorkerResponse = flushed ? { ...response, flushed } : response;
   if (answer.ok && request.transferResult) {

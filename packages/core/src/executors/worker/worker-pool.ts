@@ -3,41 +3,27 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
-import {
-  PoolClosedError,
-  TaskTimeoutError,
-  WorkerCrashError,
-  WorkerExitError,
-  WorkerOutOfMemoryError,
-} from '../../errors/errors.js';
+import { PoolClosedError } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
 import { replayLine } from '../../logging/sink-logger.js';
 import { checkOptions, type FieldSpec, plainObject, spec } from '../../options/validation.js';
 import { now } from '../../run/clock.js';
 import { NEVER_ABORTED } from '../never-aborted.js';
-import type {
-  ArgumentPath,
-  AttemptOutcome,
-  AttemptRequest,
-  ExecuteOptions,
-  Executor,
-  TaskSpec,
-  WorkerTaskSpec,
-} from '../types.js';
-import { uncloneableArgument } from './argument-check.js';
-import { FairQueue, type QueuedJob } from './fair-queue.js';
+import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, TaskSpec } from '../types.js';
+import { attemptFailure } from './attempt-failure.js';
+import { type AttemptState, newAttemptState } from './attempt-state.js';
+import { FairQueue } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
   DECIDED,
   isWorkerEvent,
-  LOADED,
   PROGRESS_SLOTS,
   type WorkerEvent,
   type WorkerRequest,
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import { collectTransferables } from './transferables.js';
+import { movableBuffers } from './transferables.js';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -93,44 +79,6 @@ const MIN_RESPONSE_WAIT_MS = 1000;
 const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 export const LATE_ERROR_WARNING = 'PROC_WORKER_LATE_ERROR';
 export const POOL_ERROR_WARNING = 'PROC_WORKER_POOL_ERROR';
-
-/** One attempt while the pool owns it. */
-interface AttemptState {
-  readonly id: number;
-  readonly request: AttemptRequest;
-  readonly task: WorkerTaskSpec;
-  /** The run's signal: aborting it stops the attempt. */
-  readonly runSignal: AbortSignal;
-  readonly resolve: (response: WorkerResponse) => void;
-  /**
-   * Firing it makes piscina drop the task, terminating its thread if it runs.
-   * Only attempts that may have to be stopped (a timeout, a cancellable run)
-   * get one: piscina queues and dispatches tasks with a signal more slowly.
-   */
-  readonly kill: KillSwitch | undefined;
-  readonly job: QueuedJob;
-  started: boolean;
-  threadId: number;
-  executionStartedAt: number | undefined;
-  hardTimer: NodeJS.Timeout | undefined;
-  /** The deadline's grace period passed once already, with the outcome decided but not yet arrived. */
-  deadlinePassed: boolean;
-  endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | 'uncloneable' | undefined;
-  exitCode: number | undefined;
-  calledExit: boolean;
-  /** The thread reported nearing its heap limit during this attempt. */
-  outOfMemory: boolean;
-  /** Why the result could not be sent back, when that is what failed. */
-  uncloneable: string | undefined;
-  /** Shared with the worker (timed attempts only): whether the module is loaded and the outcome decided. */
-  progress: Int32Array | undefined;
-  /** The worker's response, held until its `flushed` event brings the last log line. */
-  held: WorkerResponse | undefined;
-  flushed: boolean;
-  /** Resolves when the thread this attempt's stop terminated has exited (its last messages are in by then). */
-  threadGone: Promise<unknown> | undefined;
-  settled: boolean;
-}
 
 /**
  * A pool of worker threads for CPU-heavy tasks, over piscina. Keep one for
@@ -241,7 +189,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       });
     }
     return new Promise<AttemptOutcome>((resolve) => {
-      const state: AttemptState = {
+      const state: AttemptState = newAttemptState({
         id: this.#nextAttemptId++,
         request,
         task,
@@ -249,22 +197,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
         resolve: (response) => resolve(toOutcome(response)),
         kill: request.timeoutMs !== null || runSignal !== NEVER_ABORTED ? new KillSwitch() : undefined,
         job: { cancelled: false, start: () => this.#dispatch(state) },
-        started: false,
-        threadId: 0,
-        executionStartedAt: undefined,
-        hardTimer: undefined,
-        deadlinePassed: false,
-        endedBy: undefined,
-        exitCode: undefined,
-        calledExit: false,
-        uncloneable: undefined,
-        outOfMemory: false,
-        progress: undefined,
-        held: undefined,
-        flushed: false,
-        threadGone: undefined,
-        settled: false,
-      };
+      });
       if (runSignal.aborted) {
         this.#stop(state, 'run-aborted');
         return;
@@ -411,41 +344,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 
   #failure(state: AttemptState, error: unknown): WorkerResponse {
-    const at = now();
-    const { task } = state;
-    const { attempt, timeoutMs } = state.request;
-    // piscina could not post the request: an input, not the result, is what could not cross.
-    const inputError =
-      (error as { name?: unknown })?.name === 'DataCloneError' && state.endedBy === undefined
-        ? uncloneableArgument(task.name, state.request.args, state.request.argumentOrigins)
-        : undefined;
-    let cause: unknown;
-    if (state.endedBy === 'timeout') {
-      const loading = state.progress && Atomics.load(state.progress, LOADED) === 0 ? task.moduleUrl : undefined;
-      cause = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'terminated', this.#graceMs, loading);
-    } else if (state.endedBy === 'run-aborted') {
-      cause = Object.assign(new Error(`The run was aborted; task "${task.name}" was stopped.`), { name: 'AbortError' });
-    } else if (state.endedBy === 'pool-destroyed') {
-      cause = new PoolClosedError(task.name);
-    } else if (state.endedBy === 'uncloneable') {
-      cause = new WorkerCrashError(task.name, { name: 'DataCloneError', message: state.uncloneable });
-    } else if (inputError) {
-      cause = inputError;
-    } else if (state.outOfMemory || (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      cause = new WorkerOutOfMemoryError(task.name, this.#limits, error);
-    } else if (state.calledExit || /worker exited with code/i.test(String((error as Error)?.message))) {
-      const code = state.exitCode ?? Number(/code:? (\d+)/.exec(String((error as Error)?.message))?.[1]);
-      cause = new WorkerExitError(task.name, Number.isNaN(code) ? undefined : code, state.calledExit);
-    } else {
-      cause = new WorkerCrashError(task.name, error);
-    }
-    return {
-      ok: false,
-      error: serializeError(cause),
-      startedAt: state.executionStartedAt ?? at,
-      finishedAt: at,
-      threadId: state.threadId,
-    };
+    return attemptFailure(state, error, this.#graceMs, this.#limits);
   }
 
   #settle(state: AttemptState, response: WorkerResponse): void {
@@ -491,16 +390,4 @@ const POOL_ID = 'worker-pool';
 function toOutcome(response: WorkerResponse): AttemptOutcome {
   const { threadId, ...rest } = response;
   return { ...rest, workerId: threadId ? `thread:${threadId}` : POOL_ID };
-}
-
-/** The buffers of the arguments at `paths`, to move to the thread rather than copy. */
-function movableBuffers(args: readonly unknown[], paths: readonly ArgumentPath[]): ArrayBuffer[] {
-  if (paths.length === 0) return [];
-  const buffers: ArrayBuffer[] = [];
-  for (const { arg, kwarg } of paths) {
-    const value = kwarg === undefined ? args[arg] : (args[arg] as Record<string, unknown> | undefined)?.[kwarg];
-    buffers.push(...collectTransferables(value));
-  }
-  // A buffer reachable twice is listed once; postMessage refuses duplicates.
-  return [...new Set(buffers)];
 }
