@@ -126,8 +126,10 @@ describe('an executor built on the public API (worker tasks in child processes)'
 
   it('records a thread the child executor killed as terminated, like the pool does', async () => {
     const task = () => [workerFixture('stuck', 'spin', { timeoutMs: 100, captureTracedVars: false })];
+    // The same grace period on both sides, since the message names it.
+    await using patient = new WorkerPool({ maxThreads: 1, timeoutGraceMs: 1000 });
     const inChild = await new Process(task()).run({ executors: [children] });
-    const onThread = await new Process(task()).run({ executors: [pool] });
+    const onThread = await new Process(task()).run({ executors: [patient] });
     for (const report of [inChild, onThread]) {
       expect(report.entries.get('stuck')?.error?.thrown.props).toMatchObject({ endedBy: 'terminated' });
     }

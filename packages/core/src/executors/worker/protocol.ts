@@ -7,8 +7,7 @@
 
 import type { SerializedError } from '../../errors/serialize-error.js';
 import type { RedactionWire } from '../../logging/redaction.js';
-import type { TracedVarsSnapshot } from '../traced-vars.js';
-import type { LogLevel } from '../types.js';
+import type { AttemptOutcome, LogLevel } from '../types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {
@@ -50,27 +49,20 @@ export interface WorkerRequest {
   readonly progress: Int32Array | undefined;
 }
 
-interface ResponseTiming {
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  /** The thread it ran on; the pool names it `thread:<id>` in the outcome. */
-  readonly threadId: number;
-  /** The attempt sent log lines and then a `flushed` event: settle it only once that event is in. */
-  readonly flushed?: true;
-}
+/** An outcome without its `workerId`, case by case. */
+type WithoutWorkerId<T> = T extends unknown ? Omit<T, 'workerId'> : never;
 
 /**
  * What the worker resolves an attempt to: the executor's outcome
  * ({@link file://./types.ts}) with the thread id in place of a `workerId`.
  * Errors are data: the worker never throws at piscina.
  */
-export type WorkerResponse =
-  | (ResponseTiming & { readonly ok: true; readonly value: unknown })
-  | (ResponseTiming & {
-      readonly ok: false;
-      readonly error: SerializedError;
-      readonly tracedVars?: TracedVarsSnapshot;
-    });
+export type WorkerResponse = WithoutWorkerId<AttemptOutcome> & {
+  /** The thread it ran on; the pool names it `thread:<id>` in the outcome. */
+  readonly threadId: number;
+  /** The attempt sent log lines and then a `flushed` event: settle it only once that event is in. */
+  readonly flushed?: true;
+};
 
 /** Index in {@link WorkerRequest.progress}: the attempt's outcome is decided. */
 export const DECIDED = 0;
