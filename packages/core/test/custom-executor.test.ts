@@ -27,7 +27,7 @@ afterAll(async () => {
   await pool.close();
 });
 
-/** One graph with a success, an injected result, a retry, a failure and its skip, both timeout kinds and log lines. */
+/** One graph with a success, an injected result, a retry, a failure and its skip, a hard timeout and log lines. */
 function graph(logDir: string): Task[] {
   const off = { captureTracedVars: false }; // child processes do not capture locals; compare like with like
   return [
@@ -40,7 +40,6 @@ function graph(logDir: string): Task[] {
     workerFixture('flaky', 'failUntilAttempt', { ...off, args: [2], retries: 2, retryOn: [RecoverableError] }),
     workerFixture('broken', 'throwRecoverable', off),
     workerFixture('after_broken', 'add', { ...off, args: [1, 1], dependencies: ['broken'] }),
-    workerFixture('polite', 'waitForAbort', { ...off, timeoutMs: 150 }),
     workerFixture('runaway', 'spinOnFirstAttempt', { ...off, timeoutMs: 150, retries: 1 }),
     workerFixture('talker', 'logLines', { ...off, args: [3], logPath: join(logDir, 'talker.log') }),
     new Task('on_main', (n: number) => n + 1, { args: [41] }),
@@ -108,7 +107,6 @@ describe('an executor built on the public API (worker tasks in child processes)'
       props: { details: { table: 'orders', row: 7 } },
     });
     expect(entries.get('after_broken')).toMatchObject({ status: TaskStatus.SKIPPED, skippedBecause: 'broken' });
-    expect(entries.get('polite')?.error?.thrown.props).toMatchObject({ endedBy: 'signal', timeoutMs: 150 });
     expect(entries.get('runaway')).toMatchObject({ status: TaskStatus.SUCCESS, attempts: 2, result: 'attempt 2' });
     expect(inChildren.lines).toEqual([
       'info talker Starting talker. ',
@@ -122,6 +120,23 @@ describe('an executor built on the public API (worker tasks in child processes)'
     expect(entries.get('sum')?.workerId).toMatch(/^child:\d+$/);
     expect(onThreads.report.entries.get('sum')?.workerId).toMatch(/^thread:\d+$/);
     expect(entries.get('on_main')?.workerId).toBe('main');
+  });
+
+  it('records a task that stopped on its signal as ended by signal, like the pool does', async () => {
+    // A long grace period: on a loaded machine a child process may get no CPU for a while,
+    // and its parent cannot tell a starved child from one that ignores its signal.
+    const patientChildren = new ChildProcessExecutor({ graceMs: 10_000 });
+    try {
+      const task = () => [workerFixture('polite', 'waitForAbort', { timeoutMs: 150, captureTracedVars: false })];
+      const inChild = await new Process(task()).run({ executors: [patientChildren] });
+      const onThread = await new Process(task()).run({ executors: [pool] });
+      for (const report of [inChild, onThread]) {
+        expect(report.entries.get('polite')?.error?.thrown.props).toMatchObject({ endedBy: 'signal', timeoutMs: 150 });
+      }
+      expect(inChild.entries.get('polite')?.error?.exception).toBe(onThread.entries.get('polite')?.error?.exception);
+    } finally {
+      await patientChildren.close();
+    }
   });
 
   it('records a thread the child executor killed as terminated, like the pool does', async () => {
