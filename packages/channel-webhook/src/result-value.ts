@@ -8,7 +8,8 @@ const NOT_JSON = Symbol('not JSON');
  * A task's result as it goes on the wire: a copy of the value itself when it
  * is plain JSON (null, booleans, finite numbers, strings, arrays and plain
  * objects of those), otherwise a readable rendering (`123n`,
- * `Map(1) { 'a' => 1 }`, `Order { id: 1 }`). `undefined` (a task that
+ * `Map(1) { 'a' => 1 }`, `Order { id: 1 }`, and values holding `-0` or
+ * symbol-keyed properties, which JSON would lose). `undefined` (a task that
  * returned nothing) becomes `null`; object properties that are `undefined`
  * are left out, as `JSON.stringify` does. Never throws.
  */
@@ -26,7 +27,8 @@ function copyJson(value: unknown, seen: Set<object>, depth: number): JsonValue |
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value) ? value : NOT_JSON;
+      // -0 would be written as 0: the rendering keeps it.
+      return Number.isFinite(value) && !Object.is(value, -0) ? value : NOT_JSON;
     case 'object':
       break;
     default:
@@ -39,6 +41,10 @@ function copyJson(value: unknown, seen: Set<object>, depth: number): JsonValue |
     if (Array.isArray(value)) return copyArray(value, seen, depth);
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return NOT_JSON;
+    // JSON has no symbol keys: the rendering shows them instead of dropping them.
+    if (Object.getOwnPropertySymbols(value).some((s) => Object.prototype.propertyIsEnumerable.call(value, s))) {
+      return NOT_JSON;
+    }
     const out: Record<string, JsonValue> = {};
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];

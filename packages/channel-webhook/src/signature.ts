@@ -45,7 +45,7 @@ export interface VerifyWebhookOptions {
 export type WebhookVerificationFailure =
   /** A signature or timestamp header is absent. */
   | 'missing-header'
-  /** The timestamp header is not a whole number of seconds. */
+  /** A header is not text (an object, a number), or the timestamp is not a whole number of seconds. */
   | 'malformed-header'
   /** The signature does not match the body (and timestamp): tampered, or another secret. */
   | 'bad-signature'
@@ -106,8 +106,11 @@ export function signWebhookBody(
 /**
  * Checks that a request came from a `WebhookChannel` holding `secret`,
  * comparing signatures in constant time. Pass the raw body bytes, not a
- * re-serialised parse of them. Never throws for a bad request; throws
- * `InvalidOptionError` only for bad arguments.
+ * re-serialised parse of them. Never throws because of what a request
+ * holds (any header value, of any type, gives a failed verification);
+ * throws `InvalidOptionError` only when an argument has the wrong type
+ * (a body that is not a string or bytes, headers that are not an object,
+ * an empty secret, bad options).
  *
  * Without `toleranceMs` it checks `X-Signature-SHA256` (which the Python
  * seed also sends); with it, it checks `X-Signature-Timestamped-SHA256` and
@@ -128,21 +131,18 @@ export function verifyWebhookSignature(
   if (toleranceMs === undefined) {
     const given = readHeader(headers, WEBHOOK_HEADERS.signature);
     if (given === undefined) return missing(WEBHOOK_HEADERS.signature);
+    if (given === MALFORMED) return malformed(WEBHOOK_HEADERS.signature, 'a hex string');
     return sameHex(hmacHex(secret, [bytes]), given) ? { ok: true } : badSignature(WEBHOOK_HEADERS.signature);
   }
 
   const stamp = readHeader(headers, WEBHOOK_HEADERS.timestamp);
   if (stamp === undefined) return missing(WEBHOOK_HEADERS.timestamp);
-  if (!TIMESTAMP.test(stamp.trim())) {
-    return {
-      ok: false,
-      reason: 'malformed-header',
-      header: WEBHOOK_HEADERS.timestamp,
-      message: `${WEBHOOK_HEADERS.timestamp} must be a whole number of seconds since the epoch.`,
-    };
+  if (stamp === MALFORMED || !TIMESTAMP.test(stamp.trim())) {
+    return malformed(WEBHOOK_HEADERS.timestamp, 'a whole number of seconds since the epoch');
   }
   const given = readHeader(headers, WEBHOOK_HEADERS.timestampedSignature);
   if (given === undefined) return missing(WEBHOOK_HEADERS.timestampedSignature);
+  if (given === MALFORMED) return malformed(WEBHOOK_HEADERS.timestampedSignature, 'a hex string');
   const timestamp = Number(stamp.trim());
   const expected = hmacHex(secret, [Buffer.from(`${stamp.trim()}.`), bytes]);
   if (!sameHex(expected, given)) return badSignature(WEBHOOK_HEADERS.timestampedSignature);
@@ -173,17 +173,35 @@ function sameHex(expected: string, given: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function readHeader(headers: WebhookHeadersInput, name: string): string | undefined {
-  if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function') {
-    return (headers as Headers).get(name) ?? undefined;
+/** A header value that is there but is not text (an object, a number, a Headers-like object whose `get` throws). */
+const MALFORMED = Symbol('malformed header');
+
+/**
+ * The header's value as text; undefined when absent. Never throws: the
+ * headers come from the request, so anything at all may be in them.
+ */
+function readHeader(headers: WebhookHeadersInput, name: string): string | undefined | typeof MALFORMED {
+  try {
+    if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function') {
+      const value: unknown = (headers as Headers).get(name);
+      return value === null || value === undefined ? undefined : typeof value === 'string' ? value : MALFORMED;
+    }
+    const wanted = name.toLowerCase();
+    for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+      if (key.toLowerCase() !== wanted || value === undefined) continue;
+      if (typeof value === 'string') return value;
+      // node:http joins repeated unknown headers with ', '; do the same for arrays.
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
+      return MALFORMED;
+    }
+    return undefined;
+  } catch {
+    return MALFORMED;
   }
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    // node:http joins repeated unknown headers with ', '; do the same for arrays.
-    return Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return undefined;
+}
+
+function malformed(header: string, expected: string): WebhookVerification {
+  return { ok: false, reason: 'malformed-header', header, message: `${header} must be ${expected}.` };
 }
 
 function missing(header: string): WebhookVerification {

@@ -54,11 +54,17 @@ export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
 export type { ReportChannel, SendOptions } from './report/channel.js';
 export type { NotifyOptions, NotifyOutcome } from './report/notify.js';
-export type { ErrorData, ReportInit, TaskReportEntry } from './report/report.js';
+export type { ErrorData, LogWriteError, ReportInit, TaskReportEntry } from './report/report.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
-export type { EntryDocument, ErrorDocument, ReportDocument, ThrownDocument } from './report/report-json.js';
+export type {
+  EntryDocument,
+  ErrorDocument,
+  LogWriteErrorDocument,
+  ReportDocument,
+  ThrownDocument,
+} from './report/report-json.js';
 export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
 export type { TaskContext } from './run/context.js';

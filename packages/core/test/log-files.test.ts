@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -312,8 +312,19 @@ describe('task log files', () => {
 });
 
 describe('a log file that cannot be opened', () => {
-  it('rejects run() with LogFileError naming the task and the path, before any task runs', async () => {
-    const missing = join(dir, 'no-such-dir', 'load.log');
+  it('creates the missing parent directories of a log path', async () => {
+    const nested = join(dir, 'logs', 'nightly', 'load.log');
+    await using p = new Process([new Task('load', () => 2, { logPath: nested })]);
+    const report = await p.run();
+    expect(report.ok).toBe(true);
+    expect(messages(nested)).toEqual(['info load Starting load.', 'info load Finished load.']);
+  });
+
+  it('rejects run() with LogFileError naming the task and the path when the directory cannot be made, before any task runs', async () => {
+    // A regular file where a directory should be: mkdir cannot make the path.
+    const blocker = join(dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const missing = join(blocker, 'load.log');
     const first = vi.fn(() => 1);
     const load = vi.fn(() => 2);
     const events: RunEvent[] = [];
@@ -333,14 +344,13 @@ describe('a log file that cannot be opened', () => {
     expect(logError.message).toBe(
       `Task "load": cannot open log file "${resolve(missing)}": ${(logError.cause as Error).message}. No task was run.`,
     );
-    expect((logError.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(['ENOTDIR', 'EEXIST']).toContain((logError.cause as NodeJS.ErrnoException).code);
     expect(first).not.toHaveBeenCalled();
     expect(load).not.toHaveBeenCalled();
     expect(events).toEqual([]);
-    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
 
-    // Once the directory exists, the same process runs.
-    mkdirSync(join(dir, 'no-such-dir'));
+    // Once the path is possible, the same process runs and makes the directory.
+    unlinkSync(blocker);
     const report = await p.run();
     expect(report.ok).toBe(true);
     expect(records(missing)).toHaveLength(2);

@@ -154,6 +154,7 @@ describe('JSON.stringify(report)', () => {
       finished_at: load?.finishedAt?.toISOString(),
       skipped_because: null,
       thread_id: 0,
+      log_write_error: null,
     });
 
     const apply = doc.entries.apply;
@@ -210,6 +211,7 @@ describe('JSON.stringify(report)', () => {
       finished_at: null,
       skipped_because: 'apply',
       thread_id: null,
+      log_write_error: null,
     });
   });
 

@@ -59,6 +59,8 @@ export type {
   JsonValue,
   LogLevel,
   LogSink,
+  LogWriteError,
+  LogWriteErrorDocument,
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,

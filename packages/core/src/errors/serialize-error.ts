@@ -29,6 +29,7 @@ export interface SerializedError {
 }
 
 const MAX_CAUSE_DEPTH = 8;
+const MAX_PROPS = 50;
 const STANDARD_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code', 'errors']);
 
 /** Turns any thrown value into a {@link SerializedError}. Never throws. */
@@ -97,18 +98,22 @@ function classChainOf(error: Error): string[] {
 }
 
 function ownProps(value: object): Record<string, JsonValue> | undefined {
-  let keys: string[];
+  let keys: PropertyKey[];
   try {
-    keys = Object.keys(value).filter((key) => !STANDARD_KEYS.has(key));
+    const symbols = Object.getOwnPropertySymbols(value).filter((s) =>
+      Object.prototype.propertyIsEnumerable.call(value, s),
+    );
+    keys = [...Object.keys(value).filter((key) => !STANDARD_KEYS.has(key)), ...symbols];
   } catch {
     return undefined;
   }
   if (keys.length === 0) return undefined;
-  const props: Record<string, JsonValue> = {};
-  for (const key of keys.slice(0, 50)) {
-    props[key] = toJsonSafe(readSafely(value, key));
+  // Gathered into one object so toJsonSafe names symbol keys as it does everywhere (`[Symbol(x)]`).
+  const picked: Record<PropertyKey, unknown> = {};
+  for (const key of keys.slice(0, MAX_PROPS)) {
+    Object.defineProperty(picked, key, { value: readSafely(value, key), enumerable: true });
   }
-  return props;
+  return toJsonSafe(picked) as Record<string, JsonValue>;
 }
 
 /**

@@ -40,6 +40,8 @@ function convert(value: unknown, state: ConvertState, depth: number): JsonValue 
     case 'boolean':
       return value;
     case 'number':
+      // JSON.stringify writes -0 as 0; like NaN and Infinity, it is kept as its name.
+      if (Object.is(value, -0)) return '-0';
       return Number.isFinite(value) ? value : String(value);
     case 'bigint':
       return `${value}n`;
@@ -95,6 +97,7 @@ function convertObject(object: object, state: ConvertState, depth: number): Json
     for (const key of Object.keys(object)) {
       setOwn(out, key, state.redaction?.matches(key) ? REDACTED : convert(readSafely(object, key), state, depth + 1));
     }
+    addSymbolKeys(object, out, state, depth);
     return out;
   } finally {
     state.seen.delete(object);
@@ -112,15 +115,34 @@ function bufferForm(buffer: Buffer): string {
 function errorForm(error: Error, state: ConvertState, depth: number): JsonValue {
   const out: Record<string, JsonValue> = { name: String(error.name), message: String(error.message) };
   for (const key of Object.keys(error)) {
-    if (key !== 'stack') setOwn(out, key, convert(readSafely(error, key), state, depth + 1));
+    if (key !== 'stack') {
+      setOwn(out, key, state.redaction?.matches(key) ? REDACTED : convert(readSafely(error, key), state, depth + 1));
+    }
   }
+  addSymbolKeys(error, out, state, depth);
   return out;
 }
 
+/**
+ * JSON keys are strings, so an enumerable symbol-keyed property is written
+ * under the key `[Symbol(description)]` (numbered on a clash) rather than
+ * dropped; its description is matched for redaction like a name.
+ */
+function addSymbolKeys(object: object, out: Record<string, JsonValue>, state: ConvertState, depth: number): void {
+  for (const symbol of Object.getOwnPropertySymbols(object)) {
+    if (!Object.prototype.propertyIsEnumerable.call(object, symbol)) continue;
+    const description = symbol.description ?? '';
+    let key = `[${symbol.toString()}]`;
+    for (let n = 2; Object.hasOwn(out, key); n++) key = `[${symbol.toString()}]#${n}`;
+    const value = readSafely(object, symbol);
+    setOwn(out, key, state.redaction?.matches(description) ? REDACTED : convert(value, state, depth + 1));
+  }
+}
+
 /** @internal Reads a property; a getter that throws yields a marker instead of escaping. */
-export function readSafely(object: object, key: string): unknown {
+export function readSafely(object: object, key: PropertyKey): unknown {
   try {
-    return (object as Record<string, unknown>)[key];
+    return (object as Record<PropertyKey, unknown>)[key];
   } catch (error) {
     return `<unreadable: ${error instanceof Error ? error.message : String(error)}>`;
   }

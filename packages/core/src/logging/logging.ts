@@ -1,34 +1,39 @@
-import { close, open } from 'node:fs';
-import { resolve } from 'node:path';
+import { close, mkdir, open } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { Task } from '../definition/task.js';
 import { LogFileError } from '../errors/errors.js';
 import type { LogLevel, LogSink } from '../executors/types.js';
-import type { ErrorData } from '../report/report.js';
+import type { ErrorData, LogWriteError } from '../report/report.js';
 import { toJsonSafe } from './json-safe.js';
-import { TASK_LOG_OPTIONS } from './log-format.js';
-import type { Redaction } from './redaction.js';
+import { taskLogOptions } from './log-format.js';
+import { combineLogWriteFailures, type LogWriteFailure, LogWriteFailures, writeLine } from './log-write.js';
+import { type Redaction, redactKeys } from './redaction.js';
+import { describeThrown } from './render-value.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);
+const makeDirectory = promisify(mkdir);
 
 interface OpenLogFile {
+  readonly path: string;
   readonly fd: number;
-  readonly destination: DestinationStream & { flushSync(): void; end(): void };
-  readonly root: Logger;
-  readonly children: Map<string, Logger>;
+  /** False once close() has run: the descriptor number may then belong to another file. */
+  open: boolean;
 }
 
 /**
  * The log files of one process, by absolute path: tasks with the same path
- * share one file descriptor and one destination. Files open when a run
- * starts and stay open until `close()`.
+ * share one file descriptor. Files open when a run starts (their parent
+ * directories are created first) and stay open until `close()`.
  *
  * Writes are synchronous (one `write(2)` per line, in O_APPEND mode) so that
  * nothing is buffered when a run ends or a worker thread is terminated, and
  * lines from the main thread and from workers writing to the same descriptor
- * land whole and in the order they happened.
+ * land whole and in the order they happened. A write that fails (a full
+ * disk, an I/O error) is counted and reported on the task's entry; it never
+ * throws at the task and is never retried, so close() has nothing to flush.
  */
 export class LogFiles {
   readonly #files = new Map<string, OpenLogFile>();
@@ -50,12 +55,13 @@ export class LogFiles {
     if (existing) return Promise.resolve(existing);
     let opening = this.#opening.get(path);
     if (!opening) {
-      opening = openFile(path, 'a').then((fd) => {
-        const destination = pino.destination({ fd, sync: true });
-        const file: OpenLogFile = { fd, destination, root: pino(TASK_LOG_OPTIONS, destination), children: new Map() };
-        this.#files.set(path, file);
-        return file;
-      });
+      opening = makeDirectory(dirname(path), { recursive: true })
+        .then(() => openFile(path, 'a'))
+        .then((fd) => {
+          const file: OpenLogFile = { path, fd, open: true };
+          this.#files.set(path, file);
+          return file;
+        });
       this.#opening.set(path, opening);
       const forget = () => this.#opening.delete(path);
       opening.then(forget, forget);
@@ -66,32 +72,93 @@ export class LogFiles {
   }
 
   /**
-   * A task's log file (already opened by `openFor`): the pino logger writing
-   * to it and its descriptor (for worker threads), or null when it has none.
+   * A task's log file for one run (already opened by `openFor`): a pino
+   * logger writing to it, its descriptor (for worker threads) and the
+   * count of lines that could not be written; null when it has none.
    */
-  fileFor(task: Task, processName: string): { logger: Logger; fd: number } | null {
+  fileFor(task: Task, processName: string, redaction: Redaction): TaskLogFile | null {
     if (task.logPath === null) return null;
     const file = this.#files.get(resolve(task.logPath));
     if (!file) return null;
-    let logger = file.children.get(task.name);
-    if (!logger) {
-      logger = file.root.child(processName ? { process: processName, task: task.name } : { task: task.name });
-      file.children.set(task.name, logger);
-    }
-    return { logger, fd: file.fd };
+    const failures = new LogWriteFailures();
+    const destination = {
+      write(line: string): void {
+        if (!file.open) {
+          failures.record(
+            Object.assign(new Error('the log file was already closed (Process.close())'), { code: 'EBADF' }),
+          );
+          return;
+        }
+        try {
+          writeLine(file.fd, line);
+        } catch (error) {
+          failures.record(error);
+        }
+      },
+    };
+    const bindings = processName ? { process: processName, task: task.name } : { task: task.name };
+    const logger = pino(taskLogOptions(redaction), destination).child(bindings);
+    return { logger, fd: file.fd, path: file.path, failures };
   }
 
-  /** Flushes and closes every file. Safe to call again; a later run reopens what it needs. */
+  /** Closes every file (nothing is buffered). Safe to call again; a later run reopens what it needs. */
   async close(): Promise<void> {
     const files = [...this.#files.values()];
     this.#files.clear();
     await Promise.allSettled(
       files.map(async (file) => {
-        file.destination.flushSync();
+        file.open = false;
         await closeFile(file.fd);
       }),
     );
   }
+}
+
+/** One task's log file within one run. */
+export interface TaskLogFile {
+  readonly logger: Logger;
+  readonly fd: number;
+  readonly path: string;
+  /** The lines of this task, on the main thread, that did not reach the file. */
+  readonly failures: LogWriteFailures;
+}
+
+/**
+ * The process logger's child for one task: the task's engine lines and,
+ * for a task without a log file, its `taskContext().log` lines. The
+ * process's redaction runs before the logger's own `formatters.log`.
+ */
+export function processTaskLogger(processLogger: Logger, taskName: string, redaction: Redaction): Logger {
+  const own = (processLogger as unknown as Record<symbol, { log?: (o: object) => object } | undefined>)[
+    pino.symbols.formattersSym
+  ]?.log;
+  const log = (object: object) => {
+    const clean = redactKeys(object, redaction);
+    return own ? own(clean) : clean;
+  };
+  return processLogger.child({ task: taskName }, { formatters: { log } });
+}
+
+export const LOG_WRITE_WARNING = 'PROC_LOG_WRITE_FAILED';
+
+/**
+ * What the entry records when lines of a task did not reach its file:
+ * the main thread's failures plus those a worker thread reported. Warns
+ * once (`PROC_LOG_WRITE_FAILED`) for the task.
+ */
+export function logWriteErrorOf(
+  task: Task,
+  file: TaskLogFile | null,
+  fromWorker: LogWriteFailure | undefined,
+): LogWriteError | undefined {
+  if (!file) return undefined;
+  const failure = combineLogWriteFailures(file.failures.failure, fromWorker);
+  if (!failure) return undefined;
+  process.emitWarning(
+    `Task "${task.name}": ${failure.lostLines} log line${failure.lostLines === 1 ? '' : 's'} could not be written to "${file.path}" (${failure.message}). The task ran; its report entry records the failure.`,
+    { type: 'ProcessesWarning', code: LOG_WRITE_WARNING },
+  );
+  return { path: file.path, ...failure };
 }
 
 /**
@@ -105,6 +172,7 @@ export class TaskLog {
   /** The lowest level any destination keeps. */
   readonly level: LogLevel;
   readonly #sinks: readonly Logger[];
+  #loggerFailed = false;
 
   /** Shared by every task without a logger. */
   static readonly #none: TaskLog = new TaskLog(null, null);
@@ -120,12 +188,17 @@ export class TaskLog {
     const lowest = Math.min(...sinks.map((l) => l.levelVal));
     const label = sinks[0]?.levels.labels[lowest];
     this.level = (label && label in LEVEL_ORDER ? label : 'info') as LogLevel;
-    this.sink =
-      sinks.length === 0 || !Number.isFinite(lowest)
-        ? null
-        : (level, msg, fields) => {
-            for (const sink of sinks) sink[level](fields, msg);
-          };
+    this.sink = sinks.length === 0 || !Number.isFinite(lowest) ? null : this.#replayer(sinks);
+  }
+
+  /**
+   * The sink: each line was already formatted once where the task ran (an
+   * `err` field is pino's serialised error by now), so the destinations
+   * write its fields as they are instead of serialising them again.
+   */
+  #replayer(sinks: readonly Logger[]): LogSink {
+    const replaying = sinks.map((sink) => sink.child({}, { serializers: { err: asIs } }));
+    return (level, msg, fields) => this.#each((sink) => sink[level](fields, msg), replaying);
   }
 
   get enabled(): boolean {
@@ -133,17 +206,36 @@ export class TaskLog {
   }
 
   started(name: string): void {
-    for (const sink of this.#sinks) sink.info(`Starting ${name}.`);
+    this.#each((sink) => sink.info(`Starting ${name}.`));
   }
 
   retrying(attempt: number, maxAttempts: number, message: string, delayMs: number): void {
-    for (const sink of this.#sinks) {
-      sink.warn({ attempt, delay_ms: delayMs }, `Attempt ${attempt}/${maxAttempts} failed: ${message}. Retrying...`);
-    }
+    this.#each((sink) =>
+      sink.warn({ attempt, delay_ms: delayMs }, `Attempt ${attempt}/${maxAttempts} failed: ${message}. Retrying...`),
+    );
   }
 
   finished(name: string, attempts: number, elapsedMs: number): void {
-    for (const sink of this.#sinks) sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`);
+    this.#each((sink) => sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`));
+  }
+
+  /**
+   * Our own files never throw (see LogFiles), but the process logger is the
+   * user's: a destination that throws must not turn into a task failure.
+   */
+  #each(write: (sink: Logger) => void, sinks: readonly Logger[] = this.#sinks): void {
+    for (const sink of sinks) {
+      try {
+        write(sink);
+      } catch (error) {
+        if (this.#loggerFailed) continue;
+        this.#loggerFailed = true;
+        process.emitWarning(
+          `The process logger threw while writing a line (${describeThrown(error)}); the task carries on.`,
+          { type: 'ProcessesWarning', code: LOG_WRITE_WARNING },
+        );
+      }
+    }
   }
 
   /** One record carrying the whole failure context, like the seed's failure block. */
@@ -164,9 +256,12 @@ export class TaskLog {
       attempts,
       elapsed_ms: elapsedMs,
     };
-    for (const sink of this.#sinks) sink.error(record, error.exception);
+    this.#each((sink) => sink.error(record, error.exception));
   }
 }
+
+/** A serializer that keeps a value as it is. */
+const asIs = (value: unknown): unknown => value;
 
 const LEVEL_ORDER: Readonly<Record<LogLevel, number>> = {
   trace: 10,

@@ -46,3 +46,59 @@ export class Redaction {
     return this.#extra ? { source: this.#extra.source, flags: this.#extra.flags } : undefined;
   }
 }
+
+const MAX_REDACT_DEPTH = 32;
+
+/**
+ * `value` with every property under a redacted name replaced by
+ * `[redacted]`, at any depth up to 32 levels: for the objects a task passes
+ * to its logger (`log.info({ config }, '…')`) and the errors it logs, just
+ * before pino writes them. Copy on write: an object without a redacted key
+ * anywhere inside is returned as it is, and a copy keeps the prototype and
+ * the non-enumerable own properties (an Error's `message` and `stack`), so
+ * pino's serializers still recognise it.
+ */
+export function redactKeys<T>(value: T, redaction: Redaction): T {
+  return redactAt(value, redaction, 0, new Set()) as T;
+}
+
+function redactAt(value: unknown, redaction: Redaction, depth: number, path: Set<object>): unknown {
+  if (typeof value !== 'object' || value === null || depth >= MAX_REDACT_DEPTH || path.has(value)) return value;
+  path.add(value);
+  try {
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, i) => {
+        const clean = redactAt(item, redaction, depth + 1, path);
+        if (clean !== item) {
+          copy ??= [...value];
+          copy[i] = clean;
+        }
+      });
+      return copy ?? value;
+    }
+    let replaced: Map<PropertyKey, unknown> | undefined;
+    for (const key of Reflect.ownKeys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (!descriptor?.enumerable || !('value' in descriptor)) continue;
+      const name = typeof key === 'symbol' ? (key.description ?? '') : key;
+      const clean = redaction.matches(name) ? REDACTED : redactAt(descriptor.value, redaction, depth + 1, path);
+      if (clean === descriptor.value) continue;
+      replaced ??= new Map();
+      replaced.set(key, clean);
+    }
+    if (!replaced) return value;
+    const copy = Object.create(Object.getPrototypeOf(value)) as object;
+    for (const key of Reflect.ownKeys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key) as PropertyDescriptor;
+      if (replaced.has(key)) descriptor.value = replaced.get(key);
+      Object.defineProperty(copy, key, descriptor);
+    }
+    return copy;
+  } catch {
+    // A Proxy whose traps throw: pino's own safe stringify deals with it as it is.
+    return value;
+  } finally {
+    path.delete(value);
+  }
+}

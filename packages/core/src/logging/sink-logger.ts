@@ -1,17 +1,18 @@
 import { type Logger, pino } from 'pino';
 import type { LogLevel, LogSink } from '../executors/types.js';
-import { TASK_LOG_OPTIONS } from './log-format.js';
+import { NO_REDACTION, taskLogOptions } from './log-format.js';
 
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 const silent: Logger = pino({ level: 'silent' });
 
 /**
  * The pino logger a task gets as `taskContext().log` where it runs: it has
- * no bindings, time or pid of its own (the sink's destinations add them),
- * and `write` receives each line as pino's NDJSON.
+ * no bindings, time or pid of its own, and does not redact (the sink's
+ * destinations add the bindings and redact), and `write` receives each line
+ * as pino's NDJSON.
  */
 export function lineLogger(level: LogLevel, write: (line: string) => void): Logger {
-  return pino({ ...TASK_LOG_OPTIONS, level, base: null, timestamp: false }, { write });
+  return pino({ ...taskLogOptions(NO_REDACTION), level, base: null, timestamp: false }, { write });
 }
 
 /** A logger whose lines go to `sink` (a silent one when there is no sink). */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ReportFormatError } from '../errors/errors.js';
 import type { SerializedError } from '../errors/serialize-error.js';
-import { type JsonValue, toJsonSafe } from '../logging/json-safe.js';
+import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
+import { describeThrown } from '../logging/render-value.js';
 import type { ErrorData, ProcessExecutionReport, ReportInit, TaskReportEntry } from './report.js';
 import { TaskStatus } from './status.js';
 
@@ -42,6 +43,19 @@ export interface EntryDocument {
   finished_at: string | null;
   skipped_because: string | null;
   thread_id: number | null;
+  /** Set when lines of this task could not be written to its log file (the task still ran). */
+  log_write_error: LogWriteErrorDocument | null;
+}
+
+/** `log_write_error`: why lines of a task did not reach its log file. */
+export interface LogWriteErrorDocument {
+  /** The log file's absolute path. */
+  path: string;
+  /** The system error code of the first failed write (`ENOSPC`, `EIO`, …). */
+  code: string;
+  message: string;
+  /** How many lines were not written. */
+  lost_lines: number;
 }
 
 export interface ErrorDocument {
@@ -72,7 +86,7 @@ export interface ThrownDocument {
 
 export function reportToJson(report: ProcessExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
-  for (const [name, entry] of report.entries) entries[name] = entryToJson(entry, report.redaction);
+  for (const [name, entry] of report.entries) setOwn(entries, name, entryToJson(entry, report.redaction));
   const elapsed = report.elapsedMs;
   return {
     schema_version: REPORT_SCHEMA_VERSION,
@@ -107,6 +121,14 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,
     thread_id: entry.threadId ?? null,
+    log_write_error: entry.logWriteError
+      ? {
+          path: entry.logWriteError.path,
+          code: entry.logWriteError.code,
+          message: entry.logWriteError.message,
+          lost_lines: entry.logWriteError.lostLines,
+        }
+      : null,
   };
 }
 
@@ -122,28 +144,45 @@ function errorToJson(error: ErrorData, redaction: Redaction): ErrorDocument {
     traceback_str: error.traceback,
     traced_vars: { ...error.tracedVars },
     traced_vars_location: error.tracedVarsLocation,
-    thrown: thrownToJson(error.thrown),
+    thrown: thrownToJson(error.thrown, redaction),
   };
 }
 
-function thrownToJson(thrown: SerializedError): ThrownDocument {
+function thrownToJson(thrown: SerializedError, redaction: Redaction): ThrownDocument {
   return {
     name: thrown.name,
     message: thrown.message,
     stack: thrown.stack ?? null,
     code: thrown.code ?? null,
     class_chain: [...thrown.classChain],
-    cause: thrown.cause ? thrownToJson(thrown.cause) : null,
-    errors: thrown.errors ? thrown.errors.map(thrownToJson) : null,
-    props: thrown.props ? { ...thrown.props } : null,
+    cause: thrown.cause ? thrownToJson(thrown.cause, redaction) : null,
+    errors: thrown.errors ? thrown.errors.map((inner) => thrownToJson(inner, redaction)) : null,
+    // An error's own properties carry what HTTP clients attach (`config.headers.authorization`): redacted by key, at any depth.
+    props: thrown.props ? (toJsonSafe(thrown.props, redaction) as Record<string, JsonValue>) : null,
     non_error: thrown.nonError === true,
   };
 }
 
 // ---- reading ---------------------------------------------------------------
 
-const json: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
+/**
+ * How deep a document may nest. What `toJSON()` writes stays far below it
+ * (values are cut at 64 levels, causes at 8); the bound keeps the schema
+ * check, which recurses, from overflowing the stack on hostile input.
+ */
+export const MAX_REPORT_DOCUMENT_DEPTH = 256;
+
+// Values are checked without rebuilding them: zod's records assign keys one
+// by one, and an own "__proto__" key (a task name, a kwarg) would become the
+// prototype instead of a property. After the JSON normalisation in
+// reportFromJson every value is plain JSON, so these checks are shallow.
+const json = z.custom<JsonValue>((value) => value !== undefined, { message: 'expected a JSON value' });
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const jsonObject = z.custom<Record<string, JsonValue>>(isObject, { message: 'expected an object' });
+const stringRecord = z.custom<Record<string, string>>(
+  (value) => isObject(value) && Object.values(value).every((v) => typeof v === 'string'),
+  { message: 'expected an object of strings' },
 );
 const isoDate = z.iso.datetime({ offset: true }).nullable();
 
@@ -156,7 +195,7 @@ const thrownSchema: z.ZodType<ThrownDocument> = z.lazy(() =>
     class_chain: z.array(z.string()),
     cause: thrownSchema.nullable(),
     errors: z.array(thrownSchema).nullable(),
-    props: z.record(z.string(), json).nullable(),
+    props: jsonObject.nullable(),
     non_error: z.boolean(),
   }),
 );
@@ -165,12 +204,12 @@ const errorSchema = z.object({
   task_name: z.string(),
   function: z.string(),
   args: z.array(json),
-  kwargs: z.record(z.string(), json),
+  kwargs: jsonObject,
   downstream_impact: z.array(z.string()),
   exception: z.string(),
   error_name: z.string(),
   traceback_str: z.string(),
-  traced_vars: z.record(z.string(), z.string()),
+  traced_vars: stringRecord,
   traced_vars_location: z.string(),
   thrown: thrownSchema,
 });
@@ -179,7 +218,7 @@ const entrySchema = z.object({
   name: z.string(),
   function: z.string(),
   args: z.array(json),
-  kwargs: z.record(z.string(), json),
+  kwargs: jsonObject,
   status: z.enum([TaskStatus.PENDING, TaskStatus.SUCCESS, TaskStatus.ERRORED, TaskStatus.SKIPPED]),
   elapsed_seconds: z.number(),
   elapsed_ms: z.number().optional(),
@@ -190,7 +229,13 @@ const entrySchema = z.object({
   finished_at: isoDate.optional(),
   skipped_because: z.string().nullable().optional(),
   thread_id: z.number().int().nullable().optional(),
+  log_write_error: z
+    .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
+    .nullable()
+    .optional(),
 });
+
+type EntryInput = z.infer<typeof entrySchema>;
 
 const documentSchema = z.object({
   schema_version: z.literal(REPORT_SCHEMA_VERSION),
@@ -198,18 +243,62 @@ const documentSchema = z.object({
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
   order: z.array(z.string()).optional(),
-  entries: z.record(z.string(), entrySchema),
+  // Checked entry by entry in reportFromJson, so every task name stays an own key.
+  entries: jsonObject,
 });
 
+/**
+ * Reads a report document. Whatever the input (a string, an object, hostile
+ * or broken data), the outcome is a report or a {@link ReportFormatError}.
+ */
 export function reportFromJson(input: unknown): ReportInit {
-  let value = input;
+  try {
+    return readDocument(plainJson(input));
+  } catch (error) {
+    if (error instanceof ReportFormatError) throw error;
+    // The last line of defence: nothing else may escape (a getter or Proxy trap that throws, an engine limit).
+    throw new ReportFormatError('', `the document could not be read (${describeThrown(error)})`, { cause: error });
+  }
+}
+
+/**
+ * The input as plain JSON data: a string is parsed; an object is written
+ * and parsed back, so getters, class instances and cycles are dealt with
+ * once, here, the way `JSON.stringify` deals with them. Either way the
+ * depth is checked first where it could overflow the stack (JSON.stringify
+ * and the schema check recurse; JSON.parse does not).
+ */
+function plainJson(input: unknown): unknown {
   if (typeof input === 'string') {
+    let value: unknown;
     try {
       value = JSON.parse(input);
     } catch (error) {
       throw new ReportFormatError('', `the string is not valid JSON (${(error as Error).message})`, { cause: error });
     }
+    checkDepth(value);
+    return value;
   }
+  checkDepth(input);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    throw new ReportFormatError('', `the object cannot be written as JSON (${describeThrown(error)})`, {
+      cause: error,
+    });
+  }
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+function checkDepth(value: unknown): void {
+  const tooDeep = pathDeeperThan(value, MAX_REPORT_DOCUMENT_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new ReportFormatError(tooDeep, `the document nests deeper than ${MAX_REPORT_DOCUMENT_DEPTH} levels`);
+  }
+}
+
+function readDocument(value: unknown): ReportInit {
   const version = (value as { schema_version?: unknown } | null)?.schema_version;
   if (typeof version === 'number' && version > REPORT_SCHEMA_VERSION) {
     throw new ReportFormatError(
@@ -217,23 +306,61 @@ export function reportFromJson(input: unknown): ReportInit {
       `version ${version} was written by a newer release; this one reads version ${REPORT_SCHEMA_VERSION}`,
     );
   }
-  const parsed = documentSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ReportFormatError(issue?.path.join('.') ?? '', issue?.message ?? 'invalid document');
+  const doc = parseWith(documentSchema, value, []);
+  const entries: Record<string, EntryInput> = {};
+  for (const [name, entry] of Object.entries(doc.entries)) {
+    setOwn(entries, name, parseWith(entrySchema, entry, ['entries', name]));
   }
-  const doc = parsed.data;
   return {
     processName: doc.process_name,
-    entries: orderedEntries(doc).map(entryFromJson),
+    entries: orderedEntries(doc.order, entries).map(entryFromJson),
     ...dates(doc.started_at, doc.finished_at),
   };
 }
 
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, at: readonly PropertyKey[]): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ReportFormatError(
+    [...at, ...(issue?.path ?? [])].map(String).join('.'),
+    issue?.message ?? 'invalid document',
+  );
+}
+
+/**
+ * The path (dotted) to the first place `value` nests deeper than `limit`,
+ * found without recursion. An object met twice is walked once, so shared
+ * references and cycles cost linear time (JSON.stringify rejects cycles).
+ */
+function pathDeeperThan(value: unknown, limit: number): string | undefined {
+  interface Node {
+    readonly value: unknown;
+    readonly depth: number;
+    readonly key: string;
+    readonly parent: Node | undefined;
+  }
+  const stack: Node[] = [{ value, depth: 0, key: '', parent: undefined }];
+  const seen = new Set<object>();
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node.value !== 'object' || node.value === null || seen.has(node.value)) continue;
+    seen.add(node.value);
+    if (node.depth >= limit) {
+      const keys: string[] = [];
+      for (let at: Node | undefined = node; at?.parent; at = at.parent) keys.unshift(at.key);
+      return keys.length > 8 ? `${keys.slice(0, 8).join('.')}...` : keys.join('.');
+    }
+    for (const [key, child] of Object.entries(node.value)) {
+      stack.push({ value: child, depth: node.depth + 1, key, parent: node });
+    }
+  }
+  return undefined;
+}
+
 /** The entries in the document's `order` when it has one (seed documents do not), else in key order. */
-function orderedEntries(doc: z.infer<typeof documentSchema>): z.infer<typeof entrySchema>[] {
-  const byName = new Map(Object.entries(doc.entries));
-  const ordered = (doc.order ?? []).flatMap((name) => {
+function orderedEntries(order: readonly string[] | undefined, entries: Record<string, EntryInput>): EntryInput[] {
+  const byName = new Map(Object.entries(entries));
+  const ordered = (order ?? []).flatMap((name) => {
     const entry = byName.get(name);
     byName.delete(name);
     return entry ? [entry] : [];
@@ -241,7 +368,7 @@ function orderedEntries(doc: z.infer<typeof documentSchema>): z.infer<typeof ent
   return [...ordered, ...byName.values()];
 }
 
-function entryFromJson(doc: z.infer<typeof entrySchema>): TaskReportEntry {
+function entryFromJson(doc: EntryInput): TaskReportEntry {
   return {
     name: doc.name,
     function: doc.function,
@@ -255,6 +382,16 @@ function entryFromJson(doc: z.infer<typeof entrySchema>): TaskReportEntry {
     ...dates(doc.started_at, doc.finished_at),
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
     ...(typeof doc.thread_id === 'number' ? { threadId: doc.thread_id } : {}),
+    ...(doc.log_write_error
+      ? {
+          logWriteError: {
+            path: doc.log_write_error.path,
+            code: doc.log_write_error.code,
+            message: doc.log_write_error.message,
+            lostLines: doc.log_write_error.lost_lines,
+          },
+        }
+      : {}),
   };
 }
 

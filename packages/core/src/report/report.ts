@@ -58,6 +58,23 @@ export interface TaskReportEntry {
   readonly workerId?: string;
   /** The worker thread id the last attempt ran on (0 = main thread), when it ran on a thread of this process. */
   readonly threadId?: number;
+  /**
+   * Set when lines of this task could not be written to its log file (a
+   * full disk, an I/O error): the task still ran, and the lines are lost.
+   */
+  readonly logWriteError?: LogWriteError;
+}
+
+/** Why a task's log lines did not reach its log file. */
+export interface LogWriteError {
+  /** The log file's absolute path. */
+  readonly path: string;
+  /** The system error code of the first failed write (`ENOSPC`, `EIO`, …). */
+  readonly code: string;
+  /** Its message. */
+  readonly message: string;
+  /** How many lines were not written. */
+  readonly lostLines: number;
 }
 
 /** What a report is built from. */

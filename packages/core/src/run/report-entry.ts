@@ -2,7 +2,7 @@ import type { Task } from '../definition/task.js';
 import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome } from '../executors/types.js';
-import type { ErrorData, TaskReportEntry } from '../report/report.js';
+import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/report.js';
 import type { TaskStatus } from '../report/status.js';
 
 /** How a task's part of a run ended, as its report entry records it. */
@@ -21,6 +21,8 @@ export type EntryEnding =
       readonly firstStart: number;
       readonly outcome: AttemptOutcome;
       readonly error?: ErrorData;
+      /** Lines of the task that did not reach its log file. */
+      readonly logWriteError?: LogWriteError | undefined;
     };
 
 /** The one place a report entry is built: every entry of a run comes from here. */
@@ -48,6 +50,7 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
     workerId: outcome.workerId,
     ...(threadId === undefined ? {} : { threadId }),
     ...(outcome.ok ? { result: outcome.value } : ending.error ? { error: ending.error } : {}),
+    ...(ending.logWriteError ? { logWriteError: ending.logWriteError } : {}),
   };
 }
 

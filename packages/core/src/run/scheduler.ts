@@ -6,7 +6,8 @@ import { serializeError } from '../errors/serialize-error.js';
 import { NEVER_ABORTED } from '../executors/never-aborted.js';
 import type { ArgumentPath, Executor, TaskSpec } from '../executors/types.js';
 import type { TaskGraph } from '../graph/graph.js';
-import { type LogFiles, TaskLog } from '../logging/logging.js';
+import { setOwn } from '../logging/json-safe.js';
+import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport, type TaskReportEntry } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
@@ -116,7 +117,8 @@ class RunExecution {
   #runTask(index: number): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
-    const logFile = plan.logs.fileFor(task, plan.processName);
+    const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
+    const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
     return runTaskAttempts({
       task,
       spec: plan.specs[index] as TaskSpec,
@@ -127,7 +129,8 @@ class RunExecution {
       processName: plan.processName,
       // A run without a signal is never cancelled; executors may skip their cancellation work for it.
       runSignal: plan.signal === undefined ? NEVER_ABORTED : this.#abort.signal,
-      taskLog: TaskLog.for(logFile?.logger ?? null, plan.processLogger?.child({ task: task.name }) ?? null),
+      taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
+      logFile,
       movableArgs: this.#movableInputs(index),
       redaction: plan.redaction,
       // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
@@ -153,7 +156,7 @@ class RunExecution {
     task.dependencies.forEach((dependency, i) => {
       const result = this.#results[positions[i] as number];
       if (dependency.useResultAsAdditionalArgs) args.push(result);
-      if (kwargs && dependency.useResultAsAdditionalKwargs) kwargs[dependency.additionalKwargName] = result;
+      if (kwargs && dependency.useResultAsAdditionalKwargs) setOwn(kwargs, dependency.additionalKwargName, result);
     });
     if (kwargs) args.push(kwargs);
     return args;

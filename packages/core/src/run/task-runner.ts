@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
 import type { SerializedError } from '../errors/serialize-error.js';
 import type { ArgumentOrigin, ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
-import type { TaskLog } from '../logging/logging.js';
+import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import type { TaskReportEntry } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
@@ -23,6 +23,8 @@ export interface TaskRun {
   /** The run's signal for executors (`NEVER_ABORTED` when the run cannot be cancelled). */
   readonly runSignal: AbortSignal;
   readonly taskLog: TaskLog;
+  /** The task's log file in this run, when it has one: its write failures go on the entry. */
+  readonly logFile: TaskLogFile | null;
   /** Injected results the attempt may consume (moved to a worker thread instead of copied). */
   readonly movableArgs: readonly ArgumentPath[];
   readonly redaction: Redaction;
@@ -67,7 +69,8 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
-      return buildEntry(task, { status: TaskStatus.SUCCESS, attempts: attempt, firstStart, outcome });
+      const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
+      return buildEntry(task, { status: TaskStatus.SUCCESS, attempts: attempt, firstStart, outcome, logWriteError });
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = retryDelayMs(task.retryDelayMs, attempt);
@@ -95,7 +98,15 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       elapsedMs,
       error: outcome.error,
     });
-    return buildEntry(task, { status: TaskStatus.ERRORED, attempts: attempt, firstStart, outcome, error });
+    const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
+    return buildEntry(task, {
+      status: TaskStatus.ERRORED,
+      attempts: attempt,
+      firstStart,
+      outcome,
+      error,
+      logWriteError,
+    });
   }
 }
 
