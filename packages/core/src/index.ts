@@ -11,6 +11,7 @@ export {
   DuplicateTaskError,
   InvalidOptionError,
   LogFileError,
+  NoExecutorError,
   NoTaskContextError,
   PoolClosedError,
   ProcessesError,
@@ -21,6 +22,7 @@ export {
   TaskStillRequiredError,
   TaskTimeoutError,
   UnknownOptionError,
+  WorkerArgumentError,
   WorkerCrashError,
   WorkerExitError,
   WorkerExportNotFoundError,
@@ -29,6 +31,21 @@ export {
 } from './errors/errors.js';
 export type { SerializedError } from './errors/serialize-error.js';
 export { formatTraceback, serializeError } from './errors/serialize-error.js';
+export { MainThreadExecutor } from './executors/main-thread/main-thread-executor.js';
+export type { TracedVarsSnapshot } from './executors/traced-vars.js';
+export type {
+  ArgumentOrigin,
+  ArgumentPath,
+  AttemptOutcome,
+  AttemptRequest,
+  ExecuteOptions,
+  Executor,
+  LogLevel,
+  LogSink,
+  MainThreadTaskSpec,
+  TaskSpec,
+  WorkerTaskSpec,
+} from './executors/types.js';
 export type { WorkerPoolOptions } from './executors/worker/worker-pool.js';
 export { WorkerPool } from './executors/worker/worker-pool.js';
 export type { JsonValue } from './logging/json-safe.js';
@@ -57,7 +74,7 @@ export type {
   ThrownDocument,
 } from './report/types.js';
 export type { TaskContext } from './run/context.js';
-export { taskContext } from './run/context.js';
+export { runInTaskContext, taskContext } from './run/context.js';
 export type { RunEvent, RunEventType } from './run/events.js';
 export type { ProcessOptions, RunOptions } from './run/process.js';
 export { Process } from './run/process.js';

@@ -163,7 +163,7 @@ describe('Process graph validation', () => {
 });
 
 describe('run() options', () => {
-  const RUN_OPTIONS = 'Known options: parallel, maxWorkers, signal, pool, onEvent.';
+  const RUN_OPTIONS = 'Known options: parallel, maxWorkers, signal, pool, onEvent, executors.';
 
   it.each<[string, unknown, string, string]>([
     [

@@ -15,6 +15,7 @@ import {
   UnknownOptionError,
   WorkerPool,
 } from '../dist/index.js';
+import { deferred } from './fixtures/control.js';
 import { workerFixture } from './helpers/worker-fixtures.js';
 
 describe('WorkerPool', () => {
@@ -30,6 +31,8 @@ describe('WorkerPool', () => {
   it('shares threads fairly: a small run is not starved by a big one queued first', async () => {
     await using pool = new WorkerPool({ maxThreads: 1 });
     const bigFinished: string[] = [];
+    const queued = deferred<void>();
+    let bigStarted = 0;
     const big = new Process(Array.from({ length: 60 }, (_, i) => workerFixture(`big${i}`, 'busyFor', { args: [5] })));
     const small = new Process(
       Array.from({ length: 3 }, (_, i) => workerFixture(`small${i}`, 'busyFor', { args: [5] })),
@@ -40,10 +43,12 @@ describe('WorkerPool', () => {
       maxWorkers: 60,
       onEvent: (event: RunEvent) => {
         if (event.type === 'task:succeeded') bigFinished.push(event.taskName);
+        // Each attempt is handed to the pool right after its task:started event.
+        if (event.type === 'task:started' && ++bigStarted === 60) queued.resolve(undefined);
       },
     });
-    // Let the big run queue all its tasks before the small one arrives.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The big run has queued all its tasks before the small one arrives.
+    await queued.promise;
     const smallReport = await small.run({ pool, parallel: true, maxWorkers: 3 });
     const finishedBeforeSmall = bigFinished.length;
     expect(smallReport.ok).toBe(true);
@@ -64,8 +69,12 @@ describe('WorkerPool', () => {
 
   it('close() waits for the tasks it was given, then ends the threads', async () => {
     const pool = new WorkerPool({ maxThreads: 1 });
-    const running = new Process([workerFixture('slow', 'sleep', { args: [200, 'done'] })]).run({ pool });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = deferred<void>();
+    const running = new Process([workerFixture('slow', 'sleep', { args: [200, 'done'] })]).run({
+      pool,
+      onEvent: (event) => event.type === 'task:started' && started.resolve(undefined),
+    });
+    await started.promise;
     await pool.close();
     expect((await running).entries.get('slow')?.result).toBe('done');
     expect(pool.threadCount).toBe(0);
@@ -81,8 +90,12 @@ describe('WorkerPool', () => {
 
   it('destroy() stops running tasks at once and they fail with PoolClosedError', async () => {
     const pool = new WorkerPool({ maxThreads: 1 });
-    const running = new Process([workerFixture('runaway', 'spin')]).run({ pool });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = deferred<void>();
+    const running = new Process([workerFixture('runaway', 'spin')]).run({
+      pool,
+      onEvent: (event) => event.type === 'task:started' && started.resolve(undefined),
+    });
+    await started.promise;
     await pool.destroy();
     const report = await running;
     expect(report.entries.get('runaway')?.error?.errorName).toBe('PoolClosedError');

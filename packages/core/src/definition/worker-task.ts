@@ -62,3 +62,8 @@ export function workerTask(moduleUrl: URL | string, exportName = 'default'): Wor
   }
   return new WorkerTaskRef(href, exportName);
 }
+
+/** @internal Whether a task body runs on a worker (is a {@link workerTask}). */
+export function isWorkerTask(fn: unknown): fn is WorkerTaskRef {
+  return fn instanceof WorkerTaskRef;
+}

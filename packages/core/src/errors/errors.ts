@@ -164,7 +164,9 @@ export type TimeoutEnding =
   /** A worker task stopped by itself once its signal was aborted, within the grace period. */
   | 'signal'
   /** A worker task ignored its signal; its thread was terminated after the grace period. */
-  | 'terminated';
+  | 'terminated'
+  /** An executor's own kind of ending (say `'worker-lost'`); the message then names it. */
+  | (string & {});
 
 /** An attempt ran longer than the task's `timeoutMs`. Retried by default when `retries >= 1`. */
 export class TaskTimeoutError extends ProcessesError {
@@ -173,23 +175,58 @@ export class TaskTimeoutError extends ProcessesError {
   readonly timeoutMs: number;
   readonly attempt: number;
   readonly endedBy: TimeoutEnding;
-  constructor(taskName: string, timeoutMs: number, attempt: number, endedBy: TimeoutEnding, graceMs = 0) {
-    super(
-      `Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${ENDINGS[endedBy](graceMs)}.`,
-      taskName,
-    );
+  /** Set when the deadline passed while the worker was still importing the task's module: that module's URL. */
+  declare readonly loadingModule?: string;
+  /**
+   * @param endedBy How the attempt was ended: a built-in kind or an executor's own.
+   * @param graceMs For `'terminated'`: how long the task had to stop after its signal.
+   * @param loadingModule The module still being imported when time ran out, if it was.
+   */
+  constructor(
+    taskName: string,
+    timeoutMs: number,
+    attempt: number,
+    endedBy: TimeoutEnding,
+    graceMs = 0,
+    loadingModule?: string,
+  ) {
+    const ending = loadingModule
+      ? `its module was still loading (${loadingModule}), so its worker thread was terminated after a ${graceMs} ms grace period`
+      : Object.hasOwn(ENDINGS, endedBy)
+        ? ENDINGS[endedBy as BuiltInEnding](graceMs)
+        : `it ended: ${endedBy}`;
+    super(`Task "${taskName}" timed out after ${timeoutMs} ms (attempt ${attempt}); ${ending}.`, taskName);
     this.timeoutMs = timeoutMs;
     this.attempt = attempt;
     this.endedBy = endedBy;
+    // Only when it applies, so the error's data is unchanged for every other timeout.
+    if (loadingModule) Object.defineProperty(this, 'loadingModule', { value: loadingModule, enumerable: true });
   }
 }
 
-const ENDINGS: Record<TimeoutEnding, (graceMs: number) => string> = {
+type BuiltInEnding = 'cooperative' | 'signal' | 'terminated';
+
+const ENDINGS: Record<BuiltInEnding, (graceMs: number) => string> = {
   cooperative: () => 'its signal was aborted and any late result is ignored',
   signal: () => 'it stopped when its signal was aborted',
   terminated: (graceMs) =>
     `it ignored its abort signal, so its worker thread was terminated after a ${graceMs} ms grace period`,
 };
+
+/** No executor given to `run({ executors })` accepts a task. Thrown before anything runs. */
+export class NoExecutorError extends ProcessesError {
+  static override readonly code: string = 'PROC_NO_EXECUTOR';
+  declare readonly taskName: string;
+  /** The names of the executors that were asked, in order. */
+  readonly executors: readonly string[];
+  constructor(taskName: string, kind: string, executors: readonly string[]) {
+    super(
+      `Task "${taskName}": no executor accepts a ${kind} task (asked: ${executors.length ? executors.join(', ') : 'none'}). No task was run. Add an executor that runs it to \`run({ executors })\`.`,
+      taskName,
+    );
+    this.executors = executors;
+  }
+}
 
 /** `run()` was cancelled through its `signal`. `report` holds what had finished by then. */
 export class RunAbortedError extends ProcessesError {
@@ -324,6 +361,30 @@ export class WorkerOutOfMemoryError extends ProcessesError {
       taskName,
       { cause },
     );
+  }
+}
+
+/**
+ * An input of a worker task could not be cloned into its worker thread (a
+ * function, a symbol, an object holding native state), so the attempt never
+ * started. `argument` is its place in the call (`args[1]`, or
+ * `options.rows` for a key of the options object); `dependency` names the
+ * task whose result it was, when it was an injected result.
+ */
+export class WorkerArgumentError extends ProcessesError {
+  static override readonly code: string = 'PROC_WORKER_ARGUMENT_UNCLONEABLE';
+  declare readonly taskName: string;
+  readonly argument: string;
+  readonly dependency: string | undefined;
+  constructor(taskName: string, argument: string, dependency: string | undefined, cause: unknown) {
+    const what = dependency === undefined ? argument : `the result of "${dependency}" (${argument})`;
+    super(
+      `Task "${taskName}": its input could not be sent to the worker thread: ${what} could not be cloned (${reasonText(cause)}). Pass data that structured clone can copy: no functions, symbols or class instances that hold native state.`,
+      taskName,
+      { cause },
+    );
+    this.argument = argument;
+    this.dependency = dependency;
   }
 }
 

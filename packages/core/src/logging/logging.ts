@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino';
 import type { Task } from '../definition/task.js';
 import { LogFileError } from '../errors/errors.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
+import type { LogLevel, LogSink } from '../executors/types.js';
 import type { ErrorData, LogWriteError } from '../report/types.js';
 import { toJsonSafe } from './json-safe.js';
 import { taskLogOptions } from './log-format.js';
@@ -15,8 +16,6 @@ import { describeThrown } from './render-value.js';
 const openFile = promisify(open);
 const closeFile = promisify(close);
 const makeDirectory = promisify(mkdir);
-
-const silent: Logger = pino({ level: 'silent' });
 
 interface OpenLogFile {
   readonly path: string;
@@ -163,10 +162,14 @@ export function logWriteErrorOf(
 
 /**
  * The lines the engine writes for one task: to its file, and to the
- * process logger when one was given. `log` is what `taskContext().log` is.
+ * process logger when one was given. `sink` is where the lines the task
+ * itself logs go, wherever it runs.
  */
 export class TaskLog {
-  readonly log: Logger;
+  /** The executors' {@link LogSink} for this task; null when it has neither a file nor a process logger. */
+  readonly sink: LogSink | null;
+  /** The lowest level any destination keeps. */
+  readonly level: LogLevel;
   readonly #sinks: readonly Logger[];
   #loggerFailed = false;
 
@@ -179,8 +182,22 @@ export class TaskLog {
   }
 
   private constructor(fileLogger: Logger | null, processLogger: Logger | null) {
-    this.#sinks = [fileLogger, processLogger].filter((l): l is Logger => l !== null);
-    this.log = this.#sinks[0] ?? silent;
+    const sinks = [fileLogger, processLogger].filter((l): l is Logger => l !== null);
+    this.#sinks = sinks;
+    const lowest = Math.min(...sinks.map((l) => l.levelVal));
+    const label = sinks[0]?.levels.labels[lowest];
+    this.level = (label && label in LEVEL_ORDER ? label : 'info') as LogLevel;
+    this.sink = sinks.length === 0 || !Number.isFinite(lowest) ? null : this.#replayer(sinks);
+  }
+
+  /**
+   * The sink: each line was already formatted once where the task ran (an
+   * `err` field is pino's serialised error by now), so the destinations
+   * write its fields as they are instead of serialising them again.
+   */
+  #replayer(sinks: readonly Logger[]): LogSink {
+    const replaying = sinks.map((sink) => sink.child({}, { serializers: { err: asIs } }));
+    return (level, msg, fields) => this.#each((sink) => sink[level](fields, msg), replaying);
   }
 
   get enabled(): boolean {
@@ -205,8 +222,8 @@ export class TaskLog {
    * Our own files never throw (see LogFiles), but the process logger is the
    * user's: a destination that throws must not turn into a task failure.
    */
-  #each(write: (sink: Logger) => void): void {
-    for (const sink of this.#sinks) {
+  #each(write: (sink: Logger) => void, sinks: readonly Logger[] = this.#sinks): void {
+    for (const sink of sinks) {
       try {
         write(sink);
       } catch (error) {
@@ -241,3 +258,15 @@ export class TaskLog {
     this.#each((sink) => sink.error(record, error.exception));
   }
 }
+
+/** A serializer that keeps a value as it is. */
+const asIs = (value: unknown): unknown => value;
+
+const LEVEL_ORDER: Readonly<Record<LogLevel, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Executor } from '../executors/types.js';
 import { WorkerPool } from '../executors/worker/worker-pool.js';
 import type { RunEvent } from '../run/events.js';
 import { described, type Parsed, rule, type ShapeOf } from './field.js';
@@ -22,9 +23,18 @@ export interface RunOptions {
   /**
    * The worker pool for worker tasks: share one long-lived pool across runs.
    * Without it, a run with worker tasks makes a pool of `maxWorkers` threads
-   * (1 when sequential) and destroys it when the run ends.
+   * (1 when sequential) and destroys it when the run ends. Not together
+   * with `executors` (list the pool there instead).
    */
   pool?: WorkerPool;
+  /**
+   * Where tasks run: for each task, the first executor whose `accepts(task)`
+   * is true runs every attempt of it. Main-thread tasks that none of them
+   * accepts run on the main thread, as without `executors`; any other task
+   * none accepts is a `NoExecutorError` before anything runs. `run()` never
+   * closes executors it is given. @default the main-thread executor, then the run's worker pool
+   */
+  executors?: readonly Executor[];
   /** Called synchronously with each progress event of this run. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -50,8 +60,24 @@ export const runOptionsSchema: z.ZodType<Parsed<RunOptions>> = z.strictObject({
     z.custom<WorkerPool>((value) => value instanceof WorkerPool),
     'a WorkerPool',
   ).optional(),
+  executors: described(
+    z.array(z.custom<Executor>(isExecutor)).readonly(),
+    'an array of executors (objects with a string `name` and `accepts` and `execute` methods)',
+  ).optional(),
   onEvent: described(
     z.custom<(event: RunEvent) => void>((value) => typeof value === 'function'),
     'a function',
   ).optional(),
 } satisfies ShapeOf<RunOptions>);
+
+function isExecutor(value: unknown): boolean {
+  const candidate = value as Partial<Record<keyof Executor, unknown>> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.accepts === 'function' &&
+    typeof candidate.execute === 'function' &&
+    (candidate.close === undefined || typeof candidate.close === 'function')
+  );
+}

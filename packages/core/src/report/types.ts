@@ -56,7 +56,12 @@ export interface TaskReportEntry {
   readonly finishedAt?: Date;
   /** For a skipped task: the errored task upstream that caused the skip. */
   readonly skippedBecause?: string;
-  /** The worker thread id the last attempt ran on (0 = main thread). */
+  /**
+   * Where the last attempt ran, as its executor names it (`main`,
+   * `thread:3`, `host:pid:thread`, …).
+   */
+  readonly workerId?: string;
+  /** The worker thread id the last attempt ran on (0 = main thread), when it ran on a thread of this process. */
   readonly threadId?: number;
   /**
    * Set when lines of this task could not be written to its log file (a

@@ -36,7 +36,12 @@ export function taskContext(): TaskContext {
   return context;
 }
 
-/** @internal Runs `fn` with `context` as the current task context. */
+/**
+ * Runs `fn` with `context` as what {@link taskContext} returns inside it
+ * (and in everything it starts: awaits, timers, callbacks). For executors
+ * that call task code themselves, say in a child process or on another
+ * machine; the built-in executors already do this.
+ */
 export function runInTaskContext<T>(context: TaskContext, fn: () => T): T {
   return storage.run(context, fn);
 }

@@ -2,9 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { normaliseTaskName, Task, TaskDependency } from '../definition/task.js';
-import { InvalidOptionError, PoolClosedError, TaskNotFoundError, TaskStillRequiredError } from '../errors/errors.js';
+import {
+  InvalidOptionError,
+  NoExecutorError,
+  PoolClosedError,
+  TaskNotFoundError,
+  TaskStillRequiredError,
+} from '../errors/errors.js';
 import { MainThreadExecutor, mainThreadRecorder } from '../executors/main-thread/main-thread-executor.js';
-import { isWorkerTask, WorkerPool } from '../executors/worker/worker-pool.js';
+import type { Executor, TaskSpec } from '../executors/types.js';
+import { WorkerPool } from '../executors/worker/worker-pool.js';
 import { TaskGraph } from '../graph/graph.js';
 import { LogFiles } from '../logging/logging.js';
 import { Redaction } from '../logging/redaction.js';
@@ -14,6 +21,7 @@ import { PROCESS_DEFAULTS, type ProcessOptions, processOptionsSchema } from '../
 import { AUTO_PARALLEL_MIN_TASKS, type RunOptions, runOptionsSchema } from '../options/run-options.js';
 import type { ProcessExecutionReport } from '../report/report.js';
 import { executeRun } from './scheduler.js';
+import { taskSpecOf } from './task-spec.js';
 
 export type { ProcessOptions } from '../options/process-options.js';
 export type { RunOptions } from '../options/run-options.js';
@@ -123,16 +131,38 @@ export class Process implements AsyncDisposable {
     const parallel = o.parallel ?? graph.order.length >= AUTO_PARALLEL_MIN_TASKS;
     const maxWorkers = o.maxWorkers ?? availableParallelism();
     const concurrency = parallel ? maxWorkers : 1;
+    if (o.pool && o.executors) {
+      throw new InvalidOptionError(
+        'run()',
+        'pool',
+        'left out when `executors` is given',
+        o.pool,
+        undefined,
+        'List the pool in `executors` instead: `executors: [pool, new MainThreadExecutor()]`.',
+      );
+    }
     if (o.pool?.closed) throw new PoolClosedError();
+    const specs = graph.order.map(taskSpecOf);
+    // Main-thread tasks stay on the main thread unless a given executor claims them.
+    const given = o.executors
+      ? chooseExecutors(
+          specs,
+          o.executors.some((executor) => executor instanceof MainThreadExecutor)
+            ? o.executors
+            : [...o.executors, this.#mainThread],
+        )
+      : undefined;
     await this.#logs.openFor(graph.order);
-    const needsPool = graph.order.some((task) => isWorkerTask(task.fn));
-    // `maxWorkers` may be large for I/O tasks on the main thread; threads are bounded by what a pool may have.
-    const threads = Math.min(concurrency, MAX_POOL_THREADS);
-    const ownPool = needsPool && !o.pool ? new WorkerPool({ maxThreads: threads, minThreads: 0 }) : undefined;
+    const needsPool = !given && specs.some((spec) => spec.kind === 'worker');
+    const ownPool =
+      needsPool && !o.pool
+        ? new WorkerPool({ maxThreads: Math.min(concurrency, MAX_POOL_THREADS), minThreads: 0 })
+        : undefined;
     const pool = o.pool ?? ownPool;
     const mainThread = this.#mainThread;
+    const executors = given ?? specs.map((spec) => (pool && spec.kind === 'worker' ? pool : mainThread));
     // Main-thread tasks that opted into traced variables need the main thread's inspector session for the run.
-    const recorder = graph.order.some((task) => !isWorkerTask(task.fn) && task.captureTracedVars)
+    const recorder = graph.order.some((task, i) => executors[i] instanceof MainThreadExecutor && task.captureTracedVars)
       ? mainThreadRecorder()
       : undefined;
     recorder?.enable();
@@ -142,7 +172,8 @@ export class Process implements AsyncDisposable {
         processName: this.name,
         graph,
         concurrency,
-        executorFor: (task) => (pool && isWorkerTask(task.fn) ? pool : mainThread),
+        specs,
+        executors,
         logs: this.#logs,
         processLogger: this.#logger,
         signal: o.signal,
@@ -180,6 +211,20 @@ export class Process implements AsyncDisposable {
     }
     return index;
   }
+}
+
+/** The first executor that accepts each task; {@link NoExecutorError} for a task none accepts. */
+function chooseExecutors(specs: readonly TaskSpec[], executors: readonly Executor[]): Executor[] {
+  return specs.map((spec) => {
+    const chosen = executors.find((executor) => executor.accepts(spec));
+    if (!chosen)
+      throw new NoExecutorError(
+        spec.name,
+        spec.kind,
+        executors.map((executor) => executor.name),
+      );
+    return chosen;
+  });
 }
 
 function checkTaskList(tasks: unknown): Task[] {

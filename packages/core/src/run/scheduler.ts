@@ -4,9 +4,8 @@ import type { Task } from '../definition/task.js';
 import { RunAbortedError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
-import type { Executor } from '../executors/types.js';
-import { collectTransferables } from '../executors/worker/transferables.js';
-import { isWorkerTask } from '../executors/worker/worker-pool.js';
+import { NEVER_ABORTED } from '../executors/never-aborted.js';
+import type { ArgumentPath, Executor, TaskSpec } from '../executors/types.js';
 import type { TaskGraph } from '../graph/graph.js';
 import { setOwn } from '../logging/json-safe.js';
 import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
@@ -16,7 +15,9 @@ import { TaskStatus } from '../report/status.js';
 import type { TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
 import { ReadyQueue } from './ready-queue.js';
-import { entryBase, errorData, runTaskAttempts } from './task-runner.js';
+import { buildEntry, errorData } from './report-entry.js';
+import { runTaskAttempts } from './task-runner.js';
+import { argumentOriginsOf } from './task-spec.js';
 
 /** Everything one run needs, fixed when it starts. */
 export interface RunPlan {
@@ -25,7 +26,10 @@ export interface RunPlan {
   readonly graph: TaskGraph<Task>;
   /** How many tasks may run at once (1 = sequential, in topological order). */
   readonly concurrency: number;
-  readonly executorFor: (task: Task) => Executor;
+  /** What each task (by topological index) runs, as executors see it. */
+  readonly specs: readonly TaskSpec[];
+  /** The executor that runs each task (by topological index): the first that accepted it. */
+  readonly executors: readonly Executor[];
   readonly logs: LogFiles;
   readonly processLogger: Logger | null;
   readonly signal: AbortSignal | undefined;
@@ -34,7 +38,7 @@ export interface RunPlan {
   readonly redaction: Redaction;
 }
 
-const NOTHING_MOVABLE: ArrayBuffer[] = [];
+const NOTHING_MOVABLE: readonly ArgumentPath[] = [];
 
 /**
  * Runs a validated graph: a task starts as soon as all of its own
@@ -118,16 +122,17 @@ class RunExecution {
     const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
     return runTaskAttempts({
       task,
+      spec: plan.specs[index] as TaskSpec,
       args: this.#argumentsFor(index),
-      executor: plan.executorFor(task),
+      argumentOrigins: argumentOriginsOf(task),
+      executor: plan.executors[index] as Executor,
       runId: plan.runId,
       processName: plan.processName,
-      runSignal: this.#abort.signal,
-      cancellable: plan.signal !== undefined,
+      // A run without a signal is never cancelled; executors may skip their cancellation work for it.
+      runSignal: plan.signal === undefined ? NEVER_ABORTED : this.#abort.signal,
       taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
       logFile,
-      forwardLogs: plan.processLogger !== null,
-      transferables: this.#movableInputs(index),
+      movableArgs: this.#movableInputs(index),
       redaction: plan.redaction,
       // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
       emit: plan.onEvent
@@ -159,27 +164,44 @@ class RunExecution {
   }
 
   /**
-   * Buffers a worker task may take by transfer rather than copy: those in
-   * the result of a `transferResult` task that injects it into this task
-   * only. Moving detaches them on the main thread (the upstream entry's
+   * Where in a task's arguments are the injected results it may consume
+   * (an executor crossing threads moves their buffers rather than copying
+   * them): results of a `transferResult` task that injects them into this
+   * task only. Moving detaches them on the main thread (the upstream entry's
    * `result` with them), so a result two tasks consume is copied, and so is
    * any input of a task that may retry (a retry needs its inputs intact).
+   * Mirrors {@link RunExecution.#argumentsFor}.
    */
-  #movableInputs(index: number): ArrayBuffer[] {
+  #movableInputs(index: number): readonly ArgumentPath[] {
     const task = this.#order[index] as Task;
-    if (!isWorkerTask(task.fn) || task.retries > 0 || task.dependencies.length === 0) return NOTHING_MOVABLE;
+    if (task.retries > 0 || task.dependencies.length === 0) return NOTHING_MOVABLE;
     const { graph } = this.#plan;
     const positions = graph.dependencies[index] ?? [];
-    const movable: ArrayBuffer[] = [];
+    const movable: ArgumentPath[] = [];
+    const kwargsAt = task.passesKwargs
+      ? task.args.length + task.dependencies.filter((d) => d.useResultAsAdditionalArgs).length
+      : -1;
+    let argAt = task.args.length;
     task.dependencies.forEach((dependency, i) => {
       const upstream = positions[i] as number;
-      if (!(this.#order[upstream] as Task).transferResult || !injects(dependency)) return;
-      const consumers = (graph.dependants[upstream] ?? []).filter((d) =>
-        (this.#order[d] as Task).dependencies.some(
-          (dep) => dep.taskName === this.#order[upstream]?.name && injects(dep),
-        ),
-      );
-      if (consumers.length === 1) movable.push(...collectTransferables(this.#results[upstream]));
+      const consumable =
+        (this.#order[upstream] as Task).transferResult &&
+        (graph.dependants[upstream] ?? []).filter((d) =>
+          (this.#order[d] as Task).dependencies.some(
+            (dep) => dep.taskName === this.#order[upstream]?.name && injects(dep),
+          ),
+        ).length === 1;
+      if (dependency.useResultAsAdditionalArgs) {
+        if (consumable) movable.push({ arg: argAt });
+        argAt++;
+      }
+      // A later dependency injected under the same name wins the key, so only the last one's value is there.
+      const key = dependency.additionalKwargName;
+      const lastUnderKey = !task.dependencies
+        .slice(i + 1)
+        .some((d) => d.useResultAsAdditionalKwargs && d.additionalKwargName === key);
+      if (consumable && dependency.useResultAsAdditionalKwargs && lastUnderKey)
+        movable.push({ arg: kwargsAt, kwarg: key });
     });
     return movable;
   }
@@ -212,13 +234,7 @@ class RunExecution {
     for (const dependant of this.#plan.graph.transitiveDependants(index)) {
       if (this.#entries[dependant] !== undefined) continue;
       const task = this.#order[dependant] as Task;
-      this.#record(dependant, {
-        ...entryBase(task),
-        status: TaskStatus.SKIPPED,
-        elapsedMs: 0,
-        attempts: 0,
-        skippedBecause: because,
-      });
+      this.#record(dependant, buildEntry(task, { status: TaskStatus.SKIPPED, because }));
       this.#emit({ type: 'task:skipped', runId: this.#plan.runId, at: Date.now(), taskName: task.name, because });
     }
   }
@@ -234,21 +250,16 @@ class RunExecution {
 
   #internalFailure(index: number, thrown: unknown): TaskReportEntry {
     const task = this.#order[index] as Task;
-    return {
-      ...entryBase(task),
+    return buildEntry(task, {
       status: TaskStatus.ERRORED,
-      elapsedMs: 0,
-      attempts: 0,
       error: errorData(task, serializeError(thrown), this.#downstreamNames(index)),
-    };
+    });
   }
 
   #report(): ProcessExecutionReport {
     return new ProcessExecutionReport({
       processName: this.#plan.processName,
-      entries: this.#order.map(
-        (task, i) => this.#entries[i] ?? { ...entryBase(task), status: TaskStatus.PENDING, elapsedMs: 0, attempts: 0 },
-      ),
+      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.PENDING })),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
       redaction: this.#plan.redaction,
@@ -271,13 +282,10 @@ class RunExecution {
     const aborted = serializeError(new RunAbortedAttemptError(reason));
     for (const index of this.#running) {
       const task = this.#order[index] as Task;
-      this.#entries[index] = {
-        ...entryBase(task),
+      this.#entries[index] = buildEntry(task, {
         status: TaskStatus.ERRORED,
-        elapsedMs: 0,
-        attempts: 0,
         error: errorData(task, aborted, this.#downstreamNames(index)),
-      };
+      });
     }
     const report = this.#report();
     // Listeners hear the end of an aborted run too; its report has the running tasks errored, the rest pending.

@@ -1,33 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
-import { formatTraceback, type SerializedError } from '../errors/serialize-error.js';
+import type { SerializedError } from '../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
-import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
-import type { AttemptOutcome, Executor } from '../executors/types.js';
-import { combineLogWriteFailures, type LogWriteFailure } from '../logging/log-write.js';
+import type { ArgumentOrigin, ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
 import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
-import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/types.js';
+import type { TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
+import { buildEntry, errorData } from './report-entry.js';
 import { isRetryable } from './retry.js';
 
 /** Everything one task needs for its attempts within a run. */
 export interface TaskRun {
   readonly task: Task;
+  /** What the executor is told the task runs. */
+  readonly spec: TaskSpec;
   readonly args: readonly unknown[];
+  readonly argumentOrigins: readonly ArgumentOrigin[];
   readonly executor: Executor;
   readonly runId: string;
   readonly processName: string;
+  /** The run's signal for executors (`NEVER_ABORTED` when the run cannot be cancelled). */
   readonly runSignal: AbortSignal;
-  readonly cancellable: boolean;
   readonly taskLog: TaskLog;
-  /** The task's log file in this run, when it has one. */
+  /** The task's log file in this run, when it has one: its write failures go on the entry. */
   readonly logFile: TaskLogFile | null;
-  readonly forwardLogs: boolean;
-  /** Buffers in `args` that may be moved to a worker thread instead of copied. */
-  readonly transferables: readonly ArrayBuffer[];
+  /** Injected results the attempt may consume (moved to a worker thread instead of copied). */
+  readonly movableArgs: readonly ArgumentPath[];
   readonly redaction: Redaction;
   /** Undefined when nobody listens: then no event objects are built at all. */
   readonly emit: ((event: RunEvent) => void) | undefined;
@@ -45,39 +46,31 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const maxAttempts = task.retries + 1;
   taskLog.started(task.name);
   let firstStart: number | undefined;
-  let workerLogFailure: LogWriteFailure | undefined;
+  const options = { signal: runSignal };
+  const request = {
+    task: run.spec,
+    argumentOrigins: run.argumentOrigins,
+    runId,
+    processName: run.processName,
+    timeoutMs: task.timeoutMs,
+    transferResult: task.transferResult,
+    movableArgs: run.movableArgs,
+    tracedVars: { capture: task.captureTracedVars, frameFilter: task.tracedVarsFrameFilter },
+    redact: run.redaction.toWire() ?? null,
+    log: taskLog.sink,
+    logLevel: taskLog.level,
+  };
   for (let attempt = 1; ; attempt++) {
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
-    const outcome = await run.executor.execute({
-      task,
-      args: argumentsForAttempt(task, run.args),
-      attempt,
-      runId,
-      processName: run.processName,
-      runSignal,
-      cancellable: run.cancellable,
-      log: taskLog.log,
-      logFd: run.logFile?.fd ?? null,
-      forwardLogs: run.forwardLogs,
-      transferables: run.transferables,
-      redaction: run.redaction,
-    });
+    const attemptRequest: AttemptRequest = { ...request, args: argumentsForAttempt(task, run.args), attempt };
+    const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
-    workerLogFailure = combineLogWriteFailures(workerLogFailure, outcome.logWriteError);
     const elapsedMs = outcome.finishedAt - firstStart;
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
-      const logWriteError = logWriteErrorOf(task, run.logFile, workerLogFailure);
-      return finalEntry(
-        task,
-        TaskStatus.SUCCESS,
-        attempt,
-        firstStart,
-        outcome,
-        { result: outcome.value },
-        logWriteError,
-      );
+      const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
+      return buildEntry(task, { status: TaskStatus.SUCCESS, attempts: attempt, firstStart, outcome, logWriteError });
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
@@ -105,8 +98,15 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       elapsedMs,
       error: outcome.error,
     });
-    const logWriteError = logWriteErrorOf(task, run.logFile, workerLogFailure);
-    return finalEntry(task, TaskStatus.ERRORED, attempt, firstStart, outcome, { error }, logWriteError);
+    const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
+    return buildEntry(task, {
+      status: TaskStatus.ERRORED,
+      attempts: attempt,
+      firstStart,
+      outcome,
+      error,
+      logWriteError,
+    });
   }
 }
 
@@ -130,55 +130,4 @@ function shouldRetry(task: Task, error: SerializedError): boolean {
     );
     return false;
   }
-}
-
-/** The report entry of a task whose last attempt ended with `outcome`. */
-function finalEntry(
-  task: Task,
-  status: TaskStatus,
-  attempts: number,
-  firstStart: number,
-  outcome: AttemptOutcome,
-  ending: { result: unknown } | { error: ErrorData },
-  logWriteError: LogWriteError | undefined,
-): TaskReportEntry {
-  return {
-    name: task.name,
-    function: task.functionName,
-    args: task.args,
-    kwargs: task.kwargs,
-    status,
-    elapsedMs: outcome.finishedAt - firstStart,
-    attempts,
-    startedAt: new Date(firstStart),
-    finishedAt: new Date(outcome.finishedAt),
-    threadId: outcome.threadId,
-    ...ending,
-    ...(logWriteError ? { logWriteError } : {}),
-  };
-}
-
-export function entryBase(task: Task): Pick<TaskReportEntry, 'name' | 'function' | 'args' | 'kwargs'> {
-  return { name: task.name, function: task.functionName, args: task.args, kwargs: task.kwargs };
-}
-
-export function errorData(
-  task: Task,
-  thrown: SerializedError,
-  downstreamImpact: readonly string[],
-  tracedVars?: TracedVarsSnapshot,
-): ErrorData {
-  return {
-    taskName: task.name,
-    function: task.functionName,
-    args: task.args,
-    kwargs: task.kwargs,
-    downstreamImpact,
-    exception: thrown.message,
-    errorName: thrown.name,
-    traceback: formatTraceback(thrown),
-    tracedVars: tracedVars?.vars ?? {},
-    tracedVarsLocation: tracedVars?.location ?? '',
-    thrown,
-  };
 }

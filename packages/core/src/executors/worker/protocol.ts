@@ -7,7 +7,7 @@
 
 import type { SerializedError } from '../../errors/serialize-error.js';
 import type { RedactionWire } from '../../logging/redaction.js';
-import type { AttemptOutcome } from '../types.js';
+import type { AttemptOutcome, LogLevel } from '../types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {
@@ -28,10 +28,10 @@ export interface WorkerRequest {
   readonly runId: string;
   /** Per attempt; the worker aborts the task's signal at the deadline. */
   readonly timeoutMs: number | null;
-  /** The task's log file, opened by the main thread; the worker writes lines to it synchronously. */
-  readonly logFd: number | null;
-  /** Send log lines to the main thread when there is no log file (the process has a logger). */
+  /** Send the task's log lines to the main thread (something listens to them). */
   readonly forwardLogs: boolean;
+  /** The lowest level anything keeps; lines below it are dropped in the worker. */
+  readonly logLevel: LogLevel;
   /** Move ArrayBuffers in the result back instead of copying them. */
   readonly transferResult: boolean;
   /** Capture the locals at the throw site when the attempt fails (and the pool allows it). */
@@ -39,20 +39,43 @@ export interface WorkerRequest {
   readonly tracedVarsFrameFilter: string | null;
   /** Names to redact besides the defaults; undefined for the defaults only. */
   readonly redaction: RedactionWire | undefined;
+  /**
+   * For a timed attempt, memory shared with the main thread, read by the
+   * hard-timeout backstop without waiting for messages: the worker stores 1
+   * at {@link LOADED} once the task's module is imported, and at
+   * {@link DECIDED} once the attempt's outcome is decided (its thread is
+   * then left alone).
+   */
+  readonly progress: Int32Array | undefined;
 }
 
+/** An outcome without its `workerId`, case by case. */
+type WithoutWorkerId<T> = T extends unknown ? Omit<T, 'workerId'> : never;
+
 /**
- * What the worker resolves an attempt to: exactly the executor's outcome
- * ({@link file://../types.ts}). Errors are data: the worker never throws at piscina.
+ * What the worker resolves an attempt to: the executor's outcome
+ * ({@link file://./types.ts}) with the thread id in place of a `workerId`.
+ * Errors are data: the worker never throws at piscina.
  */
-export type WorkerResponse = AttemptOutcome;
+export type WorkerResponse = WithoutWorkerId<AttemptOutcome> & {
+  /** The thread it ran on; the pool names it `thread:<id>` in the outcome. */
+  readonly threadId: number;
+  /** The attempt sent log lines and then a `flushed` event: settle it only once that event is in. */
+  readonly flushed?: true;
+};
+
+/** Index in {@link WorkerRequest.progress}: the attempt's outcome is decided. */
+export const DECIDED = 0;
+/** Index in {@link WorkerRequest.progress}: the task's module is imported. */
+export const LOADED = 1;
+export const PROGRESS_SLOTS = 2;
 
 /** Marks our events among anything else a task might post on `parentPort`. */
 export const EVENT_TAG = 'processes:worker-event';
 
 /** Events a worker posts on its `parentPort`. */
 export type WorkerEvent =
-  /** The attempt started executing (module loaded): the main thread starts its hard-timeout clock. */
+  /** The attempt started on a thread (before its module loads): the main thread starts its hard-timeout clock. */
   | {
       readonly tag: typeof EVENT_TAG;
       readonly kind: 'started';
@@ -60,6 +83,8 @@ export type WorkerEvent =
       readonly startedAt: number;
       readonly threadId: number;
     }
+  /** The attempt's last log line was sent before this: every line is in once it arrives. */
+  | { readonly tag: typeof EVENT_TAG; readonly kind: 'flushed'; readonly attemptId: number }
   /** The task called `process.exit(code)`; the thread is about to end. */
   | {
       readonly tag: typeof EVENT_TAG;

@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import type { ArgumentPath } from '../types.js';
 
 const MAX_NODES = 10_000;
 const MAX_DEPTH = 8;
@@ -44,4 +45,16 @@ export function collectTransferables(value: unknown): ArrayBuffer[] {
   };
   visit(value, 0);
   return [...found];
+}
+
+/** The buffers of the arguments at `paths`, to move to the thread rather than copy. */
+export function movableBuffers(args: readonly unknown[], paths: readonly ArgumentPath[]): ArrayBuffer[] {
+  if (paths.length === 0) return [];
+  const buffers: ArrayBuffer[] = [];
+  for (const { arg, kwarg } of paths) {
+    const value = kwarg === undefined ? args[arg] : (args[arg] as Record<string, unknown> | undefined)?.[kwarg];
+    buffers.push(...collectTransferables(value));
+  }
+  // A buffer reachable twice is listed once; postMessage refuses duplicates.
+  return [...new Set(buffers)];
 }

@@ -1,57 +1,33 @@
-import type { Logger } from 'pino';
+import { once } from 'node:events';
 import { Piscina } from 'piscina';
-import { WorkerTaskRef } from '../../definition/worker-task.js';
-import {
-  PoolClosedError,
-  TaskTimeoutError,
-  WorkerCrashError,
-  WorkerExitError,
-  WorkerOutOfMemoryError,
-} from '../../errors/errors.js';
+import { PoolClosedError } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../../errors/warnings.js';
+import { replayLine } from '../../logging/sink-logger.js';
 import { resolveWorkerPoolOptions, type WorkerPoolOptions } from '../../options/worker-pool-options.js';
 import { now } from '../../run/clock.js';
-import type { AttemptOutcome, AttemptRequest, Executor } from '../types.js';
+import { NEVER_ABORTED } from '../never-aborted.js';
+import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, TaskSpec } from '../types.js';
+import { attemptFailure } from './attempt-failure.js';
+import { type AttemptState, newAttemptState } from './attempt-state.js';
 import { WORKER_ENTRY } from './entry-url.js';
-import { FairQueue, type QueuedJob } from './fair-queue.js';
+import { FairQueue } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
+  DECIDED,
   isWorkerEvent,
+  PROGRESS_SLOTS,
   type WorkerEvent,
   type WorkerRequest,
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
+import { movableBuffers } from './transferables.js';
 
 export type { WorkerPoolOptions, WorkerResourceLimits } from '../../options/worker-pool-options.js';
 
-/** One attempt while the pool owns it. */
-interface AttemptState {
-  readonly id: number;
-  readonly request: AttemptRequest;
-  readonly ref: WorkerTaskRef;
-  readonly resolve: (outcome: AttemptOutcome) => void;
-  /**
-   * Firing it makes piscina drop the task, terminating its thread if it runs.
-   * Only attempts that may have to be stopped (a timeout, a cancellable run)
-   * get one: piscina queues and dispatches tasks with a signal more slowly.
-   */
-  readonly kill: KillSwitch | undefined;
-  readonly job: QueuedJob;
-  started: boolean;
-  threadId: number;
-  executionStartedAt: number | undefined;
-  hardTimer: NodeJS.Timeout | undefined;
-  endedBy: 'timeout' | 'run-aborted' | 'pool-destroyed' | 'uncloneable' | undefined;
-  exitCode: number | undefined;
-  calledExit: boolean;
-  /** The thread reported nearing its heap limit during this attempt. */
-  outOfMemory: boolean;
-  /** Why the result could not be sent back, when that is what failed. */
-  uncloneable: string | undefined;
-  settled: boolean;
-}
+/** How long a decided attempt's response may take to arrive before its thread is terminated anyway. */
+const MIN_RESPONSE_WAIT_MS = 1000;
 
 /**
  * A pool of worker threads for CPU-heavy tasks, over piscina. Keep one for
@@ -60,8 +36,12 @@ interface AttemptState {
  *
  * Each worker task has a thread to itself, so one can be terminated (a hard
  * timeout) without touching any other; the pool replaces the thread.
+ *
+ * It is the {@link Executor} of worker tasks (`workerTask(...)`); its
+ * outcomes name the thread as `thread:<threadId>`.
  */
 export class WorkerPool implements AsyncDisposable, Executor {
+  readonly name = 'worker-pool';
   readonly #piscina: Piscina;
   readonly #queue: FairQueue;
   readonly #attempts = new Map<number, AttemptState>();
@@ -134,43 +114,43 @@ export class WorkerPool implements AsyncDisposable, Executor {
     return this.#closed;
   }
 
-  /** @internal Runs one attempt of a worker task. Never rejects. */
-  execute(request: AttemptRequest): Promise<AttemptOutcome> {
-    const ref = request.task.fn as unknown as WorkerTaskRef;
-    if (this.#closed) {
+  /** Accepts every worker task (`workerTask(moduleUrl, exportName)`). */
+  accepts(task: TaskSpec): boolean {
+    return task.kind === 'worker';
+  }
+
+  /** Runs one attempt of a worker task on a thread of its own. Never rejects. */
+  execute(request: AttemptRequest, { signal: runSignal }: ExecuteOptions): Promise<AttemptOutcome> {
+    const { task } = request;
+    if (this.#closed || task.kind !== 'worker') {
       const at = now();
+      const error =
+        task.kind === 'worker'
+          ? new PoolClosedError(task.name)
+          : new TypeError(`The worker pool cannot run a ${task.kind} task.`);
       return Promise.resolve({
         ok: false,
-        error: serializeError(new PoolClosedError(request.task.name)),
+        error: serializeError(error),
         startedAt: at,
         finishedAt: at,
-        threadId: 0,
+        workerId: POOL_ID,
       });
     }
     return new Promise<AttemptOutcome>((resolve) => {
-      const state: AttemptState = {
+      const state: AttemptState = newAttemptState({
         id: this.#nextAttemptId++,
         request,
-        ref,
-        resolve,
-        kill: request.task.timeoutMs !== null || request.cancellable ? new KillSwitch() : undefined,
+        task,
+        runSignal,
+        resolve: (response) => resolve(toOutcome(response)),
+        kill: request.timeoutMs !== null || runSignal !== NEVER_ABORTED ? new KillSwitch() : undefined,
         job: { cancelled: false, start: () => this.#dispatch(state) },
-        started: false,
-        threadId: 0,
-        executionStartedAt: undefined,
-        hardTimer: undefined,
-        endedBy: undefined,
-        exitCode: undefined,
-        calledExit: false,
-        uncloneable: undefined,
-        outOfMemory: false,
-        settled: false,
-      };
-      if (request.runSignal.aborted) {
+      });
+      if (runSignal.aborted) {
         this.#stop(state, 'run-aborted');
         return;
       }
-      this.#attemptsOfRun(request.runSignal).add(state);
+      this.#attemptsOfRun(runSignal).add(state);
       this.#attempts.set(state.id, state);
       this.#queue.submit(request.runId, state.job);
     });
@@ -199,30 +179,42 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   #dispatch(state: AttemptState): void {
     state.started = true;
-    const { request, ref } = state;
-    const { task } = request;
+    const { request, task } = state;
     const payload: WorkerRequest = {
       attemptId: state.id,
-      moduleUrl: ref.moduleUrl,
-      exportName: ref.exportName,
+      moduleUrl: task.moduleUrl,
+      exportName: task.exportName,
       args: request.args,
       taskName: task.name,
       processName: request.processName,
       attempt: request.attempt,
       runId: request.runId,
-      timeoutMs: task.timeoutMs,
-      logFd: request.logFd,
-      forwardLogs: request.forwardLogs,
-      transferResult: task.transferResult,
-      captureTracedVars: task.captureTracedVars,
-      tracedVarsFrameFilter: task.tracedVarsFrameFilter,
-      redaction: request.redaction.toWire(),
+      timeoutMs: request.timeoutMs,
+      forwardLogs: request.log !== null,
+      logLevel: request.logLevel,
+      transferResult: request.transferResult,
+      captureTracedVars: request.tracedVars.capture,
+      tracedVarsFrameFilter: request.tracedVars.frameFilter,
+      redaction: request.redact ?? undefined,
+      progress: undefined,
     };
-    const transferList = request.transferables.filter((buffer) => buffer.byteLength > 0);
+    if (request.timeoutMs !== null) {
+      state.progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+      (payload as { progress: Int32Array }).progress = state.progress;
+    }
+    const transferList = movableBuffers(request.args, request.movableArgs);
     const options = state.kill ? { signal: state.kill, transferList } : { transferList };
     this.#piscina.run(payload, options as never).then(
-      (response: WorkerResponse) => this.#settle(state, response),
-      (error: unknown) => this.#settle(state, this.#failure(state, error)),
+      (response: WorkerResponse) => {
+        if (response.flushed && !state.flushed) state.held = response;
+        else this.#settle(state, response);
+      },
+      (error: unknown) => {
+        // Timed and described now; settled once a terminated thread is gone, so its last log lines are in.
+        const failure = this.#failure(state, error);
+        if (state.threadGone) void state.threadGone.then(() => this.#settle(state, failure));
+        else this.#settle(state, failure);
+      },
     );
   }
 
@@ -240,12 +232,15 @@ export class WorkerPool implements AsyncDisposable, Executor {
     if (event.kind === 'started') {
       state.executionStartedAt = event.startedAt;
       state.threadId = event.threadId;
-      const { timeoutMs } = state.request.task;
+      const { timeoutMs } = state.request;
       // The worker aborts the task's signal at the deadline; this is the backstop
       // for a task that does not stop: after the grace period its thread goes.
       if (timeoutMs !== null) {
-        state.hardTimer = setTimeout(() => this.#stop(state, 'timeout'), timeoutMs + this.#graceMs);
+        state.hardTimer = setTimeout(() => this.#onDeadline(state), timeoutMs + this.#graceMs);
       }
+    } else if (event.kind === 'flushed') {
+      state.flushed = true;
+      if (state.held) this.#settle(state, state.held);
     } else if (event.kind === 'exit') {
       state.calledExit = true;
       state.exitCode = event.code;
@@ -255,15 +250,37 @@ export class WorkerPool implements AsyncDisposable, Executor {
       state.uncloneable = event.message;
       state.threadId = event.threadId;
       this.#stop(state, 'uncloneable');
-    } else {
-      forwardLine(state.request.log, event.line);
+    } else if (state.request.log) {
+      replayLine(state.request.log, event.line);
     }
+  }
+
+  /**
+   * The grace period after a timed attempt's deadline is over. If the worker
+   * has already decided the outcome (the task stopped), its response is in
+   * flight, perhaps queued behind this timer on a busy main thread: it is
+   * given one more grace period to arrive rather than being reported as a
+   * thread that had to be terminated.
+   */
+  #onDeadline(state: AttemptState): void {
+    if (state.settled) return;
+    if (state.progress && Atomics.load(state.progress, DECIDED) === 1 && !state.deadlinePassed) {
+      state.deadlinePassed = true;
+      state.hardTimer = setTimeout(() => this.#onDeadline(state), Math.max(this.#graceMs, MIN_RESPONSE_WAIT_MS));
+      return;
+    }
+    this.#stop(state, 'timeout');
   }
 
   /** Ends an attempt early: dequeued if it has not started, its thread terminated if it has. */
   #stop(state: AttemptState, reason: NonNullable<AttemptState['endedBy']>): void {
     if (state.settled || state.endedBy) return;
     state.endedBy = reason;
+    if (state.started && state.threadId) {
+      const worker = this.#piscina.threads.find((w) => w.threadId === state.threadId);
+      // Every message a thread posted is delivered before its 'exit' event.
+      state.threadGone = worker ? once(worker, 'exit').catch(() => undefined) : undefined;
+    }
     if (state.started) {
       if (state.kill) state.kill.fire();
       // Without a kill switch the thread is ended directly, which piscina reports as
@@ -276,39 +293,14 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 
   #failure(state: AttemptState, error: unknown): WorkerResponse {
-    const { task, attempt } = state.request;
-    const at = now();
-    let cause: unknown;
-    if (state.endedBy === 'timeout') {
-      cause = new TaskTimeoutError(task.name, task.timeoutMs ?? 0, attempt, 'terminated', this.#graceMs);
-    } else if (state.endedBy === 'run-aborted') {
-      cause = Object.assign(new Error(`The run was aborted; task "${task.name}" was stopped.`), { name: 'AbortError' });
-    } else if (state.endedBy === 'pool-destroyed') {
-      cause = new PoolClosedError(task.name);
-    } else if (state.endedBy === 'uncloneable') {
-      cause = new WorkerCrashError(task.name, { name: 'DataCloneError', message: state.uncloneable });
-    } else if (state.outOfMemory || (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      cause = new WorkerOutOfMemoryError(task.name, this.#limits, error);
-    } else if (state.calledExit || /worker exited with code/i.test(String((error as Error)?.message))) {
-      const code = state.exitCode ?? Number(/code:? (\d+)/.exec(String((error as Error)?.message))?.[1]);
-      cause = new WorkerExitError(task.name, Number.isNaN(code) ? undefined : code, state.calledExit);
-    } else {
-      cause = new WorkerCrashError(task.name, error);
-    }
-    return {
-      ok: false,
-      error: serializeError(cause),
-      startedAt: state.executionStartedAt ?? at,
-      finishedAt: at,
-      threadId: state.threadId,
-    };
+    return attemptFailure(state, error, this.#graceMs, this.#limits);
   }
 
   #settle(state: AttemptState, response: WorkerResponse): void {
     if (state.settled) return;
     state.settled = true;
     clearTimeout(state.hardTimer);
-    this.#runs.get(state.request.runSignal)?.delete(state);
+    this.#runs.get(state.runSignal)?.delete(state);
     this.#attempts.delete(state.id);
     if (state.started) this.#queue.release();
     state.resolve(response);
@@ -341,25 +333,10 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 }
 
-/** A worker's NDJSON line, replayed on the process logger. */
-function forwardLine(log: Logger, line: string): void {
-  try {
-    const {
-      level,
-      msg,
-      time: _time,
-      pid: _pid,
-      hostname: _host,
-      ...fields
-    } = JSON.parse(line) as Record<string, unknown>;
-    const method = typeof level === 'string' && level in log ? (level as 'info') : 'info';
-    log[method](fields, typeof msg === 'string' ? msg : '');
-  } catch {
-    log.info(line.trim());
-  }
-}
+/** Outcomes of attempts that never reached a thread name the pool itself. */
+const POOL_ID = 'worker-pool';
 
-/** @internal Whether a task runs on a worker pool. */
-export function isWorkerTask(fn: unknown): fn is WorkerTaskRef {
-  return fn instanceof WorkerTaskRef;
+function toOutcome(response: WorkerResponse): AttemptOutcome {
+  const { threadId, ...rest } = response;
+  return { ...rest, workerId: threadId ? `thread:${threadId}` : POOL_ID };
 }

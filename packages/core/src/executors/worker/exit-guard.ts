@@ -1,0 +1,18 @@
+import { currentTaskContext } from '../../run/context.js';
+import { attemptOfContext, post } from './thread-state.js';
+
+/**
+ * Makes `process.exit()` in a task say so before it ends the thread, so the
+ * attempt fails with a clear error (the code it exited with) rather than
+ * "the thread exited". Returns the real exit, for the worker's own use.
+ */
+export function guardProcessExit(): (code?: number) => never {
+  const exitThread = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const context = currentTaskContext();
+    const attemptId = context ? attemptOfContext.get(context) : undefined;
+    if (attemptId !== undefined) post({ kind: 'exit', attemptId, code: code == null ? 0 : Number(code) });
+    return exitThread(code);
+  }) as typeof process.exit;
+  return exitThread;
+}
