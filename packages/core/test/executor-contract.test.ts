@@ -130,6 +130,17 @@ describe('run({ executors })', () => {
     });
   });
 
+  it('keeps main-thread tasks that no given executor claims on the main thread', async () => {
+    const recording = new RecordingExecutor();
+    const report = await new Process([
+      new Task('mine', () => 'claimed'),
+      new Task('local', () => 'main', { dependencies: ['mine'] }),
+    ]).run({ executors: [recording] });
+    expect(report.entries.get('mine')).toMatchObject({ status: TaskStatus.SUCCESS, workerId: 'recording:1' });
+    expect(report.entries.get('local')).toMatchObject({ status: TaskStatus.SUCCESS, result: 'main', workerId: 'main' });
+    expect(recording.requests.map((request) => request.task.name)).toEqual(['mine']);
+  });
+
   it('records a worker task run by the default pool as thread:<id>', async () => {
     const report = await new Process([workerFixture('echo', 'whereAmI')]).run();
     const entry = report.entries.get('echo');

@@ -60,13 +60,13 @@ export const runOptionsSchema: z.ZodType<Parsed<RunOptions>> = z.strictObject({
     z.custom<WorkerPool>((value) => value instanceof WorkerPool),
     'a WorkerPool',
   ).optional(),
-  executors: described(
-    z.array(z.custom<Executor>(isExecutor)).readonly(),
-    'an array of executors (objects with a string `name` and `accepts` and `execute` methods)',
-  ).optional(),
   onEvent: described(
     z.custom<(event: RunEvent) => void>((value) => typeof value === 'function'),
     'a function',
+  ).optional(),
+  executors: described(
+    z.array(z.custom<Executor>(isExecutor)).readonly(),
+    'an array of executors (objects with a string `name` and `accepts` and `execute` methods)',
   ).optional(),
 } satisfies ShapeOf<RunOptions>);
 
