@@ -1,12 +1,7 @@
-/** A duration for people: `0.4 ms`, `52 ms`, `1.23 s`, `2m 05s`, `1h 02m`. */
+import { describeValueInProse, formatDuration as formatCoreDuration } from '@processes/core/internal';
+/** A duration for the terminal: `0.4 ms`, `52 ms`, `1.23 s`, `2m 05s`, `1h 02m`. */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '-';
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)}m ${pad2(totalSeconds % 60)}s`;
-  return `${Math.floor(totalSeconds / 3600)}h ${pad2(Math.floor(totalSeconds / 60) % 60)}m`;
+  return formatCoreDuration(ms, 'compact');
 }
 
 /** Time since the start of a run for log lines: `00:01.234`, or `1:02:03.456` past an hour. */
@@ -52,24 +47,4 @@ export function layoutColumns(rows: readonly (readonly string[])[], gap = '  '):
 }
 
 /** A short description of a value for messages: `a number (3)`, `a string ("x")`, `an object`, `undefined`. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return `a ${typeof value} (${String(value)})`;
-    case 'function':
-      return `a function${value.name ? ` (${value.name})` : ''}`;
-    case 'object': {
-      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
-      return name && name !== 'Object' ? `a ${name} object` : 'an object';
-    }
-    default:
-      return `a ${typeof value}`;
-  }
-}
+export const describeValue: (value: unknown) => string = describeValueInProse;

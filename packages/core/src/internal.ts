@@ -4,6 +4,8 @@
 
 export { closestName } from './errors/errors.js';
 export { emitProcessesWarning, WARNING_TYPE, WarningCode } from './errors/warnings.js';
+export type { DurationStyle } from './format/duration.js';
+export { formatDuration } from './format/duration.js';
 export { readSafely, setOwn } from './logging/json-safe.js';
 export type { BackoffOptions } from './options/backoff.js';
 export { BACKOFF_DEFAULTS, backoffDelayMs, backoffSchema, retryDelayMsSchema, timerMs } from './options/backoff.js';

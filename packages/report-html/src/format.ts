@@ -1,16 +1,7 @@
+import { formatDuration } from '@processes/core/internal';
+
 /** A duration as people read it: `0.4 ms`, `850 ms`, `12.40 s`, `3 min 05 s`, `2 h 03 min`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 10) return `${Number(ms.toFixed(1))} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const totalSeconds = Math.round(ms / 1000);
-  if (totalSeconds < 3600) {
-    return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
-  }
-  const totalMinutes = Math.round(totalSeconds / 60);
-  return `${Math.floor(totalMinutes / 60)} h ${String(totalMinutes % 60).padStart(2, '0')} min`;
-}
+export { formatDuration };
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
