@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** What an option must be, in words, and how a rejection of it is reported. */
 export interface FieldInfo {
@@ -59,3 +59,6 @@ export type Parsed<T> = { [K in keyof T]: {} extends Pick<T, K> ? T[K] | undefin
  * so the known-key list and the documented interface cannot drift apart.
  */
 export type ShapeOf<T> = { readonly [K in keyof Required<T>]: z.ZodType };
+
+/** The schema of a boolean option, described as the messages say it. */
+export const aBoolean = (): z.ZodBoolean => described(z.boolean(), 'a boolean');

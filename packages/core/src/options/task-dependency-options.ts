@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { described, type Parsed, type ShapeOf } from './field.js';
+import { aBoolean, described, type Parsed, type ShapeOf } from './field.js';
 
 /** Options of a `TaskDependency`. */
 export interface TaskDependencyOptions {
@@ -17,8 +17,6 @@ export const TASK_DEPENDENCY_DEFAULTS: Readonly<Required<TaskDependencyOptions>>
   useResultAsAdditionalKwargs: false,
   additionalKwargName: '',
 });
-
-const aBoolean = (): z.ZodBoolean => described(z.boolean(), 'a boolean');
 
 export const taskDependencyOptionsSchema: z.ZodType<Parsed<TaskDependencyOptions>> = z.strictObject({
   useResultAsAdditionalArgs: aBoolean().optional(),

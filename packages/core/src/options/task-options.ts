@@ -2,10 +2,8 @@ import { z } from 'zod';
 import type { TaskDependency } from '../definition/task-dependency.js';
 import type { ErrorClass, RetryOn } from '../run/retry.js';
 import { type BackoffOptions, retryDelayMsSchema, timerMs } from './backoff.js';
-import { described, type Parsed, type ShapeOf } from './field.js';
+import { aBoolean, described, type Parsed, type ShapeOf } from './field.js';
 import { plainObject } from './parse.js';
-
-const aBoolean = (): z.ZodBoolean => described(z.boolean(), 'a boolean');
 
 /** Options of a {@link Task}. Durations are in milliseconds. */
 export interface TaskOptions {
