@@ -1,7 +1,7 @@
 // The one vitest config of every package: tests run against the source.
 //
 // Tests import a package the way users do (`../dist/index.js`,
-// `@processes/core`, `processes`), so they read as usage. The `sourceFirst`
+// `processes-core`, `processes`), so they read as usage. The `sourceFirst`
 // plugin sends every such import that lands in a workspace package's `dist/`
 // to the matching file in its `src/` instead, so editing src/ and running
 // vitest tests what was edited, with no build in between.

@@ -1,4 +1,4 @@
-import { ProcessesError } from 'processes';
+import { ProcessesError } from 'processes-js';
 
 /**
  * The command line was wrong: an unknown command or flag, a missing

@@ -1,4 +1,4 @@
-import { describeValueInProse, formatDuration as formatCoreDuration } from '@processes/core/internal';
+import { describeValueInProse, formatDuration as formatCoreDuration } from 'processes-core/internal';
 /** A duration for the terminal: `0.4 ms`, `52 ms`, `1.23 s`, `2m 05s`, `1h 02m`. */
 export function formatDuration(ms: number): string {
   return formatCoreDuration(ms, 'compact');

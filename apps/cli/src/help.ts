@@ -16,7 +16,7 @@ one (it may be async). It may also export \`channels\`: the report channels
 \`run --notify\` sends the report through.
 
   // pipeline.ts
-  import { Process, Task } from 'processes';
+  import { Process, Task } from 'processes-js';
   export default new Process([new Task('hello', () => 'world')], { name: 'hello' });
 
 Exit codes

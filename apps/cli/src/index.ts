@@ -1,4 +1,4 @@
-// The programmatic side of @processes/cli: the command itself, and the HTML
+// The programmatic side of processes-cli: the command itself, and the HTML
 // renderer `processes run --html` uses, for scripts that write the same page.
 export { processIo, runCli } from './cli.js';
 export {

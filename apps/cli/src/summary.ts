@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport, TaskReportEntry } from 'processes';
+import type { ProcessExecutionReport, TaskReportEntry } from 'processes-js';
 import { firstLine, formatDuration, layoutColumns, plural } from './format.js';
 import { fitLine, type Segment, type Style, type Terminal } from './terminal.js';
 

@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { ProcessesError } from 'processes';
+import { ProcessesError } from 'processes-js';
 import { describe, expect, it } from 'vitest';
 import * as api from '../dist/index.js';
 
 const docs = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
-/** The CLI's rows in docs/errors.md: `| \`@processes/cli\` | \`CODE\` | what happened | how to fix |`. */
+/** The CLI's rows in docs/errors.md: `| \`processes-cli\` | \`CODE\` | what happened | how to fix |`. */
 const documented = new Map(
-  [...docs.matchAll(/^\| `@processes\/cli` \| `(PROC_[A-Z_]+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => [
+  [...docs.matchAll(/^\| `processes-cli` \| `(PROC_[A-Z_]+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => [
     m[1] ?? '',
     { what: m[2] ?? '', fix: m[3] ?? '' },
   ]),
 );
 /** Every other code in the document, which a CLI code must not reuse. */
-const otherCodes = [...docs.matchAll(/^\| (?:`@processes\/(?!cli`)[\w-]+` \| )?`(PROC_[A-Z_]+)` \|/gm)].map(
-  (m) => m[1],
-);
+const otherCodes = [...docs.matchAll(/^\| (?:`processes-(?!cli`)[\w-]+` \| )?`(PROC_[A-Z_]+)` \|/gm)].map((m) => m[1]);
 
 const errorClasses = Object.entries(api as Record<string, unknown>).filter(
   ([, value]) => typeof value === 'function' && value.prototype instanceof ProcessesError,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature } from 'processes';
+import { verifyWebhookSignature } from 'processes-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProcesses } from './helpers/cli.js';
 

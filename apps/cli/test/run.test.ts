@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcessExecutionReport } from 'processes';
+import { ProcessExecutionReport } from 'processes-js';
 import { describe, expect, it } from 'vitest';
 import { fixture, runProcesses, tempDir } from './helpers/cli.js';
 

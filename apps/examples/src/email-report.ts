@@ -2,10 +2,10 @@
 // 127.0.0.1 (smtp-server), so it runs offline: it runs a small pipeline
 // whose payment step fails, sends the report with report.notify(), prints
 // what the server received, and exits.
-// Run it: npx -y pnpm@10 --filter @processes/examples email-report (after a build)
+// Run it: npx -y pnpm@10 --filter processes-examples email-report (after a build)
 
 import { type AddressObject, simpleParser } from 'mailparser';
-import { EmailChannel, HTMLEmailStyle, Process, ReportContent, Task, TaskDependency } from 'processes';
+import { EmailChannel, HTMLEmailStyle, Process, ReportContent, Task, TaskDependency } from 'processes-js';
 import { SMTPServer } from 'smtp-server';
 
 // --- 1. A capture server standing in for your mail relay -------------------

@@ -3,7 +3,7 @@
 // runs. Every task logs to its own file under logs/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Process, Task, TaskDependency, taskContext } from 'processes';
+import { Process, Task, TaskDependency, taskContext } from 'processes-js';
 
 const LOG_DIR = join(process.cwd(), 'logs');
 mkdirSync(LOG_DIR, { recursive: true });

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Process, Task, TaskDependency, workerTask } from 'processes';
+import { Process, Task, TaskDependency, workerTask } from 'processes-js';
 import type { Compressed, ShardAggregate } from './etl-tasks.js';
 
 export interface EtlOptions {

@@ -9,8 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderHtml } from '@processes/cli';
-import type { ProcessExecutionReport, RunEvent } from 'processes';
+import { renderHtml } from 'processes-cli';
+import type { ProcessExecutionReport, RunEvent } from 'processes-js';
 import { createEtlPipeline, ETL_DEFAULTS, type EtlSummary, etlOptionsFromEnv, positive } from './etl-pipeline.js';
 
 const { values } = parseArgs({

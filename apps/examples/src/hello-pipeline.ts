@@ -1,6 +1,6 @@
 // The Python library's "hello pipeline": one upstream task feeding a downstream one.
-// Run it: npx -y pnpm@10 --filter @processes/examples hello (after a build)
-import { Process, Task, TaskDependency } from 'processes';
+// Run it: npx -y pnpm@10 --filter processes-examples hello (after a build)
+import { Process, Task, TaskDependency } from 'processes-js';
 
 interface User {
   id: number;

@@ -1,4 +1,4 @@
-import type { ReportChannel } from 'processes';
+import type { ReportChannel } from 'processes-js';
 
 /**
  * A destination started on 127.0.0.1 for the reports-and-notifications

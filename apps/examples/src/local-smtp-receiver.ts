@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { EmailChannel, HTMLEmailStyle } from 'processes';
+import { EmailChannel, HTMLEmailStyle } from 'processes-js';
 import { SMTPServer } from 'smtp-server';
 import type { LocalReceiver } from './local-receiver.js';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature, WebhookChannel } from 'processes';
+import { verifyWebhookSignature, WebhookChannel } from 'processes-js';
 import type { LocalReceiver } from './local-receiver.js';
 
 interface WebhookBodyShape {

@@ -12,7 +12,7 @@
 // to them, then prints what they received.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Process, ProcessExecutionReport, Task, TaskDependency } from 'processes';
+import { Process, ProcessExecutionReport, Task, TaskDependency } from 'processes-js';
 import type { ReceiverKind } from './local-receiver.js';
 import { startSmtpReceiver } from './local-smtp-receiver.js';
 import { startWebhookReceiver } from './local-webhook-receiver.js';

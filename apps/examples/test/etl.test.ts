@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const dist = new URL('../dist/', import.meta.url);
-const cli = new URL('../node_modules/@processes/cli/bin/processes.js', import.meta.url).pathname;
+const cli = new URL('../node_modules/processes-cli/bin/processes.js', import.meta.url).pathname;
 
 /** Output directories of the runs: megabytes of CSV each. */
 const outputs: string[] = [];

@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import type { ProcessExecutionReport, ReportChannel, SendOptions } from '@processes/core';
-import { toReportContent } from '@processes/core/internal';
+import { createTransport } from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import type { ProcessExecutionReport, ReportChannel, SendOptions } from 'processes-core';
+import { toReportContent } from 'processes-core/internal';
 import {
   HTMLEmailStyle,
   type HTMLEmailStyleOptions,
@@ -10,9 +12,7 @@ import {
   renderReportHtml,
   renderReportText,
   reportSubject,
-} from '@processes/report-html';
-import { createTransport } from 'nodemailer';
-import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+} from 'processes-report-html';
 import { EmailDeliveryError, type EmailOperation } from './errors.js';
 import { redact, redactError, secretForms } from './redact.js';
 import { credentialsOf, SMTPConfig, type SMTPConfigOptions } from './smtp-config.js';

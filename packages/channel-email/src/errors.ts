@@ -1,5 +1,5 @@
-import { InvalidOptionError, ProcessesError } from '@processes/core';
-import { kindOf } from '@processes/core/internal';
+import { InvalidOptionError, ProcessesError } from 'processes-core';
+import { kindOf } from 'processes-core/internal';
 
 /** What a secret option's value is replaced by, wherever it would otherwise appear. */
 export const REDACTED = '[redacted]';

@@ -1,8 +1,8 @@
-// The public API of @processes/channel-email. Anything not listed here is internal.
+// The public API of processes-channel-email. Anything not listed here is internal.
 
 // Re-exported so one import gives everything an EmailChannel takes.
-export type { HTMLEmailStyleOptions, LanguageCode, PaletteName, ReportContentOptions } from '@processes/report-html';
-export { HTMLEmailStyle, ReportContent } from '@processes/report-html';
+export type { HTMLEmailStyleOptions, LanguageCode, PaletteName, ReportContentOptions } from 'processes-report-html';
+export { HTMLEmailStyle, ReportContent } from 'processes-report-html';
 export type { ComposeOptions, EmailMessage, EmailReceipt } from './email-channel.js';
 export { EmailChannel } from './email-channel.js';
 export type { EmailDeliveryErrorInit, EmailOperation } from './errors.js';

@@ -1,4 +1,4 @@
-import { described, type Parsed, parseOptions, type ShapeOf, timerMs } from '@processes/core/internal';
+import { described, type Parsed, parseOptions, type ShapeOf, timerMs } from 'processes-core/internal';
 import { z } from 'zod';
 import { REDACTED, SMTPConfigError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import type { NotifyOutcome, ReportChannel } from '@processes/core';
+import type { NotifyOutcome, ReportChannel } from 'processes-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EmailChannel,

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { InvalidOptionError, ProcessesError, UnknownOptionError } from '@processes/core';
+import { InvalidOptionError, ProcessesError, UnknownOptionError } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import { EmailChannel, SMTPConfig, SMTPConfigError, type SMTPConfigOptions } from '../dist/index.js';
 

@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport, ReportChannel } from '@processes/core';
+import type { ProcessExecutionReport, ReportChannel } from 'processes-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { EmailChannel, EmailMessage, EmailReceipt, SMTPConfigOptions, SMTPSecurity } from '../dist/index.js';
 

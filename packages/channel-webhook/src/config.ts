@@ -1,4 +1,4 @@
-import { type BackoffOptions, type JsonValue, toJsonSafe } from '@processes/core';
+import { type BackoffOptions, type JsonValue, toJsonSafe } from 'processes-core';
 import {
   checkValue,
   described,
@@ -11,7 +11,7 @@ import {
   retryDelayMsSchema,
   type ShapeOf,
   setOwn,
-} from '@processes/core/internal';
+} from 'processes-core/internal';
 import { z } from 'zod';
 
 /** Where and how a {@link WebhookChannel} delivers reports (the Python library's `WebhookConfig`). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '@processes/core/internal';
+import { backoffDelayMs } from 'processes-core/internal';
 import type { ResolvedWebhookConfig } from './config.js';
 import { WebhookDeliveryError, type WebhookDeliveryFailure } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';

@@ -1,4 +1,4 @@
-import { ProcessesError } from '@processes/core';
+import { ProcessesError } from 'processes-core';
 
 /** Why the last attempt of a webhook delivery failed. */
 export type WebhookFailureReason =

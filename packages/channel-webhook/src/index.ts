@@ -1,6 +1,6 @@
-// The public API of @processes/channel-webhook. Anything not listed here is internal.
+// The public API of processes-channel-webhook. Anything not listed here is internal.
 
-export type { ContentFlags } from '@processes/core/internal';
+export type { ContentFlags } from 'processes-core/internal';
 export type { WebhookConfig } from './config.js';
 export { WEBHOOK_CONFIG_DEFAULTS } from './config.js';
 export type { WebhookReceipt } from './deliver.js';

@@ -6,9 +6,9 @@ import {
   type TaskReportEntry,
   TaskStatus,
   toJsonSafe,
-} from '@processes/core';
-import type { ContentFlags } from '@processes/core/internal';
-import { setOwn } from '@processes/core/internal';
+} from 'processes-core';
+import type { ContentFlags } from 'processes-core/internal';
+import { setOwn } from 'processes-core/internal';
 import { resultValue } from './result-value.js';
 
 /** The version of the webhook report object; bumped on any incompatible change. */

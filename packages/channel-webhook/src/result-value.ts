@@ -1,5 +1,5 @@
-import { type JsonValue, renderValue } from '@processes/core';
-import { setOwn } from '@processes/core/internal';
+import { type JsonValue, renderValue } from 'processes-core';
+import { setOwn } from 'processes-core/internal';
 
 const MAX_DEPTH = 64;
 const NOT_JSON = Symbol('not JSON');

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { checkValue, described, type Parsed, parseOptions, type ShapeOf } from '@processes/core/internal';
+import { checkValue, described, type Parsed, parseOptions, type ShapeOf } from 'processes-core/internal';
 import { z } from 'zod';
 
 /** The header names a `WebhookChannel` sends (matched ignoring case on receipt). */

@@ -1,5 +1,5 @@
-import type { ProcessExecutionReport, ReportChannel, ReportContentPreset, SendOptions } from '@processes/core';
-import { type ContentFlags, toContentFlags } from '@processes/core/internal';
+import type { ProcessExecutionReport, ReportChannel, ReportContentPreset, SendOptions } from 'processes-core';
+import { type ContentFlags, toContentFlags } from 'processes-core/internal';
 import { type ResolvedWebhookConfig, resolveWebhookConfig, type WebhookConfig } from './config.js';
 import { deliver, type WebhookReceipt } from './deliver.js';
 import { buildWebhookPayload } from './payload.js';

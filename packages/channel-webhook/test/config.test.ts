@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { InvalidOptionError, UnknownOptionError } from '@processes/core';
+import { InvalidOptionError, UnknownOptionError } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_CONFIG_DEFAULTS, WebhookChannel, type WebhookConfig } from '../dist/index.js';
 

@@ -1,4 +1,4 @@
-import type { NotifyOutcome } from '@processes/core';
+import type { NotifyOutcome } from 'processes-core';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { WebhookChannel, WebhookDeliveryError } from '../dist/index.js';
 import { sampleReport } from './fixtures/reports.js';

@@ -1,4 +1,4 @@
-import { ProcessesError } from '@processes/core';
+import { ProcessesError } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import * as api from '../dist/index.js';
 

@@ -1,5 +1,5 @@
-import { ProcessExecutionReport, type TaskReportEntry } from '@processes/core';
 import fc from 'fast-check';
+import { ProcessExecutionReport, type TaskReportEntry } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import { buildWebhookPayload, signWebhookBody, verifyWebhookSignature, WEBHOOK_HEADERS } from '../dist/index.js';
 

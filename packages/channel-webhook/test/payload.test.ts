@@ -1,4 +1,4 @@
-import { Process, ProcessExecutionReport, ReportContent, Task, TaskDependency } from '@processes/core';
+import { Process, ProcessExecutionReport, ReportContent, Task, TaskDependency } from 'processes-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildWebhookPayload, type ContentFlags, WEBHOOK_SCHEMA_VERSION, WebhookChannel } from '../dist/index.js';
 import { cleanReport, sampleReport } from './fixtures/reports.js';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { InvalidOptionError } from '@processes/core';
+import { InvalidOptionError } from 'processes-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signWebhookBody, verifyWebhookSignature, WEBHOOK_HEADERS, WebhookChannel } from '../dist/index.js';
 import { sampleReport } from './fixtures/reports.js';

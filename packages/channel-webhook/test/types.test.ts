@@ -1,4 +1,4 @@
-import type { ReportChannel } from '@processes/core';
+import type { ReportChannel } from 'processes-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ContentFlags,

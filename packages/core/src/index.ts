@@ -1,4 +1,4 @@
-// The public API of @processes/core. Anything not listed here is internal.
+// The public API of processes-core. Anything not listed here is internal.
 
 export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './definition/task.js';
 export { Task, TaskDependency } from './definition/task.js';

@@ -1,4 +1,4 @@
-// `@processes/core/internal`: building blocks the sibling packages share
+// `processes-core/internal`: building blocks the sibling packages share
 // (report-html, the channels, the CLI). Not part of the public API of
 // `processes`; it may change without notice.
 

@@ -11,13 +11,13 @@ export type {
   SMTPConfigOptions,
   SMTPSecurity,
   SMTPTlsOptions,
-} from '@processes/channel-email';
+} from 'processes-channel-email';
 export {
   EmailChannel,
   EmailDeliveryError,
   SMTPConfig,
   SMTPConfigError,
-} from '@processes/channel-email';
+} from 'processes-channel-email';
 export type {
   ContentFlags,
   VerifyWebhookOptions,
@@ -33,7 +33,7 @@ export type {
   WebhookReportDocument,
   WebhookVerification,
   WebhookVerificationFailure,
-} from '@processes/channel-webhook';
+} from 'processes-channel-webhook';
 export {
   buildWebhookPayload,
   signWebhookBody,
@@ -43,7 +43,7 @@ export {
   WEBHOOK_SCHEMA_VERSION,
   WebhookChannel,
   WebhookDeliveryError,
-} from '@processes/channel-webhook';
+} from 'processes-channel-webhook';
 export type {
   ArgumentOrigin,
   ArgumentPath,
@@ -89,7 +89,7 @@ export type {
   TracedVarsSnapshot,
   WorkerPoolOptions,
   WorkerTaskSpec,
-} from '@processes/core';
+} from 'processes-core';
 export {
   CircularDependencyError,
   DEFAULT_RETRY_CODES,
@@ -132,7 +132,7 @@ export {
   WorkerPool,
   WorkerTaskRef,
   workerTask,
-} from '@processes/core';
+} from 'processes-core';
 export type {
   HTMLEmailStyleOptions,
   LanguageCode,
@@ -143,7 +143,7 @@ export type {
   Timeline,
   TimelineRow,
   Translations,
-} from '@processes/report-html';
+} from 'processes-report-html';
 export {
   buildTimeline,
   escapeHtml,
@@ -158,4 +158,4 @@ export {
   reportSubject,
   UnknownLanguageError,
   UnknownPaletteError,
-} from '@processes/report-html';
+} from 'processes-report-html';

@@ -1,6 +1,6 @@
 // The one test of the build as users get it. Every other test runs against
 // src/ (see the root vitest.shared.ts); this one starts a plain Node process
-// in which `import 'processes'` resolves through the package's `exports` to
+// in which `import 'processes-js'` resolves through the package's `exports` to
 // dist/, and runs a pipeline with a worker task, so the built worker entry is
 // located from the built pool as in an installed copy.
 import { execFileSync } from 'node:child_process';
@@ -11,8 +11,8 @@ const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TASKS = new URL('./fixtures/built-tasks.js', import.meta.url).href;
 
 const SCRIPT = `
-import { Process, Task, TaskDependency, workerTask } from 'processes';
-const resolved = import.meta.resolve('processes');
+import { Process, Task, TaskDependency, workerTask } from 'processes-js';
+const resolved = import.meta.resolve('processes-js');
 const process_ = new Process([
   new Task('load', workerTask(${JSON.stringify(TASKS)}, 'load')),
   new Task('sum', (values) => values.reduce((a, b) => a + b, 0), {

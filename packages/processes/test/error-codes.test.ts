@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { WarningCode } from '@processes/core/internal';
+import { WarningCode } from 'processes-core/internal';
 import { describe, expect, it } from 'vitest';
 import * as api from '../dist/index.js';
 

@@ -1,16 +1,16 @@
-import * as email from '@processes/channel-email';
-import * as webhook from '@processes/channel-webhook';
-import * as core from '@processes/core';
-import * as html from '@processes/report-html';
+import * as email from 'processes-channel-email';
+import * as webhook from 'processes-channel-webhook';
+import * as core from 'processes-core';
+import * as html from 'processes-report-html';
 import { describe, expect, it } from 'vitest';
 import * as processes from '../dist/index.js';
 
 describe('the processes package', () => {
   it.each([
-    ['@processes/core', core],
-    ['@processes/report-html', html],
-    ['@processes/channel-email', email],
-    ['@processes/channel-webhook', webhook],
+    ['processes-core', core],
+    ['processes-report-html', html],
+    ['processes-channel-email', email],
+    ['processes-channel-webhook', webhook],
   ])('re-exports every runtime export of %s, as the same object', (_name, source) => {
     for (const [name, value] of Object.entries(source)) {
       expect(processes, `missing export ${name}`).toHaveProperty(name);

@@ -1,6 +1,6 @@
 // Renders the sample report in each palette, opens it in Debian's chromium
 // and saves a full-page screenshot to docs/report-<palette>.png. After a
-// build: npx -y pnpm@10 --filter @processes/report-html screenshots
+// build: npx -y pnpm@10 --filter processes-report-html screenshots
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import type { ErrorData, TaskStatus } from '@processes/core';
+import type { ErrorData, TaskStatus } from 'processes-core';
 import type { Translations } from './languages.js';
 
 /** A status in the reader's language (the Python library computed this and never used it). */

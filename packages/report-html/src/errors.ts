@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@processes/core';
+import { InvalidOptionError } from 'processes-core';
 import { LANGUAGE_CODES } from './languages.js';
 import { PALETTE_NAMES } from './palettes.js';
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '@processes/core/internal';
+import { formatDuration } from 'processes-core/internal';
 
 /** A duration as people read it: `0.4 ms`, `850 ms`, `12.40 s`, `3 min 05 s`, `2 h 03 min`. */
 export { formatDuration };

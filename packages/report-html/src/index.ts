@@ -1,7 +1,7 @@
-// The public API of @processes/report-html. Anything not listed here is internal.
-// ReportContent lives in @processes/core (every channel uses it); re-exported here for renderers' users.
-export type { ReportContentOptions, ReportContentPreset } from '@processes/core';
-export { ReportContent } from '@processes/core';
+// The public API of processes-report-html. Anything not listed here is internal.
+// ReportContent lives in processes-core (every channel uses it); re-exported here for renderers' users.
+export type { ReportContentOptions, ReportContentPreset } from 'processes-core';
+export { ReportContent } from 'processes-core';
 export { UnknownLanguageError, UnknownPaletteError } from './errors.js';
 export { escapeHtml } from './escape.js';
 export { formatDuration } from './format.js';

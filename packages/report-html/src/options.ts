@@ -4,7 +4,7 @@ import {
   type ReportContent,
   type ReportContentOptions,
   type ReportContentPreset,
-} from '@processes/core';
+} from 'processes-core';
 import {
   described,
   type Parsed,
@@ -12,7 +12,7 @@ import {
   reportContentOptionSchema,
   type ShapeOf,
   toReportContent,
-} from '@processes/core/internal';
+} from 'processes-core/internal';
 import { z } from 'zod';
 import { LANGUAGES, type LanguageCode, type Translations } from './languages.js';
 import { PALETTES, type Palette, type PaletteName } from './palettes.js';
@@ -76,7 +76,7 @@ export function resolveOptions(where: string, options: unknown): ResolvedOptions
 
 /**
  * Checks the report argument by shape, not `instanceof`, so a report from
- * another copy of @processes/core still renders.
+ * another copy of processes-core still renders.
  */
 export function checkReport(where: string, report: unknown): ProcessExecutionReport {
   const candidate = report as Partial<ProcessExecutionReport> | null | undefined;

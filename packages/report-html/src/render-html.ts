@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from '@processes/core';
+import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
 import { exceptionText, statusLabel } from './entry-text.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDateTime, formatDuration } from './format.js';

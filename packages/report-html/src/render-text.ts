@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport, TaskReportEntry } from '@processes/core';
+import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
 import { exceptionText, statusLabel } from './entry-text.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';

@@ -1,4 +1,4 @@
-import { described, parseOptions, type ShapeOf } from '@processes/core/internal';
+import { described, parseOptions, type ShapeOf } from 'processes-core/internal';
 import { z } from 'zod';
 import { UnknownLanguageError, UnknownPaletteError } from './errors.js';
 import { LANGUAGE_CODES, LANGUAGES, type LanguageCode, type Translations } from './languages.js';

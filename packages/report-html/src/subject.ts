@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport } from '@processes/core';
+import type { ProcessExecutionReport } from 'processes-core';
 import { formatDateStamp } from './format.js';
 import { checkReport, resolveOptions, type SubjectOptions } from './options.js';
 

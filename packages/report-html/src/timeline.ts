@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from '@processes/core';
+import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
 
 /** One row of the timeline. */
 export interface TimelineRow {

@@ -1,4 +1,4 @@
-import { InvalidOptionError, Process, ProcessExecutionReport, Task, UnknownOptionError } from '@processes/core';
+import { InvalidOptionError, Process, ProcessExecutionReport, Task, UnknownOptionError } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import {
   buildTimeline,

@@ -1,4 +1,4 @@
-import { InvalidOptionError, ProcessesError, UnknownOptionError } from '@processes/core';
+import { InvalidOptionError, ProcessesError, UnknownOptionError } from 'processes-core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   HTMLEmailStyle,

@@ -1,4 +1,4 @@
-import { ProcessExecutionReport } from '@processes/core';
+import { ProcessExecutionReport } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import { reportSubject } from '../dist/index.js';
 import { ordersReport } from './fixtures/reports.js';

@@ -1,4 +1,4 @@
-import { Task, type TaskOptions, workerTask } from 'processes';
+import { Task, type TaskOptions, workerTask } from 'processes-js';
 
 export const BENCH_TASKS = new URL('../fixtures/bench-tasks.js', import.meta.url);
 export const RAW_WORKER = new URL('../fixtures/raw-worker.js', import.meta.url).href;

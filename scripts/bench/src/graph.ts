@@ -1,4 +1,4 @@
-import { Process, Task } from 'processes';
+import { Process, Task } from 'processes-js';
 import { type BenchOptions, type BenchResult, round, timed } from './measure.js';
 
 /** A deterministic pseudo-random generator (mulberry32), so every run builds the same graph. */

@@ -1,4 +1,4 @@
-import { Process, Task, TaskDependency, WorkerPool } from 'processes';
+import { Process, Task, TaskDependency, WorkerPool } from 'processes-js';
 import { benchTask } from './fixtures.js';
 import { type BenchOptions, type BenchResult, round, settledHeapBytes } from './measure.js';
 

@@ -1,4 +1,4 @@
-import { Process, WorkerPool } from 'processes';
+import { Process, WorkerPool } from 'processes-js';
 import { burn } from '../fixtures/bench-tasks.js';
 import { benchTask } from './fixtures.js';
 import { type BenchOptions, type BenchResult, round, timed } from './measure.js';

@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { Process, WorkerPool } from 'processes';
+import { Process, WorkerPool } from 'processes-js';
 import { benchTask, RAW_WORKER } from './fixtures.js';
 import { type BenchOptions, type BenchResult, round, timed } from './measure.js';
 

@@ -1,4 +1,4 @@
-import { Process, WorkerPool } from 'processes';
+import { Process, WorkerPool } from 'processes-js';
 import { benchTask } from './fixtures.js';
 import type { BenchOptions, BenchResult } from './measure.js';
 import { round } from './measure.js';

@@ -1,4 +1,4 @@
-import { Process, WorkerPool } from 'processes';
+import { Process, WorkerPool } from 'processes-js';
 import { benchTask } from './fixtures.js';
 import { type BenchOptions, type BenchResult, median, round, timed } from './measure.js';
 

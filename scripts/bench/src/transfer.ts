@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { Process, TaskDependency, WorkerPool } from 'processes';
+import { Process, TaskDependency, WorkerPool } from 'processes-js';
 import { benchTask, RAW_WORKER } from './fixtures.js';
 import { type BenchOptions, type BenchResult, medianMs, round } from './measure.js';
 

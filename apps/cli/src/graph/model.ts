@@ -1,4 +1,4 @@
-import type { Process, ProcessExecutionReport } from 'processes';
+import type { Process, ProcessExecutionReport } from 'processes-js';
 import { formatDuration } from '../format.js';
 
 /** A task as the graph draws it. */

@@ -1,7 +1,7 @@
-import { renderReportHtml } from '@processes/report-html';
-import type { ProcessExecutionReport } from 'processes';
+import type { ProcessExecutionReport } from 'processes-js';
+import { renderReportHtml } from 'processes-report-html';
 
-/** Options of the HTML report; a subset of `@processes/report-html`'s `RenderOptions`. */
+/** Options of the HTML report; a subset of `processes-report-html`'s `RenderOptions`. */
 export interface HtmlReportOptions {
   /** List only the errored tasks (the counts still cover the whole report). @default false */
   readonly onlyErrors?: boolean;
@@ -12,7 +12,7 @@ export type RenderHtml = (report: ProcessExecutionReport, options?: HtmlReportOp
 
 /**
  * The HTML renderer behind `processes run --html` and the ETL example: the
- * mail-client-proof report of `@processes/report-html` (summary, timeline,
+ * mail-client-proof report of `processes-report-html` (summary, timeline,
  * every failure), the same document the email channel sends.
  */
 export const renderHtml: RenderHtml = (report, options = {}) =>

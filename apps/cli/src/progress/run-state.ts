@@ -1,4 +1,4 @@
-import type { RunEvent } from 'processes';
+import type { RunEvent } from 'processes-js';
 
 /** A task's state as the progress display shows it. */
 export type TaskState = 'pending' | 'running' | 'retrying' | 'success' | 'errored' | 'skipped';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { RunEvent } from 'processes';
+import type { RunEvent } from 'processes-js';
 import { describe, expect, it } from 'vitest';
 import { LiveProgress, renderLiveFrame } from '../../dist/progress/live-progress.js';
 import { RunState } from '../../dist/progress/run-state.js';

@@ -1,4 +1,4 @@
-import { backoffDelayMs } from '@processes/core/internal';
+import { backoffDelayMs } from 'processes-core/internal';
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../dist/retry-after.js';
 

@@ -1,5 +1,5 @@
 // The one place that says, in words, what value was given. Every package's
-// messages use these (through `@processes/core/internal`), so "got ..." reads
+// messages use these (through `processes-core/internal`), so "got ..." reads
 // the same everywhere. Nothing here reads a property that may be inherited or
 // may throw: these run on values a user or an attacker handed us.
 
