@@ -5,6 +5,7 @@
 import { threadId } from 'node:worker_threads';
 import { serializeError } from '../../errors/serialize-error.js';
 import { currentTaskContext } from '../../run/context.js';
+import { sendHeldResults } from './batch-results.js';
 import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
 
 /**
@@ -43,6 +44,8 @@ function onStrayError(error: unknown): void {
     post({ kind: 'uncloneable', attemptId: returned, threadId, message: String((error as Error).message) });
     return;
   }
+  // The thread is about to fail: the attempts of its batch that finished keep their outcomes.
+  sendHeldResults();
   throw error;
 }
 
