@@ -58,6 +58,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
   readonly #graceMs: number;
   readonly #limits: string;
   #nextAttemptId = 1;
+  #sentAttempts = 0;
+  #sentMessages = 0;
   readonly #jobHooks: JobHooks = {
     start: (state) => this.#dispatch(state),
     batchLimit: (state) => this.#batchLimit(state),
@@ -119,6 +121,15 @@ export class WorkerPool implements AsyncDisposable, Executor {
   /** Worker tasks running and waiting for a thread. */
   get load(): { running: number; waiting: number } {
     return { running: this.#queue.active, waiting: this.#queue.waiting };
+  }
+
+  /**
+   * Attempts sent to threads so far, and in how many messages: short
+   * attempts without a timeout travel several to a message when many are
+   * waiting, so `messages` can be well below `attempts`.
+   */
+  get sent(): { readonly attempts: number; readonly messages: number } {
+    return { attempts: this.#sentAttempts, messages: this.#sentMessages };
   }
 
   /** True after `close()` or `destroy()`: the pool takes no more tasks. */
@@ -224,17 +235,19 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   #dispatch(state: AttemptState): void {
     state.started = true;
-    const { request, task } = state;
+    const { request } = state;
     const payload = this.#requestFor(state);
     if (request.timeoutMs !== null) {
       state.progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
       (payload as { progress: Int32Array }).progress = state.progress;
     }
     const transferList = movableBuffers(request.args, request.movableArgs);
+    this.#sentAttempts++;
+    this.#sentMessages++;
     const options = state.kill ? { signal: state.kill, transferList } : { transferList };
     this.#piscina.run(payload, options as never).then(
       (response: WorkerResponse) => {
-        this.#durations.record(task.moduleUrl, task.exportName, response.finishedAt - response.startedAt);
+        this.#recordDuration(state, response);
         if (response.flushed && !state.flushed) state.held = response;
         else this.#settle(state, response);
       },
@@ -258,6 +271,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
     }
     const payload: WorkerBatch = { requests: states.map((state) => this.#requestFor(state)), progress };
     const options = batch.kill ? { name: 'runBatch', signal: batch.kill } : { name: 'runBatch' };
+    this.#sentAttempts += states.length;
+    this.#sentMessages++;
     // The responses come as a 'results' event (#onWorkerEvent); piscina's answer only frees the slot.
     this.#piscina.run(payload, options as never).then(
       () => this.#queue.release(),
@@ -299,9 +314,17 @@ export class WorkerPool implements AsyncDisposable, Executor {
       const state = this.#attempts.get(attemptId);
       const response = responses[i] as WorkerResponse;
       if (!state) return;
-      this.#durations.record(state.task.moduleUrl, state.task.exportName, response.finishedAt - response.startedAt);
+      this.#recordDuration(state, response);
       this.#settle(state, response);
     });
+  }
+
+  /**
+   * Only successes count: a failure's cost is mostly describing its error
+   * (a stack, traced variables), which says little about the next call.
+   */
+  #recordDuration({ task }: AttemptState, response: WorkerResponse): void {
+    if (response.ok) this.#durations.record(task.moduleUrl, task.exportName, response.finishedAt - response.startedAt);
   }
 
   #onWorkerEvent(event: WorkerEvent): void {
@@ -463,10 +486,20 @@ const POOL_ID = 'worker-pool';
 
 const workerIds: string[] = [];
 
+/** `thread:<id>`, made once per thread. */
+function workerIdOf(threadId: number): string {
+  let id = workerIds[threadId];
+  if (id === undefined) {
+    id = `thread:${threadId}`;
+    workerIds[threadId] = id;
+  }
+  return id;
+}
+
 /** The outcome, built field by field (a rest spread costs a small attempt more than the rest of its settling). */
 function toOutcome(response: WorkerResponse): AttemptOutcome {
   const { threadId } = response;
-  const workerId = threadId ? (workerIds[threadId] ??= `thread:${threadId}`) : POOL_ID;
+  const workerId = threadId ? workerIdOf(threadId) : POOL_ID;
   if (response.ok) {
     const outcome: AttemptOutcome = {
       ok: true,
