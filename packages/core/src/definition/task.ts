@@ -11,6 +11,7 @@ import {
   type TaskOptions,
   taskOptionsSchema,
 } from '../options/task-options.js';
+import { quickTaskOptions } from '../options/task-options-check.js';
 import type { RetryOn } from '../run/retry.js';
 import { normaliseTaskName, TaskDependency } from './task-dependency.js';
 import { WorkerTaskRef } from './worker-task.js';
@@ -61,7 +62,8 @@ export class Task {
     }
     this.fn = fn;
     this.functionName = fn instanceof WorkerTaskRef ? fn.displayName : fn.name || '<anonymous>';
-    const o = parseOptions({ where, taskName: task }, taskOptionsSchema, options);
+    // The quick check covers the usual options; the schema has the last word (and the error).
+    const o = quickTaskOptions(options) ?? parseOptions({ where, taskName: task }, taskOptionsSchema, options);
     const d = TASK_DEFAULTS;
     const logPath = o.logPath ?? d.logPath;
     this.logPath = logPath instanceof URL ? fileURLToPath(logPath) : logPath;
