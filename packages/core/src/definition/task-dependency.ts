@@ -30,6 +30,16 @@ export class TaskDependency {
   readonly additionalKwargName: string;
 
   constructor(taskName: string, options?: TaskDependencyOptions) {
+    if (taskName === PLAIN && typeof options === 'string') {
+      // plainDependency(): a name already checked and lower-cased, every option at its default.
+      const d = TASK_DEPENDENCY_DEFAULTS;
+      this.taskName = options;
+      this.useResultAsAdditionalArgs = d.useResultAsAdditionalArgs;
+      this.useResultAsAdditionalKwargs = d.useResultAsAdditionalKwargs;
+      this.additionalKwargName = d.additionalKwargName;
+      Object.freeze(this);
+      return;
+    }
     const where = typeof taskName === 'string' ? `TaskDependency "${taskName}"` : 'TaskDependency';
     this.taskName = normaliseTaskName(where, 'taskName', taskName);
     const checked = parseOptions({ where }, taskDependencyOptionsSchema, options);
@@ -55,4 +65,16 @@ export class TaskDependency {
     }
     Object.freeze(this);
   }
+}
+
+/** A key no caller can pass as a task name (it is not a string a user has). */
+const PLAIN = Symbol('plain dependency') as unknown as string;
+
+/**
+ * The dependency a task name given as shorthand stands for, without parsing
+ * options there are none of (building a large graph makes one per edge).
+ * `name` must already be normalised.
+ */
+export function plainDependency(name: string): TaskDependency {
+  return new TaskDependency(PLAIN, name as TaskDependencyOptions);
 }

@@ -13,7 +13,7 @@ import {
 } from '../options/task-options.js';
 import { quickTaskOptions } from '../options/task-options-check.js';
 import type { RetryOn } from '../run/retry.js';
-import { normaliseTaskName, TaskDependency } from './task-dependency.js';
+import { normaliseTaskName, plainDependency, TaskDependency } from './task-dependency.js';
 import { WorkerTaskRef } from './worker-task.js';
 
 export type { TaskDependencyOptions } from '../options/task-dependency-options.js';
@@ -67,8 +67,9 @@ export class Task {
     const d = TASK_DEFAULTS;
     const logPath = o.logPath ?? d.logPath;
     this.logPath = logPath instanceof URL ? fileURLToPath(logPath) : logPath;
-    this.args = Object.freeze([...(o.args ?? d.args)]);
-    this.kwargs = Object.freeze({ ...(o.kwargs ?? d.kwargs) });
+    // The defaults are frozen already: no copy when the option is absent.
+    this.args = o.args === undefined ? d.args : Object.freeze([...o.args]);
+    this.kwargs = o.kwargs === undefined ? d.kwargs : Object.freeze({ ...o.kwargs });
     this.dependencies = Object.freeze(checkDependencies(where, task, o.dependencies ?? d.dependencies));
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? d.tracedVarsFrameFilter;
     this.captureTracedVars = o.captureTracedVars ?? fn instanceof WorkerTaskRef;
@@ -100,12 +101,13 @@ export class Task {
 }
 
 function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
+  if (given.length === 0) return [];
   const seen = new Set<string>();
   return given.map((item, i) => {
     // A name given as shorthand is checked here, so a bad one is reported against this task and index.
     const dependency =
       typeof item === 'string'
-        ? new TaskDependency(normaliseTaskName(where, `dependencies[${i}]`, item, task))
+        ? plainDependency(normaliseTaskName(where, `dependencies[${i}]`, item, task))
         : item instanceof TaskDependency
           ? item
           : undefined;

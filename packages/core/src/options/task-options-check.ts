@@ -18,8 +18,8 @@ export function quickTaskOptions(input: unknown): Parsed<TaskOptions> | undefine
     for (const key of Object.keys(input)) {
       const value = input[key];
       if (!acceptable(key, value)) return undefined;
-      // The schema copies arrays; everything else it passes through.
-      out[key] = Array.isArray(value) ? [...value] : value;
+      // The schema would copy arrays; the Task copies (or maps) every one it keeps anyway.
+      out[key] = value;
     }
   } catch {
     return undefined; // a getter threw: the full parse reports it
