@@ -103,7 +103,7 @@ export class Task {
 function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
   if (given.length === 0) return [];
   const seen = new Set<string>();
-  return given.map((item, i) => {
+  return given.map((item, i): TaskDependency => {
     // A name given as shorthand is checked here, so a bad one is reported against this task and index.
     const dependency =
       typeof item === 'string'

@@ -13,58 +13,82 @@ import type { TaskOptions } from './task-options.js';
 /** The options as the schema would parse them, or undefined: let the schema decide. */
 export function quickTaskOptions(input: unknown): Parsed<TaskOptions> | undefined {
   if (!isPlainObject(input)) return undefined;
-  const out = Object.create(null) as Record<string, unknown>;
+  // Every field an own property (absent ones undefined), so a polluted
+  // Object.prototype cannot supply one; one shape for every task.
+  const out: Parsed<TaskOptions> = {
+    logPath: undefined,
+    args: undefined,
+    kwargs: undefined,
+    dependencies: undefined,
+    tracedVarsFrameFilter: undefined,
+    captureTracedVars: undefined,
+    timeoutMs: undefined,
+    retries: undefined,
+    retryOn: undefined,
+    retryDelayMs: undefined,
+    transferResult: undefined,
+  };
   try {
     for (const key of Object.keys(input)) {
-      const value = input[key];
-      if (!acceptable(key, value)) return undefined;
-      // The schema would copy arrays; the Task copies (or maps) every one it keeps anyway.
-      out[key] = value;
+      if (!take(out, key, input[key])) return undefined;
     }
   } catch {
     return undefined; // a getter threw: the full parse reports it
   }
-  return out as Parsed<TaskOptions>;
+  return out;
 }
 
-function acceptable(key: string, value: unknown): boolean {
-  if (value === undefined) return KNOWN.has(key);
+/** Copies `value` into `out[key]` if the schema surely accepts it there (the schema would copy arrays; the Task copies or maps each one it keeps). */
+function take(
+  out: { -readonly [K in keyof Parsed<TaskOptions>]: Parsed<TaskOptions>[K] },
+  key: string,
+  value: unknown,
+): boolean {
   switch (key) {
     case 'logPath':
-      return value === null || (typeof value === 'string' && value.length > 0);
+      if (value !== undefined && value !== null && !(typeof value === 'string' && value.length > 0)) return false;
+      out.logPath = value;
+      return true;
     case 'args':
+      if (value !== undefined && !Array.isArray(value)) return false;
+      out.args = value as unknown[] | undefined;
+      return true;
     case 'dependencies':
-      return Array.isArray(value);
+      if (value !== undefined && !Array.isArray(value)) return false;
+      out.dependencies = value as TaskOptions['dependencies'];
+      return true;
     case 'kwargs':
-      return isPlainObject(value);
+      if (value !== undefined && !isPlainObject(value)) return false;
+      out.kwargs = value;
+      return true;
     case 'tracedVarsFrameFilter':
-      return value === null || typeof value === 'string';
+      if (value !== undefined && value !== null && typeof value !== 'string') return false;
+      out.tracedVarsFrameFilter = value;
+      return true;
     case 'captureTracedVars':
     case 'transferResult':
-      return typeof value === 'boolean';
+      if (value !== undefined && typeof value !== 'boolean') return false;
+      out[key] = value;
+      return true;
     case 'timeoutMs':
-      return value === null || (typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS);
+      if (value !== undefined && value !== null && !(typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS)) {
+        return false;
+      }
+      out.timeoutMs = value;
+      return true;
     case 'retries':
-      return Number.isSafeInteger(value) && (value as number) >= 0;
+      if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0)) return false;
+      out.retries = value as number | undefined;
+      return true;
     case 'retryOn':
-      return Array.isArray(value) || typeof value === 'function';
+      if (value !== undefined && !Array.isArray(value) && typeof value !== 'function') return false;
+      out.retryOn = value as TaskOptions['retryOn'];
+      return true;
     case 'retryDelayMs':
-      return typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS;
+      if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS)) return false;
+      out.retryDelayMs = value;
+      return true;
     default:
       return false;
   }
 }
-
-const KNOWN: ReadonlySet<string> = new Set([
-  'logPath',
-  'args',
-  'kwargs',
-  'dependencies',
-  'tracedVarsFrameFilter',
-  'captureTracedVars',
-  'timeoutMs',
-  'retries',
-  'retryOn',
-  'retryDelayMs',
-  'transferResult',
-]);
