@@ -210,6 +210,7 @@ async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
     decided(request);
     inFlight.delete(attemptId);
     clearTimeout(timer);
+    if (capture) recorder.end(context);
   }
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
