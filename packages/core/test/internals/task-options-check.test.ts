@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quickTaskOptions } from '../../dist/options/task-options-check.js';
 import { taskOptionsSchema } from '../../dist/options/task-options.js';
+import { quickTaskOptions } from '../../dist/options/task-options-check.js';
 
 /** Values of every kind a user might put in an option, valid or not. */
 const anyValue = fc.oneof(
