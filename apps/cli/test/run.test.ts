@@ -84,7 +84,7 @@ describe('processes run', () => {
 
     const json = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
     expect(json.process_name).toBe('failing-pipeline');
-    expect(json.summary).toEqual({ success: 2, errored: 1, skipped: 1, pending: 0 });
+    expect(json.summary).toEqual({ success: 2, errored: 1, skipped: 1, cancelled: 0, pending: 0 });
     const report = ProcessExecutionReport.fromJSON(json);
     expect(report.errored.get('transform')?.error?.exception).toBe('bad row <7> & "quoted"');
     expect(report.skipped.get('load')?.skippedBecause).toBe('transform');
