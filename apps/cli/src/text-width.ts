@@ -68,7 +68,9 @@ function graphemeWidth(grapheme: string): number {
   if (grapheme.length === 1 && first >= 0x20 && first < 0x7f) return 1;
   if (ZERO_WIDTH.test(grapheme)) return 0;
   if (EMOJI_PRESENTATION.test(grapheme) || REGIONAL_INDICATOR.test(grapheme) || grapheme.includes('\u20e3')) return 2;
-  return isWide(first) ? 2 : 1;
+  // Halfwidth (semi-)voiced marks join the kana before them as one grapheme, but take a column of their own.
+  const halfwidthMarks = grapheme.length > 1 ? (grapheme.match(/[\uff9e\uff9f]/g)?.length ?? 0) : 0;
+  return (isWide(first) ? 2 : 1) + halfwidthMarks;
 }
 
 /** `text` without its ANSI escape sequences. */

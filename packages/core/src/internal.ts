@@ -19,3 +19,5 @@ export { checkValue, isPlainObject, parseOptions, plainObject } from './options/
 export type { ContentFlags, ReportContentOption } from './options/report-content-option.js';
 export { reportContentOptionSchema, toContentFlags, toReportContent } from './options/report-content-option.js';
 export type { OptionSite } from './options/translate.js';
+// How a worker thread imports a task module (TypeScript through tsx); `processes validate` loads modules the same way.
+export { importModule as importTaskModule } from './executors/worker/typescript-import.js';
