@@ -7,7 +7,9 @@ export {
   PipelineLoadError,
   PipelineNotFoundError,
   UsageError,
+  WorkerTaskCheckError,
 } from './errors.js';
+export type { WorkerTaskProblem } from './errors.js';
 export { ExitCode } from './exit-codes.js';
 export type { HtmlReportOptions, RenderHtml } from './html/html-report.js';
 export { renderHtml } from './html/html-report.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../dist/index.js';
+import { runCli, WorkerTaskCheckError } from '../dist/index.js';
 import { FIXTURES, runProcesses, tempDir } from './helpers/cli.js';
 
 /** `runCli` in this process, with streams that keep what is written (not terminals), colours off. */
@@ -180,10 +180,11 @@ describe('processes validate: worker tasks', () => {
     );
   });
 
-  it('gives the problems on the error, for scripts that call runCli', async () => {
+  it('runs in process too, leaving the caller’s globals alone', async () => {
     const { code, stderr } = await runInProcess(['validate', 'worker-check/pipeline-bad.js']);
     expect(code).toBe(2);
-    expect(stderr).toContain('[PROC_CLI_WORKER_TASK_INVALID]');
+    expect(stderr).toContain(`[${WorkerTaskCheckError.code}]`);
+    expect(stderr).toContain('Task "typo": module worker-check/side-effects.js has no export `pars`');
     expect((globalThis as Record<string, unknown>)['__processesValidateSideEffect']).toBeUndefined();
   });
 
