@@ -104,7 +104,12 @@ async function importModule(path: string, displayPath: string): Promise<Record<s
   } catch (error) {
     // A Process built at the top level of the module threw: show that error as it is.
     if (isTypedError(error)) throw error;
-    throw new PipelineLoadError(displayPath, 'import', error, (await syntaxHint(path, error)) ?? (await commonJsHint(path)));
+    throw new PipelineLoadError(
+      displayPath,
+      'import',
+      error,
+      (await syntaxHint(path, error)) ?? (await commonJsHint(path)),
+    );
   }
 }
 

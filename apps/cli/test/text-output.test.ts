@@ -58,7 +58,10 @@ describe('text width', () => {
   it('aligns the summary table of run', async () => {
     const { code, stdout } = await cli(['run', 'wide-names.js', '--sequential'], { NO_COLOR: '1' });
     expect(code).toBe(0);
-    const table = stdout.slice(stdout.indexOf('\ntask ') + 1).split('\n').slice(0, 5);
+    const table = stdout
+      .slice(stdout.indexOf('\ntask ') + 1)
+      .split('\n')
+      .slice(0, 5);
     expect(table[0]).toBe('task      status   attempts  time    detail');
     // Each name is padded to the 8 columns of the widest, 読み込み: the status column starts at column 10.
     expect(table.slice(1).map((line) => line.slice(0, line.indexOf('success')))).toEqual([

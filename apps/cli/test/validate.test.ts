@@ -191,7 +191,9 @@ describe('processes validate: worker tasks', () => {
   it('checks a TypeScript worker module through tsx', async () => {
     const { code, stdout } = await runProcesses(['validate', 'typed.ts']);
     expect(code).toBe(0);
-    expect(stdout).toContain("Worker tasks: 1 module loaded in a throwaway worker thread; every task's export is a function.");
+    expect(stdout).toContain(
+      "Worker tasks: 1 module loaded in a throwaway worker thread; every task's export is a function.",
+    );
   });
 
   it('skips loading modules with --no-load', async () => {

@@ -594,7 +594,11 @@ describe('schema version 2', () => {
       started_at: '2026-11-22T15:48:46.900Z',
       not_retried: { reason: 'retry-on-no-match', message: 'Task "fetch" failed with ValueError …' },
     });
-    expect(doc.entries.running).toMatchObject({ status: 'cancelled', attempts: 1, error: { exception: 'apply failed' } });
+    expect(doc.entries.running).toMatchObject({
+      status: 'cancelled',
+      attempts: 1,
+      error: { exception: 'apply failed' },
+    });
     expect(doc.entries.later).toMatchObject({ status: 'cancelled', attempts: 0, error: null, queued_at: null });
     const back = ProcessExecutionReport.fromJSON(doc);
     expect(wire(back)).toStrictEqual(doc);

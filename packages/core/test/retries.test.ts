@@ -213,7 +213,10 @@ describe('retryOn', () => {
 
 describe('a failure retryOn does not match, with retries left', () => {
   it('says on the entry and in the JSON that it was not retried and why', async () => {
-    const { entry, calls } = await runFlaky(1, () => new HttpError(500), { retries: 2, retryOn: [RateLimitError, 'E_BUSY'] });
+    const { entry, calls } = await runFlaky(1, () => new HttpError(500), {
+      retries: 2,
+      retryOn: [RateLimitError, 'E_BUSY'],
+    });
     expect(calls).toBe(1);
     expect(entry).toMatchObject({ status: 'errored', attempts: 1 });
     expect(entry.notRetried).toEqual({

@@ -50,7 +50,8 @@ export function renderReportText(report: ProcessExecutionReport, options: Render
       const wait = Math.min(Math.round(((row.waitPct ?? 0) / 100) * TRACK), TRACK - start - 1);
       const length = Math.min(Math.max(Math.round((row.widthPct / 100) * TRACK), 1), TRACK - start - wait);
       const mark = row.status === 'errored' ? 'x' : row.status === 'cancelled' ? '/' : '#';
-      const bar = ' '.repeat(start) + '.'.repeat(wait) + mark.repeat(length) + ' '.repeat(TRACK - start - wait - length);
+      const bar =
+        ' '.repeat(start) + '.'.repeat(wait) + mark.repeat(length) + ' '.repeat(TRACK - start - wait - length);
       lines.push(`  ${label}  |${bar}|  ${formatDuration(row.durationMs)}`);
     }
   }

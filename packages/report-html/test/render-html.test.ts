@@ -132,7 +132,9 @@ describe('renderReportHtml: an aborted run, waits and retries', () => {
 
   it('gives cancelled tasks their own badge, colour and count', () => {
     expect(card(html, 'load')).toMatch(
-      new RegExp(`<span data-badge="cancelled" style="[^"]*background-color:${p.cancelled};color:${p.bgCard};[^"]*">Cancelled</span>`),
+      new RegExp(
+        `<span data-badge="cancelled" style="[^"]*background-color:${p.cancelled};color:${p.bgCard};[^"]*">Cancelled</span>`,
+      ),
     );
     expect(card(html, 'load')).toContain(`border-left:4px solid ${p.cancelled};`);
     expect(html).toMatch(new RegExp(`color:${p.cancelled};[^>]*>2</div>[^<]*<div[^>]*>Cancelled<`));
@@ -148,7 +150,9 @@ describe('renderReportHtml: an aborted run, waits and retries', () => {
     // parse was queued at 0, started at 300 (60%), ran 20 ms (4%).
     const parse = timelineRow(html, 'parse');
     expect(parse).toMatch(
-      new RegExp(`<tr><td width="60%" bgcolor="${p.border}" data-wait="parse"[^>]*>&nbsp;</td><td width="4%" bgcolor="${p.success}" data-bar="success"`),
+      new RegExp(
+        `<tr><td width="60%" bgcolor="${p.border}" data-wait="parse"[^>]*>&nbsp;</td><td width="4%" bgcolor="${p.success}" data-bar="success"`,
+      ),
     );
     expect(parse).toContain('title="parse: +300 ms, 20 ms, waited 300 ms (Success)"');
     expect(card(html, 'parse')).toMatch(/>Waited<\/td><td[^>]*>300 ms</);
@@ -164,9 +168,7 @@ describe('renderReportHtml: an aborted run, waits and retries', () => {
   });
 
   it('shows the wait of a real worker run: pool start-up is not lost from the timeline', async () => {
-    const process = new Process([
-      new Task('parse', workerTask('data:text/javascript,export default () => 1')),
-    ]);
+    const process = new Process([new Task('parse', workerTask('data:text/javascript,export default () => 1'))]);
     const report = await process.run();
     await process.close();
     const entry = report.entries.get('parse');

@@ -50,7 +50,11 @@ const THREAD_URL = import.meta.url.endsWith('.ts')
   : new URL('./module-check-thread.js', import.meta.url);
 
 type ModuleOutcome =
-  | { readonly kind: 'loaded'; readonly exports: Readonly<Record<string, string>>; readonly available: readonly string[] }
+  | {
+      readonly kind: 'loaded';
+      readonly exports: Readonly<Record<string, string>>;
+      readonly available: readonly string[];
+    }
   | { readonly kind: 'failed'; readonly failure: ImportFailure }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'exited'; readonly detail: string };
@@ -143,7 +147,9 @@ function oneThread(
     // The thread swallows stray errors, so an 'error' here is the thread itself failing (out of memory, say).
     worker.on('error', (error: Error) => {
       const moduleUrl = loading ?? request.modules.find((m) => !outcomes.has(m.moduleUrl))?.moduleUrl;
-      finish(moduleUrl ? { moduleUrl, outcome: { kind: 'exited', detail: `${error.name}: ${error.message}` } } : undefined);
+      finish(
+        moduleUrl ? { moduleUrl, outcome: { kind: 'exited', detail: `${error.name}: ${error.message}` } } : undefined,
+      );
     });
     worker.on('exit', (code) => {
       const moduleUrl = loading ?? request.modules.find((m) => !outcomes.has(m.moduleUrl))?.moduleUrl;

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  padEndToWidth,
-  padStartToWidth,
-  stripAnsi,
-  textWidth,
-  truncateToWidth,
-} from '../../dist/text-width.js';
+import { padEndToWidth, padStartToWidth, stripAnsi, textWidth, truncateToWidth } from '../../dist/text-width.js';
 
 // Internal: the CLI measures every cell it pads or cuts with this; the public
 // behaviour (aligned columns) is tested in validate.test.ts.

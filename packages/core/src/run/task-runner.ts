@@ -159,7 +159,10 @@ function retryDecision(task: Task, error: SerializedError): true | NotRetried {
   const unused = `${task.retries} ${task.retries === 1 ? 'retry' : 'retries'} left unused`;
   const { retryOn } = task;
   if (typeof retryOn === 'function') {
-    return { reason: 'retry-on-rejected', message: `${failed}, which its retryOn predicate rejected: not retried (${unused}).` };
+    return {
+      reason: 'retry-on-rejected',
+      message: `${failed}, which its retryOn predicate rejected: not retried (${unused}).`,
+    };
   }
   const accepted =
     retryOn === undefined
