@@ -130,8 +130,9 @@ describe('cancelling a run with worker tasks', () => {
     const error = (await run.catch((e: unknown) => e)) as RunAbortedError;
     expect(error).toBeInstanceOf(RunAbortedError);
     expect(error.report.entries.get('quick')?.status).toBe(TaskStatus.SUCCESS);
-    expect(error.report.entries.get('runaway')?.status).toBe(TaskStatus.ERRORED);
-    expect(error.report.entries.get('never')?.status).toBe(TaskStatus.PENDING);
+    expect(error.report.entries.get('runaway')).toMatchObject({ status: TaskStatus.CANCELLED, attempts: 1 });
+    expect(error.report.entries.get('runaway')?.error?.errorName).toBe('AbortError');
+    expect(error.report.entries.get('never')).toMatchObject({ status: TaskStatus.CANCELLED, attempts: 0 });
     // The pool replaced the terminated thread and still works.
     const after = await new Process([workerFixture('after', 'add', { args: [2, 3] })]).run({ pool });
     expect(after.entries.get('after')?.result).toBe(5);
