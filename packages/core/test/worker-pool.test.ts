@@ -107,6 +107,12 @@ describe('WorkerPool', () => {
     expect(() => new WorkerPool({ maxThreads: 0 })).toThrow(
       'WorkerPool: expected `maxThreads` to be an integer >= 1, got `0` (number)',
     );
+    for (const maxThreads of [-1, 2.5, Number.NaN]) {
+      expect(() => new WorkerPool({ maxThreads }), String(maxThreads)).toThrow(InvalidOptionError);
+    }
+    expect(() => new WorkerPool({ maxThreads: -1 })).toThrow(
+      'WorkerPool: expected `maxThreads` to be an integer >= 1, got `-1` (number)',
+    );
     expect(() => new WorkerPool({ timeoutGraceMs: -1 })).toThrow(/`timeoutGraceMs` to be a finite number >= 0/);
     expect(() => new WorkerPool({ threads: 2 } as never)).toThrow(UnknownOptionError);
   });
