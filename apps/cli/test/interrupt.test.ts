@@ -27,6 +27,7 @@ describe('Ctrl-C', () => {
     expect(stdout).toMatch(/\nspin\s+cancelled\s+1\s+\S+ m?s\s+stopped while running: the run was cancelled\n/);
     expect(stdout).toMatch(/\nafter\s+cancelled\s+0\s+-\s+not started: the run was cancelled\n/);
     expect(stdout).toMatch(/long-pipeline: 3 tasks · 0 succeeded · 3 cancelled · /);
+    expect(stdout).toMatch(/\] done {4}0 succeeded · 3 cancelled · /);
     // Nothing failed by itself, so no failure is printed.
     expect(stdout).not.toContain('✖');
     // Node exited by itself: the spinning worker thread was terminated and nothing else was left open.
