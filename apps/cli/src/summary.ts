@@ -12,6 +12,12 @@ const STATUS_STYLE: Record<string, Style> = {
 /** Traceback lines shown per failure; the JSON report has them all. */
 const TRACEBACK_LINES = 12;
 const TRACED_VARS_SHOWN = 10;
+/** The summary row's short form of why a failure with retries left was not retried (the full sentence follows). */
+const NOT_RETRIED: Record<string, string> = {
+  'retry-on-no-match': 'not retried: retryOn does not match',
+  'retry-on-rejected': 'not retried: the retryOn predicate said no',
+  'retry-on-threw': 'not retried: the retryOn predicate threw',
+};
 
 export interface SummaryOptions {
   /** The process name, or the file name when the process has none. */
@@ -66,7 +72,7 @@ function detail(entry: TaskReportEntry, cancelled: boolean): string {
   switch (entry.status) {
     case 'errored': {
       const message = entry.error ? firstLine(`${entry.error.errorName}: ${entry.error.exception}`) : '';
-      return entry.notRetried ? `${message} (not retried: retryOn does not match)` : message;
+      return entry.notRetried ? `${message} (${NOT_RETRIED[entry.notRetried.reason] ?? 'not retried'})` : message;
     }
     case 'skipped':
       return entry.skippedBecause ? `because ${entry.skippedBecause} errored` : 'a dependency errored';

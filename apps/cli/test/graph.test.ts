@@ -104,7 +104,9 @@ describe('processes graph', () => {
     writeFileSync(path, JSON.stringify(aborted));
     const { code, stdout } = await runProcesses(['graph', 'ok.js', '--report', path]);
     expect(code).toBe(0);
-    expect(stdout).toContain('  classDef cancelled fill:#ffedd5,stroke:#ea580c,color:#7c2d12\n  class t1,t2,t3 cancelled');
+    expect(stdout).toContain(
+      '  classDef cancelled fill:#ffedd5,stroke:#ea580c,color:#7c2d12\n  class t1,t2,t3 cancelled',
+    );
   });
 
   it('notes a report of another process, matches tasks by name, and draws the others as unknown', async () => {

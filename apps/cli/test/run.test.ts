@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessExecutionReport } from 'processes-js';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,27 @@ describe('processes run', () => {
     // The failure's traceback, pointing into the pipeline file.
     expect(stdout).toMatch(/✖ transform\n {4}TypeError: bad row <7> & "quoted"\n {8}at .*failing\.js:6:9/);
     expect(stdout).toContain('skipped because of it: load');
+  });
+
+  it('says why a failure with retries left was not retried', async () => {
+    const dir = tempDir();
+    const processes = new URL('../node_modules/processes-js/dist/index.js', import.meta.url).href;
+    writeFileSync(
+      join(dir, 'retry.mjs'),
+      `import { Process, Task } from '${processes}';\n` +
+        'class RateLimitError extends Error {}\n' +
+        "export default new Process([new Task('fetch', () => { throw new TypeError('bad url'); }, { retries: 2, retryOn: [RateLimitError] })]);\n",
+    );
+    const { code, stdout, stderr } = await runProcesses(['run', 'retry.mjs'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /\nfetch\s+errored\s+1\s+\S+ m?s\s+TypeError: bad url \(not retried: retryOn does not match\)\n/,
+    );
+    const reason =
+      'Task "fetch" failed with TypeError, which retryOn does not match: not retried (2 retries left unused); retryOn accepts RateLimitError.';
+    expect(stdout).toContain(`  not retried: ${reason}\n`);
+    // The library's warning, as any program using it gets.
+    expect(stderr).toContain(`[PROC_TASK_NOT_RETRIED] ProcessesWarning: ${reason}`);
   });
 
   it('runs one task at a time with --sequential, in topological order', async () => {
