@@ -230,7 +230,9 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
   if (entry.notRetried) rows.push(field(t.notRetriedLabel, esc(entry.notRetried.message), p));
   const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   const blocks: string[] = [];
-  if (error) {
+  // A task cancelled while running shows only the abort: its stack is the engine's, and nothing was skipped for it.
+  if (error && entry.status === 'cancelled') rows.push(field(t.exceptionLabel, code(exceptionText(error), p), p));
+  else if (error) {
     rows.push(field(t.exceptionLabel, code(exceptionText(error), p), p));
     if (error.downstreamImpact.length > 0) {
       const items = error.downstreamImpact.map((name) => `<li style="margin:0;">${code(name, p)}</li>`).join('');

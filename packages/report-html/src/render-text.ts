@@ -79,6 +79,8 @@ function taskLines(
   const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   if (!error) return lines;
   lines.push(`  ${t.exceptionLabel}: ${indentTail(exceptionText(error), '    ')}`);
+  // A task cancelled while running shows only the abort: its stack is the engine's, and nothing was skipped for it.
+  if (entry.status === 'cancelled') return lines;
   if (error.downstreamImpact.length > 0) lines.push(`  ${t.downstreamTitle}: ${error.downstreamImpact.join(', ')}`);
   if (content.showTraceback && error.traceback) {
     lines.push(`  ${t.tracebackTitle}:`, indent(error.traceback, '    '));

@@ -141,6 +141,9 @@ describe('renderReportHtml: an aborted run, waits and retries', () => {
     expect(html).toContain('Errors: 1 · Skipped: 0 · Cancelled: 2');
     // The running one shows the abort; the one that never started shows no attempts.
     expect(card(html, 'load')).toContain('AbortError: The run was aborted while this task was running (Ctrl-C).');
+    // Only the abort: not the engine's stack, and nothing downstream was skipped for it.
+    expect(card(html, 'load')).not.toContain('Traceback');
+    expect(card(html, 'load')).not.toContain('Downstream Impact');
     expect(card(html, 'load')).toMatch(/>Attempts<\/td><td[^>]*>1</);
     expect(card(html, 'save')).not.toContain('Attempts');
     expect(timelineRow(html, 'load')).toMatch(new RegExp(`bgcolor="${p.cancelled}" data-bar="cancelled"`));
@@ -270,13 +273,14 @@ describe('renderReportHtml: timeline', () => {
     const out = renderReportHtml(report);
     const bar = (task: string) => {
       const row = timelineRow(out, task);
-      const width = Number(/<td width="([\d.]+)%" bgcolor/.exec(row)?.[1]);
+      const width = Number(/<td width="([\d.]+)%" bgcolor="[^"]*" data-bar/.exec(row)?.[1]);
+      const wait = /<td width="([\d.]+)%" bgcolor="[^"]*" data-wait/.exec(row);
       const before = /<tr><td width="([\d.]+)%" style="[^"]*">&nbsp;<\/td><td width="[\d.]+%" bgcolor/.exec(row);
-      return { offset: before ? Number(before[1]) : 0, width };
+      return { offset: before ? Number(before[1]) : 0, wait: wait ? Number(wait[1]) : 0, width };
     };
     const timeline = buildTimeline(report, [...report.entries.values()]);
     for (const row of timeline?.rows ?? []) {
-      expect(bar(row.name), row.name).toEqual({ offset: row.offsetPct, width: row.widthPct });
+      expect(bar(row.name), row.name).toEqual({ offset: row.offsetPct, wait: row.waitPct, width: row.widthPct });
     }
     expect(timeline?.rows.map((row) => row.name).sort()).toEqual(['broken', 'first', 'second']);
     const first = bar('first');
