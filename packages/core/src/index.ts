@@ -66,6 +66,8 @@ export type {
   LogWriteErrorDocument,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ReportChannel,
   ReportDocument,
   ReportInit,

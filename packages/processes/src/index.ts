@@ -64,6 +64,8 @@ export type {
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ProcessOptions,
   RenderLimits,
   ReportChannel,
