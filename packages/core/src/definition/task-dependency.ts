@@ -9,6 +9,11 @@ import {
 const NAME_PATTERN = /^\S+$/;
 const NAME_EXPECTED = 'a non-empty string without whitespace';
 
+/** Whether `name` is a valid task name as given (before lower-casing). */
+export function isTaskName(name: string): boolean {
+  return NAME_PATTERN.test(name);
+}
+
 /** Lower-cases a task name after checking it; names are case-insensitive everywhere. */
 export function normaliseTaskName(where: string, field: string, name: unknown, taskName?: string): string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {

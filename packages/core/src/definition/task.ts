@@ -13,7 +13,7 @@ import {
 } from '../options/task-options.js';
 import { quickTaskOptions } from '../options/task-options-check.js';
 import type { RetryOn } from '../run/retry.js';
-import { normaliseTaskName, plainDependency, TaskDependency } from './task-dependency.js';
+import { isTaskName, normaliseTaskName, plainDependency, TaskDependency } from './task-dependency.js';
 import { WorkerTaskRef } from './worker-task.js';
 
 export type { TaskDependencyOptions } from '../options/task-dependency-options.js';
@@ -102,23 +102,31 @@ export class Task {
 
 function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
   if (given.length === 0) return [];
-  const seen = new Set<string>();
-  return given.map((item, i): TaskDependency => {
-    // A name given as shorthand is checked here, so a bad one is reported against this task and index.
+  const out: TaskDependency[] = new Array(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const item = given[i];
+    // A name given as shorthand is checked here, so a bad one is reported against this task and index
+    // (the field's name is only spelled out for the error).
     const dependency =
       typeof item === 'string'
-        ? plainDependency(normaliseTaskName(where, `dependencies[${i}]`, item, task))
+        ? plainDependency(
+            isTaskName(item) ? item.toLowerCase() : normaliseTaskName(where, `dependencies[${i}]`, item, task),
+          )
         : item instanceof TaskDependency
           ? item
           : undefined;
     if (!dependency) {
       throw new InvalidOptionError(where, `dependencies[${i}]`, 'a TaskDependency or a task name', item, task);
     }
-    if (seen.has(dependency.taskName)) throw new DuplicateDependencyError(task, dependency.taskName);
-    if (dependency.taskName === task) throw new SelfDependencyError(task);
-    seen.add(dependency.taskName);
-    return dependency;
-  });
+    const { taskName } = dependency;
+    // Tasks have a few dependencies: a scan is cheaper than a Set.
+    for (let j = 0; j < i; j++) {
+      if ((out[j] as TaskDependency).taskName === taskName) throw new DuplicateDependencyError(task, taskName);
+    }
+    if (taskName === task) throw new SelfDependencyError(task);
+    out[i] = dependency;
+  }
+  return out;
 }
 
 function checkRetryOn(where: string, task: string, value: RetryOn | undefined): RetryOn | undefined {
