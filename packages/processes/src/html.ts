@@ -1,0 +1,2 @@
+// `processes-js/html`: report rendering alone (processes-report-html).
+export * from 'processes-report-html';

@@ -1,0 +1,2 @@
+// `processes-js/webhook`: the webhook channel alone (processes-channel-webhook).
+export * from 'processes-channel-webhook';
