@@ -64,7 +64,9 @@ export type {
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,
+  OutcomeTiming,
   ProcessOptions,
+  RedactOption,
   RenderLimits,
   ReportChannel,
   ReportContentOptions,
@@ -73,6 +75,7 @@ export type {
   ReportInit,
   RetryOn,
   RunEvent,
+  RunEventBase,
   RunEventType,
   RunOptions,
   SendOptions,
@@ -88,6 +91,7 @@ export type {
   TimeoutEnding,
   TracedVarsSnapshot,
   WorkerPoolOptions,
+  WorkerResourceLimits,
   WorkerTaskSpec,
 } from 'processes-core';
 export {
