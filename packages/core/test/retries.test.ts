@@ -11,6 +11,7 @@ import {
   taskContext,
 } from '../dist/index.js';
 import { codedError, nextMacrotask } from './fixtures/control.js';
+import { captureWarnings } from './helpers/warnings.js';
 
 /**
  * Runs one task whose first `failures` attempts throw `makeError(attempt)`
@@ -188,9 +189,7 @@ describe('retryOn', () => {
   });
 
   it('does not retry when the predicate throws, and warns with PROC_RETRY_PREDICATE_FAILED', async () => {
-    const warnings: Array<Error & { code?: string }> = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on('warning', onWarning);
+    const warnings = captureWarnings();
     try {
       const { entry, calls } = await runFlaky(1, () => codedError('ECONNRESET'), {
         retries: 2,
@@ -201,11 +200,10 @@ describe('retryOn', () => {
       expect(entry).toMatchObject({ status: 'errored', attempts: 1 });
       expect(entry.error?.thrown.code).toBe('ECONNRESET'); // the task's error, not the predicate's
       expect(calls).toBe(1);
-      await nextMacrotask(); // process.emitWarning delivers on the next tick
     } finally {
-      process.off('warning', onWarning);
+      vi.restoreAllMocks();
     }
-    const warning = warnings.find((w) => w.code === 'PROC_RETRY_PREDICATE_FAILED');
+    const warning = warnings.find((w) => (w.options as { code?: string }).code === 'PROC_RETRY_PREDICATE_FAILED');
     expect(warning).toBeDefined();
     expect(warning?.message).toContain('"flaky"');
     expect(warning?.message).toContain('predicate bug');
