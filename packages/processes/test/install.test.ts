@@ -97,6 +97,18 @@ function readmeQuickStart(): { code: string; expected: string } {
   return { code, expected: expected.join('\n') };
 }
 
+/** The README's "Your own pipeline" files: each ```ts block whose first line is `// <file name>`. */
+function readmePipelineFiles(): Map<string, string> {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## Your own pipeline.*$/m)[1]?.split(/^## /m)[0] ?? '';
+  const files = new Map<string, string>();
+  for (const [, code] of section.matchAll(/```ts\n([\s\S]*?)```/g)) {
+    const name = /^\/\/ ([\w.-]+\.ts)\b/.exec(code ?? '')?.[1];
+    if (name !== undefined && code !== undefined) files.set(name, code);
+  }
+  return files;
+}
+
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'processes-install-'));
   const artifacts = path.join(work, 'artifacts');
@@ -189,5 +201,22 @@ describe('installed from the packed tarballs with npm, outside the repository', 
       entries: Record<string, { status: string; result?: unknown }>;
     };
     expect(report.entries['triple']).toMatchObject({ status: 'success', result: [3, 6, 9] });
+  });
+
+  it("runs the README's own-pipeline steps on its pipeline.ts and tasks.ts, as written", () => {
+    const files = readmePipelineFiles();
+    expect([...files.keys()].sort()).toEqual(['pipeline.ts', 'tasks.ts']);
+    const dir = path.join(project, 'readme');
+    mkdirSync(dir);
+    for (const [name, code] of files) writeFileSync(path.join(dir, name), code);
+    const bin = path.join(project, 'node_modules', '.bin', WINDOWS ? 'processes.cmd' : 'processes');
+    expect(run(bin, ['validate', 'pipeline.ts'], { cwd: dir })).toMatch(/hash\s+\[worker thread: tasks\.ts#hash\]/);
+    run(bin, ['run', 'pipeline.ts', '--quiet', '--json', 'report.json', '--html', 'report.html'], { cwd: dir });
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
+      entries: Record<string, { status: string; result?: unknown }>;
+    };
+    expect(report.entries['sort']).toMatchObject({ status: 'success', result: [1, 2, 3] });
+    expect(report.entries['hash']?.result).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('nightly');
   });
 });
