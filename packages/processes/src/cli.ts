@@ -7,6 +7,7 @@ export type {
   LoadedPipeline,
   OutputStream,
   RenderHtml,
+  WorkerTaskProblem,
 } from 'processes-cli';
 export {
   CliFileError,
@@ -19,4 +20,5 @@ export {
   renderHtml,
   runCli,
   UsageError,
+  WorkerTaskCheckError,
 } from 'processes-cli';

@@ -22,6 +22,8 @@ export type {
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   OutcomeTiming,
   ProcessOptions,
   RedactOption,

@@ -67,6 +67,8 @@ export type {
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   OutcomeTiming,
   ProcessOptions,
   RedactOption,
