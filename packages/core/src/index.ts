@@ -1,6 +1,13 @@
 // The public API of processes-core. Anything not listed here is internal.
 
-export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './definition/task.js';
+export type {
+  RetryOnOomOptions,
+  TaskDependencyOptions,
+  TaskFunction,
+  TaskOptions,
+  TaskTarget,
+  TriggerRule,
+} from './definition/task.js';
 export { Task, TaskDependency } from './definition/task.js';
 export { WorkerTaskRef, workerTask } from './definition/worker-task.js';
 export type { TimeoutEnding } from './errors/errors.js';
@@ -11,9 +18,13 @@ export {
   DuplicateTaskError,
   InvalidOptionError,
   LogFileError,
+  MapBatchResultError,
+  MappedItemsFailedError,
+  MapSourceNotArrayError,
   NoExecutorError,
   NoTaskContextError,
   PoolClosedError,
+  PoolTooSmallError,
   ProcessesError,
   ReportFormatError,
   RunAbortedError,
@@ -22,6 +33,7 @@ export {
   TaskStillRequiredError,
   TaskTimeoutError,
   UnknownOptionError,
+  UnknownPoolError,
   WorkerArgumentError,
   WorkerCrashError,
   WorkerExitError,
@@ -44,6 +56,7 @@ export type {
   LogSink,
   MainThreadTaskSpec,
   TaskSpec,
+  UpstreamState,
   WorkerTaskSpec,
 } from './executors/types.js';
 export type { WorkerPoolOptions } from './executors/worker/worker-pool.js';
@@ -58,24 +71,29 @@ export { ReportContent } from './report/report-content.js';
 export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
 export type {
+  AttemptHeap,
   EntryDocument,
   ErrorData,
   ErrorDocument,
   ExecutionReport,
   LogWriteError,
   LogWriteErrorDocument,
+  MapItemRef,
+  MapSummary,
   NotifyOptions,
   NotifyOutcome,
   ReportChannel,
   ReportDocument,
   ReportInit,
   SendOptions,
+  SkipCause,
   TaskReportEntry,
   ThrownDocument,
 } from './report/types.js';
 export type { TaskContext } from './run/context.js';
 export { runInTaskContext, taskContext } from './run/context.js';
 export type { RunEvent, RunEventType } from './run/events.js';
+export type { DurationsSource } from './options/run-options.js';
 export type { ProcessOptions, RunOptions } from './run/process.js';
 export { Process } from './run/process.js';
 export type { BackoffOptions, ErrorClass, RetryOn } from './run/retry.js';

@@ -1,3 +1,4 @@
+import type { TaskStatus } from '../report/status.js';
 /**
  * The Executor contract: the one seam between the scheduler and the places
  * tasks run (the main thread, a pool of worker threads, a child process,
@@ -69,12 +70,32 @@ export type ArgumentOrigin =
   | { readonly kind: 'kwargs'; readonly results: Readonly<Record<string, string>> };
 
 /** One attempt of one task, as the scheduler hands it to an executor. */
+/** How a dependency of the task ended, as the task sees it. */
+export interface UpstreamState {
+  readonly status: TaskStatus;
+  /** For a mapped dependency with `allowPartial`: the items that failed (`undefined` in its result array). */
+  readonly failedIndices?: readonly number[];
+}
+
 export interface AttemptRequest {
   readonly task: TaskSpec;
   /** The final call arguments: own args, injected results, then the options object if the task takes one. */
   readonly args: readonly unknown[];
   /** Where each of `args` came from, position by position. */
   readonly argumentOrigins: readonly ArgumentOrigin[];
+  /**
+   * How each dependency ended, by name: what `taskContext().upstream` holds.
+   * A dependency that did not succeed injects `undefined` (a task runs after
+   * one only under a `runIf` rule that allows it). Optional for requests
+   * built outside the scheduler.
+   */
+  readonly upstream?: Readonly<Record<string, UpstreamState>>;
+  /**
+   * Run this attempt on a fresh thread whose heap is limited to this many
+   * MB (`resourceLimits.maxOldGenerationSizeMb`): a `retryOnOom` attempt
+   * after one ran out of memory. Executors without threads may ignore it.
+   */
+  readonly heapMb?: number;
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
   /** Identifies the run; the same for every attempt of every task in it. */

@@ -8,6 +8,7 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import type { JsonValue } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import type { NotifyOptions } from '../options/notify-options.js';
+import type { TriggerRule } from '../options/task-options.js';
 import type { TaskStatus } from './status.js';
 
 /** Why a task errored, with everything needed to understand it later. Wire names in `toJSON()`. */
@@ -68,6 +69,59 @@ export interface TaskReportEntry {
    * full disk, an I/O error): the task still ran, and the lines are lost.
    */
   readonly logWriteError?: LogWriteError;
+  /** For a skipped task: its trigger rule and the dependencies whose ending made it skip. */
+  readonly skip?: SkipCause;
+  /** The task's trigger rule, when it is not the default `allSuccess`. */
+  readonly runIf?: TriggerRule;
+  /** The concurrency pool the task took slots of, and how many. */
+  readonly pool?: { readonly name: string; readonly slots: number };
+  /** For a mapped task: what it mapped over and which items failed. */
+  readonly map?: MapSummary;
+  /** For a mapped task that expanded: one entry per item (per batch with `mapBatchSize`), in item order. */
+  readonly items?: readonly TaskReportEntry[];
+  /** For an item entry of a mapped task (`parse[3]`): its mapped task and its index in the array. */
+  readonly mapItem?: MapItemRef;
+  /** For a task with `retryOnOom`: each attempt's heap limit and the peak heap it used. */
+  readonly heap?: readonly AttemptHeap[];
+}
+
+/** Why a task was skipped, by its trigger rule. */
+export interface SkipCause {
+  readonly rule: TriggerRule;
+  /** The dependencies whose ending refuted the rule, in dependency order. */
+  readonly upstream: readonly string[];
+}
+
+/** A mapped task's summary: `failedIndices` is what `allowPartial` passes on as holes. */
+export interface MapSummary {
+  /** The dependency whose result (an array) was mapped over. */
+  readonly source: string;
+  /** How many items the array had. */
+  readonly items: number;
+  /** How many items failed. */
+  readonly failed: number;
+  /** The failed items' indices, ascending. */
+  readonly failedIndices: readonly number[];
+  /** Items per attempt, when above 1. */
+  readonly batchSize?: number;
+}
+
+/** Identifies an item entry of a mapped task, for resuming only the items that failed. */
+export interface MapItemRef {
+  readonly parent: string;
+  /** The item's index (the first item's, for a batch). */
+  readonly index: number;
+  /** How many items the entry covers, when it is a batch of more than one. */
+  readonly count?: number;
+}
+
+/** One attempt's heap, for tasks with `retryOnOom`. */
+export interface AttemptHeap {
+  readonly attempt: number;
+  /** `resourceLimits.maxOldGenerationSizeMb` of the attempt's thread; null: the pool's own limit. */
+  readonly limitMb: number | null;
+  /** The most heap the attempt's thread used, in MB, when known (a thread that ran out reports its limit). */
+  readonly peakUsedMb: number | null;
 }
 
 /** Why a task's log lines did not reach its log file. */

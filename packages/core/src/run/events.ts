@@ -1,4 +1,5 @@
 import type { SerializedError } from '../errors/serialize-error.js';
+import type { TriggerRule } from '../options/task-options.js';
 import type { ProcessExecutionReport } from '../report/report.js';
 
 interface RunEventBase {
@@ -44,9 +45,15 @@ export type RunEvent =
   | (RunEventBase & {
       readonly type: 'task:skipped';
       readonly taskName: string;
-      /** The errored task that caused the skip. */
+      /** The task where the trouble began (an errored task, or the dependency the rule names). */
       readonly because: string;
+      /** The task's trigger rule. */
+      readonly rule: TriggerRule;
+      /** The dependencies whose ending refuted the rule. */
+      readonly upstream: readonly string[];
     })
+  /** A mapped task's array is known: it runs as `items` entries `name[0]`, `name[1]`, … (fewer with batches). */
+  | (RunEventBase & { readonly type: 'task:mapped'; readonly taskName: string; readonly items: number })
   /** The run ended, also when it was aborted (then `run()` rejects and the report has pending tasks). */
   | (RunEventBase & { readonly type: 'run:finished'; readonly report: ProcessExecutionReport });
 

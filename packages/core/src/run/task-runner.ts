@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
 import type { SerializedError } from '../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
-import type { ArgumentOrigin, ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
+import type {
+  ArgumentOrigin,
+  ArgumentPath,
+  AttemptRequest,
+  Executor,
+  TaskSpec,
+  UpstreamState,
+} from '../executors/types.js';
 import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
@@ -19,6 +26,8 @@ export interface TaskRun {
   readonly spec: TaskSpec;
   readonly args: readonly unknown[];
   readonly argumentOrigins: readonly ArgumentOrigin[];
+  /** How each dependency ended, for `taskContext().upstream`. */
+  readonly upstream: Readonly<Record<string, UpstreamState>>;
   readonly executor: Executor;
   readonly runId: string;
   readonly processName: string;
@@ -50,6 +59,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const request = {
     task: run.spec,
     argumentOrigins: run.argumentOrigins,
+    upstream: run.upstream,
     runId,
     processName: run.processName,
     timeoutMs: task.timeoutMs,

@@ -40,6 +40,7 @@ export class MainThreadExecutor implements Executor {
       signal: controller.signal,
       log: this.#loggerFor(request),
       runId: request.runId,
+      ...(request.upstream ? { upstream: request.upstream } : {}),
     };
     const startedAt = now();
     const capture = request.tracedVars.capture;

@@ -131,6 +131,7 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
       return log;
     },
     runId: request.runId,
+    ...(request.upstream ? { upstream: request.upstream } : {}),
   };
   attemptOfContext.set(context, attemptId);
 

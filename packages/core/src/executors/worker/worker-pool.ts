@@ -197,6 +197,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       tracedVarsFrameFilter: request.tracedVars.frameFilter,
       redaction: request.redact ?? undefined,
       progress: undefined,
+      ...(request.upstream ? { upstream: request.upstream } : {}),
     };
     if (request.timeoutMs !== null) {
       state.progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
