@@ -65,6 +65,7 @@ export type { JsonValue } from './logging/json-safe.js';
 export { toJsonSafe } from './logging/json-safe.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
+export type { DurationsSource } from './options/run-options.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
@@ -93,7 +94,6 @@ export type {
 export type { TaskContext } from './run/context.js';
 export { runInTaskContext, taskContext } from './run/context.js';
 export type { RunEvent, RunEventType } from './run/events.js';
-export type { DurationsSource } from './options/run-options.js';
 export type { ProcessOptions, RunOptions } from './run/process.js';
 export { Process } from './run/process.js';
 export type { BackoffOptions, ErrorClass, RetryOn } from './run/retry.js';

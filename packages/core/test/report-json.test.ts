@@ -129,8 +129,8 @@ describe('JSON.stringify(report)', () => {
       'entries',
     ]);
     expect(doc.order).toEqual(Object.keys(doc.entries));
-    expect(doc.schema_version).toBe(1);
-    expect(REPORT_SCHEMA_VERSION).toBe(1);
+    expect(doc.schema_version).toBe(2);
+    expect(REPORT_SCHEMA_VERSION).toBe(2);
     expect(doc.process_name).toBe('nightly-etl');
     expect(doc.started_at).toBe(report.startedAt?.toISOString());
     expect(doc.finished_at).toBe(report.finishedAt?.toISOString());
@@ -212,6 +212,8 @@ describe('JSON.stringify(report)', () => {
       skipped_because: 'apply',
       thread_id: null,
       log_write_error: null,
+      // Version 2: why, by the task's trigger rule.
+      skip: { rule: 'allSuccess', upstream: ['apply'] },
     });
   });
 
@@ -226,7 +228,7 @@ describe('JSON.stringify(report)', () => {
   it('writes null for an unknown run time and an unnamed process gives ""', () => {
     const doc = wire(new ProcessExecutionReport({ entries: [] }));
     expect(doc).toStrictEqual({
-      schema_version: 1,
+      schema_version: 2,
       process_name: '',
       started_at: null,
       finished_at: null,
@@ -497,10 +499,10 @@ describe('ProcessExecutionReport.fromJSON()', () => {
 
     it('a document from a newer schema version', () => {
       const doc = valid();
-      doc.schema_version = 2;
+      doc.schema_version = 3;
       const error = formatError(JSON.stringify(doc));
       expect(error.path).toBe('schema_version');
-      expect(error.message).toContain('version 2 was written by a newer release; this one reads version 1');
+      expect(error.message).toContain('version 3 was written by a newer release; this one reads version 2');
     });
   });
 });

@@ -16,8 +16,16 @@ import type {
   ThrownDocument,
 } from './types.js';
 
-/** The version of the report document; bumped on any incompatible change. */
-export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 1;
+/**
+ * The version of the report document; bumped on any incompatible change.
+ * Version 2 added the graph fields (`skip`, `run_if`, `pool`, `map`,
+ * `items`, `map_item`, `heap`), each absent when it does not apply; version-1
+ * documents are still read.
+ */
+export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
+
+/** The oldest document version this release reads. */
+const OLDEST_READ_VERSION = 1;
 
 export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
@@ -41,7 +49,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
 }
 
 function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocument {
-  return {
+  const doc: EntryDocument = {
     name: entry.name,
     function: entry.function,
     args: toJsonSafe(entry.args, redaction) as JsonValue[],
@@ -65,6 +73,31 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
         }
       : null,
   };
+  // The graph fields (version 2): written only where they apply, so a static graph's document is unchanged.
+  if (entry.skip) doc.skip = { rule: entry.skip.rule, upstream: [...entry.skip.upstream] };
+  if (entry.runIf) doc.run_if = entry.runIf;
+  if (entry.pool) doc.pool = { name: entry.pool.name, slots: entry.pool.slots };
+  if (entry.map) {
+    doc.map = {
+      source: entry.map.source,
+      items: entry.map.items,
+      failed: entry.map.failed,
+      failed_indices: [...entry.map.failedIndices],
+      ...(entry.map.batchSize === undefined ? {} : { batch_size: entry.map.batchSize }),
+    };
+  }
+  if (entry.items) doc.items = entry.items.map((item) => entryToJson(item, redaction));
+  if (entry.mapItem) {
+    doc.map_item = {
+      parent: entry.mapItem.parent,
+      index: entry.mapItem.index,
+      ...(entry.mapItem.count === undefined ? {} : { count: entry.mapItem.count }),
+    };
+  }
+  if (entry.heap) {
+    doc.heap = entry.heap.map((h) => ({ attempt: h.attempt, limit_mb: h.limitMb, peak_used_mb: h.peakUsedMb }));
+  }
+  return doc;
 }
 
 function errorToJson(error: ErrorData, redaction: Redaction): ErrorDocument {
@@ -149,7 +182,10 @@ const errorSchema = z.object({
   thrown: thrownSchema,
 });
 
-const entrySchema = z.object({
+const TRIGGER_RULE_VALUES = ['allSuccess', 'allDone', 'anyFailed', 'allFailed', 'noneFailed', 'anySuccess'] as const;
+const count = z.number().int().nonnegative();
+
+const entryShape = {
   name: z.string(),
   function: z.string(),
   args: z.array(json),
@@ -168,12 +204,33 @@ const entrySchema = z.object({
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
     .nullable()
     .optional(),
-});
+  skip: z.object({ rule: z.enum(TRIGGER_RULE_VALUES), upstream: z.array(z.string()) }).optional(),
+  run_if: z.enum(TRIGGER_RULE_VALUES).optional(),
+  pool: z.object({ name: z.string(), slots: count }).optional(),
+  map: z
+    .object({
+      source: z.string(),
+      items: count,
+      failed: count,
+      failed_indices: z.array(count),
+      batch_size: count.optional(),
+    })
+    .optional(),
+  map_item: z.object({ parent: z.string(), index: count, count: count.optional() }).optional(),
+  heap: z
+    .array(z.object({ attempt: count, limit_mb: z.number().nullable(), peak_used_mb: z.number().nullable() }))
+    .optional(),
+};
 
-type EntryInput = z.infer<typeof entrySchema>;
+type EntryInput = z.infer<z.ZodObject<typeof entryShape>> & { items?: EntryInput[] | undefined };
+
+// Item entries of a mapped task are entries too, one level down.
+const entrySchema: z.ZodType<EntryInput> = z.lazy(() =>
+  z.object({ ...entryShape, items: z.array(entrySchema).optional() }),
+) as z.ZodType<EntryInput>;
 
 const documentSchema = z.object({
-  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  schema_version: z.union([z.literal(OLDEST_READ_VERSION), z.literal(REPORT_SCHEMA_VERSION)]),
   process_name: z.string(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
@@ -326,6 +383,33 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
             lostLines: doc.log_write_error.lost_lines,
           },
         }
+      : {}),
+    ...(doc.skip ? { skip: { rule: doc.skip.rule, upstream: doc.skip.upstream } } : {}),
+    ...(doc.run_if ? { runIf: doc.run_if } : {}),
+    ...(doc.pool ? { pool: { name: doc.pool.name, slots: doc.pool.slots } } : {}),
+    ...(doc.map
+      ? {
+          map: {
+            source: doc.map.source,
+            items: doc.map.items,
+            failed: doc.map.failed,
+            failedIndices: doc.map.failed_indices,
+            ...(doc.map.batch_size === undefined ? {} : { batchSize: doc.map.batch_size }),
+          },
+        }
+      : {}),
+    ...(doc.items ? { items: doc.items.map(entryFromJson) } : {}),
+    ...(doc.map_item
+      ? {
+          mapItem: {
+            parent: doc.map_item.parent,
+            index: doc.map_item.index,
+            ...(doc.map_item.count === undefined ? {} : { count: doc.map_item.count }),
+          },
+        }
+      : {}),
+    ...(doc.heap
+      ? { heap: doc.heap.map((h) => ({ attempt: h.attempt, limitMb: h.limit_mb, peakUsedMb: h.peak_used_mb })) }
       : {}),
   };
 }

@@ -225,7 +225,7 @@ export type NotifyOutcome =
 /** `report.toJSON()`: field names follow the Python library's wire format (docs/report-schema.md). */
 export interface ReportDocument {
   /** `REPORT_SCHEMA_VERSION`: the version of the document's shape. */
-  schema_version: 1;
+  schema_version: 2;
   process_name: string;
   started_at: string | null;
   finished_at: string | null;
@@ -258,6 +258,20 @@ export interface EntryDocument {
   thread_id: number | null;
   /** Set when lines of this task could not be written to its log file (the task still ran). */
   log_write_error: LogWriteErrorDocument | null;
+  /** v2. A skipped task: its trigger rule and the dependencies whose ending refuted it. */
+  skip?: { rule: TriggerRule; upstream: string[] };
+  /** v2. The task's trigger rule, when not `allSuccess`. */
+  run_if?: TriggerRule;
+  /** v2. The concurrency pool the task took slots of. */
+  pool?: { name: string; slots: number };
+  /** v2. A mapped task's summary. */
+  map?: { source: string; items: number; failed: number; failed_indices: number[]; batch_size?: number };
+  /** v2. A mapped task's item entries, in item order. */
+  items?: EntryDocument[];
+  /** v2. An item entry: its mapped task and index (the first, for a batch of `count`). */
+  map_item?: { parent: string; index: number; count?: number };
+  /** v2. Each attempt's heap limit and peak heap used (MB), for tasks with `retryOnOom`. */
+  heap?: { attempt: number; limit_mb: number | null; peak_used_mb: number | null }[];
 }
 
 /** `log_write_error`: why lines of a task did not reach its log file. */

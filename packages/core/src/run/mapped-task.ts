@@ -49,7 +49,10 @@ export class MappedRun {
   readonly #results: unknown[];
   #settledUnits = 0;
 
-  constructor(task: Task, init: { source: string; items: readonly unknown[]; baseArgs: unknown[]; slot: MapSlot; spec: TaskSpec }) {
+  constructor(
+    task: Task,
+    init: { source: string; items: readonly unknown[]; baseArgs: unknown[]; slot: MapSlot; spec: TaskSpec },
+  ) {
     this.task = task;
     this.source = init.source;
     this.items = init.items;
@@ -77,7 +80,7 @@ export class MappedRun {
     const start = u * size;
     const end = Math.min(start + size, this.items.length);
     this.running++;
-    const name = size === 1 ? `${this.task.name}[${start}]` : `${this.task.name}[${start}..${end - 1}]`;
+    const name = end - start === 1 ? `${this.task.name}[${start}]` : `${this.task.name}[${start}..${end - 1}]`;
     // The only own field is the name; every option is the mapped task's own.
     const item = Object.create(this.task, { name: { value: name, enumerable: true } }) as Task;
     const value = size === 1 ? this.items[start] : this.items.slice(start, end);
@@ -163,7 +166,6 @@ export class MappedRun {
     };
   }
 }
-
 
 /** Where the mapped dependency's result sits in the task's arguments (mirrors the scheduler's argument order). */
 export function mapSlotOf(task: Task, argsLength: number): MapSlot {

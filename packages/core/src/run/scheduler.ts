@@ -189,7 +189,13 @@ class RunExecution {
       if (mapped.done) {
         this.#running.delete(index);
         this.#mapped.delete(index);
-        this.#settle(index, withGraphFields(task, mapped.entry(() => this.#downstreamNames(index))));
+        this.#settle(
+          index,
+          withGraphFields(
+            task,
+            mapped.entry(() => this.#downstreamNames(index)),
+          ),
+        );
         return;
       }
       if (!mapped.queued && mapped.canStartMore) {
@@ -206,7 +212,13 @@ class RunExecution {
   #runTask(index: number): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
-    return this.#runAttempts(index, task, plan.specs[index] as TaskSpec, this.#argumentsFor(index), this.#movableInputs(index));
+    return this.#runAttempts(
+      index,
+      task,
+      plan.specs[index] as TaskSpec,
+      this.#argumentsFor(index),
+      this.#movableInputs(index),
+    );
   }
 
   #runAttempts(
@@ -376,9 +388,21 @@ class RunExecution {
       slot: mapSlotOf(task, args.length),
       spec: this.#plan.specs[index] as TaskSpec,
     });
-    this.#emit({ type: 'task:mapped', runId: this.#plan.runId, at: Date.now(), taskName: task.name, items: mapped.items.length });
+    this.#emit({
+      type: 'task:mapped',
+      runId: this.#plan.runId,
+      at: Date.now(),
+      taskName: task.name,
+      items: mapped.items.length,
+    });
     if (mapped.done) {
-      this.#record(index, withGraphFields(task, mapped.entry(() => this.#downstreamNames(index))));
+      this.#record(
+        index,
+        withGraphFields(
+          task,
+          mapped.entry(() => this.#downstreamNames(index)),
+        ),
+      );
       ended.push(index);
       return;
     }
@@ -400,7 +424,10 @@ class RunExecution {
       firstEntry?.status === TaskStatus.SKIPPED && firstEntry.skippedBecause !== undefined
         ? firstEntry.skippedBecause
         : (first ?? '');
-    this.#record(index, { ...withGraphFields(task, buildEntry(task, { status: TaskStatus.SKIPPED, because })), skip: cause });
+    this.#record(index, {
+      ...withGraphFields(task, buildEntry(task, { status: TaskStatus.SKIPPED, because })),
+      skip: cause,
+    });
     this.#emit({
       type: 'task:skipped',
       runId: this.#plan.runId,
