@@ -96,6 +96,8 @@ export interface AttemptRequest {
    * after one ran out of memory. Executors without threads may ignore it.
    */
   readonly heapMb?: number;
+  /** Report the heap the attempt used (`AttemptOutcome.heapUsedMb`), if the executor can. */
+  readonly measureHeap?: boolean;
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
   /** Identifies the run; the same for every attempt of every task in it. */
@@ -155,6 +157,12 @@ interface OutcomeTiming {
    * another machine, `child:<pid>` for a child process, …
    */
   readonly workerId: string;
+  /**
+   * Heap in use on the attempt's thread when it ended, in MB, before the
+   * garbage it left was collected (so close to its peak), when the request
+   * asked for `measureHeap` and the executor could measure it.
+   */
+  readonly heapUsedMb?: number;
 }
 
 /**

@@ -14,7 +14,7 @@ import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logg
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
-import type { TaskReportEntry } from '../report/types.js';
+import type { AttemptHeap, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
 import { buildEntry, errorData } from './report-entry.js';
 import { isRetryable } from './retry.js';
@@ -52,7 +52,12 @@ export interface TaskRun {
  */
 export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const { task, runId, runSignal, taskLog, emit } = run;
-  const maxAttempts = task.retries + 1;
+  // Bigger-heap attempts after running out of memory come on top of `retries`.
+  const oomHeaps = task.retryOnOomHeapMb;
+  let oomRetries = 0;
+  let maxAttempts = task.retries + 1;
+  const heap: AttemptHeap[] | undefined = oomHeaps.length > 0 ? [] : undefined;
+  let heapMb: number | undefined;
   taskLog.started(task.name);
   let firstStart: number | undefined;
   const options = { signal: runSignal };
@@ -69,18 +74,53 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     redact: run.redaction.toWire() ?? null,
     log: taskLog.sink,
     logLevel: taskLog.level,
+    ...(heap ? { measureHeap: true } : {}),
   };
   for (let attempt = 1; ; attempt++) {
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
-    const attemptRequest: AttemptRequest = { ...request, args: argumentsForAttempt(task, run.args), attempt };
+    const attemptRequest: AttemptRequest = {
+      ...request,
+      args: argumentsForAttempt(task, run.args),
+      attempt,
+      ...(heapMb === undefined ? {} : { heapMb }),
+    };
     const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
+    const outOfMemory = !outcome.ok && outcome.error.classChain.includes('WorkerOutOfMemoryError');
+    heap?.push({
+      attempt,
+      limitMb: heapMb ?? null,
+      // A thread that ran out of memory cannot say how much it used: all it was allowed.
+      peakUsedMb: outcome.heapUsedMb ?? (outOfMemory ? (heapMb ?? null) : null),
+    });
     const elapsedMs = outcome.finishedAt - firstStart;
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
       const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-      return buildEntry(task, { status: TaskStatus.SUCCESS, attempts: attempt, firstStart, outcome, logWriteError });
+      const entry = buildEntry(task, {
+        status: TaskStatus.SUCCESS,
+        attempts: attempt,
+        firstStart,
+        outcome,
+        logWriteError,
+      });
+      return heap ? { ...entry, heap } : entry;
+    }
+    if (outOfMemory && oomRetries < oomHeaps.length && !runSignal.aborted) {
+      heapMb = oomHeaps[oomRetries++];
+      maxAttempts++;
+      taskLog.retrying(attempt, maxAttempts, `${outcome.error.message} (next: a thread with ${heapMb} MB of heap)`, 0);
+      emit?.({
+        type: 'task:retrying',
+        runId,
+        at: Date.now(),
+        taskName: task.name,
+        attempt,
+        error: outcome.error,
+        delayMs: 0,
+      });
+      continue;
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
@@ -109,7 +149,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       error: outcome.error,
     });
     const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-    return buildEntry(task, {
+    const entry = buildEntry(task, {
       status: TaskStatus.ERRORED,
       attempts: attempt,
       firstStart,
@@ -117,6 +157,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       error,
       logWriteError,
     });
+    return heap ? { ...entry, heap } : entry;
   }
 }
 

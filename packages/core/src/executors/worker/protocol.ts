@@ -49,6 +49,8 @@ export interface WorkerRequest {
   readonly progress: Int32Array | undefined;
   /** How each dependency ended, for `taskContext().upstream`. */
   readonly upstream?: Readonly<Record<string, UpstreamState>>;
+  /** Put the heap in use when the attempt ends in the response (`heapUsedMb`). */
+  readonly measureHeap?: boolean;
 }
 
 /** An outcome without its `workerId`, case by case. */

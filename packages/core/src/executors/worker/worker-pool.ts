@@ -49,12 +49,15 @@ export class WorkerPool implements AsyncDisposable, Executor {
   readonly #runs = new WeakMap<AbortSignal, Set<AttemptState>>();
   readonly #graceMs: number;
   readonly #limits: string;
+  /** What the pool was built with, for the one-thread pools of bigger-heap attempts. */
+  readonly #options: WorkerPoolOptions | undefined;
   #nextAttemptId = 1;
   #closed = false;
   #idle: (() => void) | undefined;
 
   constructor(options?: WorkerPoolOptions) {
     const o = resolveWorkerPoolOptions(options);
+    this.#options = options;
     const { maxThreads, minThreads } = o;
     this.#graceMs = o.timeoutGraceMs;
     this.#limits = o.resourceLimits
@@ -119,8 +122,14 @@ export class WorkerPool implements AsyncDisposable, Executor {
     return task.kind === 'worker';
   }
 
-  /** Runs one attempt of a worker task on a thread of its own. Never rejects. */
-  execute(request: AttemptRequest, { signal: runSignal }: ExecuteOptions): Promise<AttemptOutcome> {
+  /**
+   * Runs one attempt of a worker task on a thread of its own. Never rejects.
+   * An attempt with `heapMb` (a `retryOnOom` retry) gets a fresh thread with
+   * that heap limit, in a one-thread pool made for it and destroyed after.
+   */
+  execute(request: AttemptRequest, options: ExecuteOptions): Promise<AttemptOutcome> {
+    if (request.heapMb !== undefined && !this.#closed) return this.#executeWithHeap(request, request.heapMb, options);
+    const { signal: runSignal } = options;
     const { task } = request;
     if (this.#closed || task.kind !== 'worker') {
       const at = now();
@@ -154,6 +163,22 @@ export class WorkerPool implements AsyncDisposable, Executor {
       this.#attempts.set(state.id, state);
       this.#queue.submit(request.runId, state.job);
     });
+  }
+
+  async #executeWithHeap(request: AttemptRequest, heapMb: number, options: ExecuteOptions): Promise<AttemptOutcome> {
+    const own = this.#options;
+    const dedicated = new WorkerPool({
+      ...own,
+      maxThreads: 1,
+      minThreads: 0,
+      resourceLimits: { ...own?.resourceLimits, maxOldGenerationSizeMb: heapMb },
+    });
+    try {
+      const { heapMb: _given, ...rest } = request;
+      return await dedicated.execute(rest, options);
+    } finally {
+      await dedicated.destroy();
+    }
   }
 
   /**
@@ -198,6 +223,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
       redaction: request.redact ?? undefined,
       progress: undefined,
       ...(request.upstream ? { upstream: request.upstream } : {}),
+      ...(request.measureHeap ? { measureHeap: true } : {}),
     };
     if (request.timeoutMs !== null) {
       state.progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
