@@ -4,7 +4,9 @@
 //
 //   node --expose-gc dist/run.js [--quick] [--json] [--scope throughput,speedup,...]
 import { parseArgs } from 'node:util';
+import { criticalPath } from './critical-path.js';
 import { graph } from './graph.js';
+import { map } from './map.js';
 import type { BenchOptions, BenchResult } from './measure.js';
 import { memory } from './memory.js';
 import { speedup } from './speedup.js';
@@ -21,6 +23,8 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult>>
   memory,
   graph,
   'traced-vars': tracedVars,
+  map,
+  'critical-path': criticalPath,
 };
 
 const { values } = parseArgs({
