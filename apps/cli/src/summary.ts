@@ -1,5 +1,6 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-js';
 import { firstLine, formatDuration, layoutColumns, plural } from './format.js';
+import { mapSummary, skipReason } from './skip-reason.js';
 import { fitLine, type Segment, type Style, type Terminal } from './terminal.js';
 
 const STATUS_STYLE: Record<string, Style> = { success: 'green', errored: 'red', skipped: 'yellow', pending: 'gray' };
@@ -68,13 +69,14 @@ function detail(entry: TaskReportEntry, cancelled: boolean): string {
   switch (entry.status) {
     case 'errored':
       if (cancelled && interruptedByCancel(entry)) return 'cancelled while running';
+      if (entry.map && entry.error) return `${mapSummary(entry.map)} · ${firstLine(entry.error.exception)}`;
       return entry.error ? firstLine(`${entry.error.errorName}: ${entry.error.exception}`) : '';
     case 'skipped':
-      return entry.skippedBecause ? `because ${entry.skippedBecause} errored` : 'a dependency errored';
+      return skipReason(entry);
     case 'pending':
       return cancelled ? 'not started: the run was cancelled' : 'not started';
     default:
-      return '';
+      return entry.map ? mapSummary(entry.map) : '';
   }
 }
 

@@ -322,3 +322,29 @@ describe('the graph fields in the report document (schema version 2)', () => {
     expect(back.toJSON().schema_version).toBe(2);
   });
 });
+
+describe('run events of a mapped task', () => {
+  it('announces the items, names each item’s events, then ends the mapped task like any task', async () => {
+    const events: string[] = [];
+    const tasks = [
+      new Task('split', () => [1, 2]),
+      new Task('parse', (n: number) => n, { map: 'split', dependencies: ['split'] }),
+    ];
+    await new Process(tasks).run({
+      parallel: false,
+      onEvent: (e) => {
+        if (e.type !== 'run:started' && e.type !== 'run:finished') events.push(`${e.type} ${e.taskName}`);
+      },
+    });
+    expect(events).toEqual([
+      'task:started split',
+      'task:succeeded split',
+      'task:mapped parse',
+      'task:started parse[0]',
+      'task:succeeded parse[0]',
+      'task:started parse[1]',
+      'task:succeeded parse[1]',
+      'task:succeeded parse',
+    ]);
+  });
+});

@@ -20,7 +20,11 @@ export interface ErrorData {
   readonly args: readonly unknown[];
   /** The task's own `kwargs`, not including injected results. */
   readonly kwargs: Readonly<Record<string, unknown>>;
-  /** Every task that depends on this one, directly or not, breadth-first: they were skipped. */
+  /**
+   * Every task this failure skipped, directly or not, breadth-first: the
+   * transitive dependants, except those whose `runIf` rule lets them run
+   * after a failure (`allDone`, `anyFailed`, …) and what follows them.
+   */
   readonly downstreamImpact: readonly string[];
   /** The error message (`str(exc)` in the Python library). */
   readonly exception: string;

@@ -52,7 +52,12 @@ export type RunEvent =
       /** The dependencies whose ending refuted the rule. */
       readonly upstream: readonly string[];
     })
-  /** A mapped task's array is known: it runs as `items` entries `name[0]`, `name[1]`, … (fewer with batches). */
+  /**
+   * A mapped task's array is known: it runs as `items` attempt chains, whose
+   * events name them `name[0]`, `name[1]`, … (`name[0..99]` for a batch);
+   * the mapped task's own `task:succeeded` or `task:failed` comes after its
+   * last item's.
+   */
   | (RunEventBase & { readonly type: 'task:mapped'; readonly taskName: string; readonly items: number })
   /** The run ended, also when it was aborted (then `run()` rejects and the report has pending tasks). */
   | (RunEventBase & { readonly type: 'run:finished'; readonly report: ProcessExecutionReport });

@@ -189,13 +189,9 @@ class RunExecution {
       if (mapped.done) {
         this.#running.delete(index);
         this.#mapped.delete(index);
-        this.#settle(
-          index,
-          withGraphFields(
-            task,
-            mapped.entry(() => this.#downstreamNames(index)),
-          ),
-        );
+        const whole = mapped.entry(() => this.#downstreamNames(index));
+        this.#emitEnded(whole);
+        this.#settle(index, withGraphFields(task, whole));
         return;
       }
       if (!mapped.queued && mapped.canStartMore) {
@@ -376,7 +372,9 @@ class RunExecution {
     if (!Array.isArray(source.result)) {
       const thrown = serializeError(new MapSourceNotArrayError(task.name, source.name, source.result));
       const error = errorData(task, thrown, this.#downstreamNames(index));
-      this.#record(index, withGraphFields(task, buildEntry(task, { status: TaskStatus.ERRORED, error })));
+      const entry = buildEntry(task, { status: TaskStatus.ERRORED, error });
+      this.#emitEnded(entry);
+      this.#record(index, withGraphFields(task, entry));
       ended.push(index);
       return;
     }
@@ -396,13 +394,9 @@ class RunExecution {
       items: mapped.items.length,
     });
     if (mapped.done) {
-      this.#record(
-        index,
-        withGraphFields(
-          task,
-          mapped.entry(() => this.#downstreamNames(index)),
-        ),
-      );
+      const whole = mapped.entry(() => this.#downstreamNames(index));
+      this.#emitEnded(whole);
+      this.#record(index, withGraphFields(task, whole));
       ended.push(index);
       return;
     }
@@ -440,6 +434,19 @@ class RunExecution {
     ended.push(index);
   }
 
+  /**
+   * The end of a task that had no attempt chain of its own (a mapped task,
+   * whose items had theirs), told as any task's end is.
+   */
+  #emitEnded(entry: TaskReportEntry): void {
+    if (!this.#plan.onEvent) return;
+    const base = { runId: this.#plan.runId, at: Date.now(), taskName: entry.name, attempts: entry.attempts };
+    if (entry.status === TaskStatus.SUCCESS)
+      this.#emit({ type: 'task:succeeded', ...base, elapsedMs: entry.elapsedMs });
+    else if (entry.error)
+      this.#emit({ type: 'task:failed', ...base, elapsedMs: entry.elapsedMs, error: entry.error.thrown });
+  }
+
   /** How each dependency ended, for `taskContext().upstream`. */
   #upstreamStates(index: number): Readonly<Record<string, UpstreamState>> {
     const states: Record<string, UpstreamState> = {};
@@ -461,8 +468,29 @@ class RunExecution {
     this.#settledCount++;
   }
 
+  /**
+   * The tasks a failure of `index` skips whatever else happens, breadth-first:
+   * dependants whose rule an errored dependency refutes (`allSuccess`,
+   * `noneFailed`), then theirs that a skipped one refutes, and so on. A
+   * dependant with a rule such as `allDone` runs after the failure, so it
+   * and what follows it are not named.
+   */
   #downstreamNames(index: number): string[] {
-    return this.#plan.graph.transitiveDependants(index).map((i) => (this.#order[i] as Task).name);
+    const { graph } = this.#plan;
+    const names: string[] = [];
+    const seen = new Set<number>([index]);
+    const queue: [number, TaskStatus][] = [[index, TaskStatus.ERRORED]];
+    for (let head = 0; head < queue.length; head++) {
+      const [at, status] = queue[head] as [number, TaskStatus];
+      for (const dependant of graph.dependants[at] ?? []) {
+        const task = this.#order[dependant] as Task;
+        if (seen.has(dependant) || !refutedEarly(task.runIf, status)) continue;
+        seen.add(dependant);
+        names.push(task.name);
+        queue.push([dependant, TaskStatus.SKIPPED]);
+      }
+    }
+    return names;
   }
 
   #internalFailure(index: number, thrown: unknown): TaskReportEntry {
