@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
-import { exceptionText, statusLabel } from './entry-text.js';
+import { exceptionText, graphFacts, statusLabel } from './entry-text.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
@@ -205,9 +205,11 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
   if (entry.attempts > 0) rows.push(field(t.durationLabel, esc(formatDuration(entry.elapsedMs)), p));
   // One attempt is the norm; the count is news only when the task was retried.
   if (entry.attempts > 1) rows.push(field(t.attemptsLabel, String(entry.attempts), p));
-  if (entry.skippedBecause) {
+  const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
+  if (entry.skippedBecause && !byRule) {
     rows.push(field(t.statusSkipped, esc(t.skippedBecause.replace('{task}', entry.skippedBecause)), p));
   }
+  for (const [label, text] of graphFacts(entry, t)) rows.push(field(label, esc(text), p));
   const error = entry.status === 'errored' ? entry.error : undefined;
   const blocks: string[] = [];
   if (error) {

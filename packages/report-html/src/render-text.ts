@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
-import { exceptionText, statusLabel } from './entry-text.js';
+import { exceptionText, graphFacts, statusLabel } from './entry-text.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
 import { checkReport, type RenderOptions, resolveOptions } from './options.js';
@@ -67,7 +67,9 @@ function taskLines(
   if (entry.attempts > 0) {
     lines.push(`  ${t.durationLabel}: ${formatDuration(entry.elapsedMs)} · ${t.attemptsLabel}: ${entry.attempts}`);
   }
-  if (entry.skippedBecause) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
+  if (entry.skippedBecause && !byRule) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  for (const [label, text] of graphFacts(entry, t)) lines.push(`  ${label}: ${text}`);
   const error = entry.status === 'errored' ? entry.error : undefined;
   if (!error) return lines;
   lines.push(`  ${t.exceptionLabel}: ${indentTail(exceptionText(error), '    ')}`);
