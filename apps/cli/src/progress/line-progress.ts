@@ -74,7 +74,7 @@ export class LineProgress implements ProgressDisplay {
       case 'task:skipped':
         line(
           'skip',
-          `${event.taskName} · ${skipReason({ because: event.because, skip: event.rule ? { rule: event.rule, upstream: event.upstream } : undefined })}`,
+          `${event.taskName} · ${skipReason({ because: event.because, skip: event.rule ? { rule: event.rule, upstream: event.upstream ?? [] } : undefined })}`,
           'yellow',
         );
         return;

@@ -47,10 +47,10 @@ export type RunEvent =
       readonly taskName: string;
       /** The task where the trouble began (an errored task, or the dependency the rule names). */
       readonly because: string;
-      /** The task's trigger rule. */
-      readonly rule: TriggerRule;
+      /** The task's trigger rule (always set by the scheduler; optional for events built elsewhere). */
+      readonly rule?: TriggerRule;
       /** The dependencies whose ending refuted the rule. */
-      readonly upstream: readonly string[];
+      readonly upstream?: readonly string[];
     })
   /**
    * A mapped task's array is known: it runs as `items` attempt chains, whose
