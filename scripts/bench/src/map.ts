@@ -22,7 +22,8 @@ export async function map({ quick }: BenchOptions): Promise<BenchResult> {
   let staticOk = false;
   const mappedMs = await medianMs(samples, async () => {
     const report = await mapped.run(options);
-    mappedOk = report.ok && (report.entries.get('each')?.result as unknown[]).length === count;
+    const results = report.entries.get('each')?.result;
+    mappedOk = report.ok && Array.isArray(results) && results.length === count;
   });
   const staticMs = await medianMs(samples, async () => {
     staticOk = (await statics.run(options)).ok;

@@ -1,4 +1,7 @@
-import type { TaskStatus } from '../report/status.js';
+import type { UpstreamState } from '../run/upstream-state.js';
+
+export type { UpstreamState };
+
 /**
  * The Executor contract: the one seam between the scheduler and the places
  * tasks run (the main thread, a pool of worker threads, a child process,
@@ -70,13 +73,6 @@ export type ArgumentOrigin =
   | { readonly kind: 'kwargs'; readonly results: Readonly<Record<string, string>> };
 
 /** One attempt of one task, as the scheduler hands it to an executor. */
-/** How a dependency of the task ended, as the task sees it. */
-export interface UpstreamState {
-  readonly status: TaskStatus;
-  /** For a mapped dependency with `allowPartial`: the items that failed (`undefined` in its result array). */
-  readonly failedIndices?: readonly number[];
-}
-
 export interface AttemptRequest {
   readonly task: TaskSpec;
   /** The final call arguments: own args, injected results, then the options object if the task takes one. */

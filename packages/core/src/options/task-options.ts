@@ -5,6 +5,7 @@ import { type BackoffOptions, retryDelayMsSchema, timerMs } from './backoff.js';
 import { aBoolean, described, type Parsed, rule, type ShapeOf } from './field.js';
 import { RESOURCE_LIMIT_RANGES } from './limits.js';
 import { plainObject } from './parse.js';
+import { TRIGGER_RULES, type TriggerRule } from './trigger-rule.js';
 
 /** Options of a {@link Task}. Durations are in milliseconds. */
 export interface TaskOptions {
@@ -84,11 +85,7 @@ export interface TaskOptions {
   retryOnOom?: RetryOnOomOptions | null;
 }
 
-/** The trigger rules of `runIf`. */
-export const TRIGGER_RULES = ['allSuccess', 'allDone', 'anyFailed', 'allFailed', 'noneFailed', 'anySuccess'] as const;
-
-/** When a task runs, given how its dependencies ended. */
-export type TriggerRule = (typeof TRIGGER_RULES)[number];
+export type { TriggerRule };
 
 /** `retryOnOom`: the heap sizes of the further attempts after running out of memory. */
 export interface RetryOnOomOptions {

@@ -4,6 +4,7 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import { describeThrown } from '../logging/render-value.js';
+import { TRIGGER_RULES } from '../options/trigger-rule.js';
 import { TaskStatus } from './status.js';
 import type {
   EntryDocument,
@@ -182,7 +183,6 @@ const errorSchema = z.object({
   thrown: thrownSchema,
 });
 
-const TRIGGER_RULE_VALUES = ['allSuccess', 'allDone', 'anyFailed', 'allFailed', 'noneFailed', 'anySuccess'] as const;
 const count = z.number().int().nonnegative();
 
 const entryShape = {
@@ -204,8 +204,8 @@ const entryShape = {
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
     .nullable()
     .optional(),
-  skip: z.object({ rule: z.enum(TRIGGER_RULE_VALUES), upstream: z.array(z.string()) }).optional(),
-  run_if: z.enum(TRIGGER_RULE_VALUES).optional(),
+  skip: z.object({ rule: z.enum(TRIGGER_RULES), upstream: z.array(z.string()) }).optional(),
+  run_if: z.enum(TRIGGER_RULES).optional(),
   pool: z.object({ name: z.string(), slots: count }).optional(),
   map: z
     .object({

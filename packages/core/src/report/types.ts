@@ -8,7 +8,7 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import type { JsonValue } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import type { NotifyOptions } from '../options/notify-options.js';
-import type { TriggerRule } from '../options/task-options.js';
+import type { TriggerRule } from '../options/trigger-rule.js';
 import type { TaskStatus } from './status.js';
 
 /** Why a task errored, with everything needed to understand it later. Wire names in `toJSON()`. */

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { NoTaskContextError } from '../errors/errors.js';
-import type { UpstreamState } from '../executors/types.js';
+import type { UpstreamState } from './upstream-state.js';
 
 /** What a running task can know about itself. */
 export interface TaskContext {

@@ -1,5 +1,5 @@
 import type { SerializedError } from '../errors/serialize-error.js';
-import type { TriggerRule } from '../options/task-options.js';
+import type { TriggerRule } from '../options/trigger-rule.js';
 import type { ProcessExecutionReport } from '../report/report.js';
 
 interface RunEventBase {

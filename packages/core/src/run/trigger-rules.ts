@@ -1,4 +1,4 @@
-import type { TriggerRule } from '../options/task-options.js';
+import type { TriggerRule } from '../options/trigger-rule.js';
 import { TaskStatus } from '../report/status.js';
 
 /** How the decision on a task's trigger rule came out. */
