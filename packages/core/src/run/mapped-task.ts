@@ -1,7 +1,7 @@
 import type { Task } from '../definition/task.js';
 import { MapBatchResultError, MappedItemsFailedError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize-error.js';
-import type { TaskSpec } from '../executors/types.js';
+import type { TaskSpec, UpstreamState } from '../executors/types.js';
 import { setOwn } from '../logging/json-safe.js';
 import { TaskStatus } from '../report/status.js';
 import type { TaskReportEntry } from '../report/types.js';
@@ -39,6 +39,8 @@ export class MappedRun {
   readonly baseArgs: readonly unknown[];
   readonly slot: MapSlot;
   readonly spec: TaskSpec;
+  /** How the task's dependencies ended: the same for every item. */
+  readonly upstream: Readonly<Record<string, UpstreamState>>;
   readonly unitCount: number;
   /** Units started so far; the next to start is this one. */
   #next = 0;
@@ -51,7 +53,14 @@ export class MappedRun {
 
   constructor(
     task: Task,
-    init: { source: string; items: readonly unknown[]; baseArgs: unknown[]; slot: MapSlot; spec: TaskSpec },
+    init: {
+      source: string;
+      items: readonly unknown[];
+      baseArgs: unknown[];
+      slot: MapSlot;
+      spec: TaskSpec;
+      upstream: Readonly<Record<string, UpstreamState>>;
+    },
   ) {
     this.task = task;
     this.source = init.source;
@@ -59,6 +68,7 @@ export class MappedRun {
     this.baseArgs = init.baseArgs;
     this.slot = init.slot;
     this.spec = init.spec;
+    this.upstream = init.upstream;
     this.unitCount = Math.ceil(init.items.length / task.mapBatchSize);
     this.#entries = new Array(this.unitCount);
     this.#results = new Array(init.items.length);

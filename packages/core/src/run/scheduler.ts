@@ -200,7 +200,7 @@ class RunExecution {
       }
       this.#pump();
     };
-    this.#runAttempts(index, item, spec, args, NOTHING_MOVABLE).then(ended, (thrown: unknown) =>
+    this.#runAttempts(index, item, spec, args, NOTHING_MOVABLE, mapped.upstream).then(ended, (thrown: unknown) =>
       ended(this.#internalFailure(index, thrown)),
     );
   }
@@ -223,6 +223,7 @@ class RunExecution {
     spec: TaskSpec,
     args: readonly unknown[],
     movableArgs: readonly ArgumentPath[],
+    upstream: Readonly<Record<string, UpstreamState>> = this.#upstreamStates(index),
   ): Promise<TaskReportEntry> {
     const plan = this.#plan;
     const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
@@ -231,8 +232,9 @@ class RunExecution {
       task,
       spec,
       args,
-      argumentOrigins: argumentOriginsOf(task),
-      upstream: this.#upstreamStates(index),
+      // An item's origins are its task's (computed once per task, not per item).
+      argumentOrigins: argumentOriginsOf(this.#order[index] as Task),
+      upstream,
       executor: plan.executors[index] as Executor,
       runId: plan.runId,
       processName: plan.processName,
@@ -385,6 +387,7 @@ class RunExecution {
       baseArgs: args,
       slot: mapSlotOf(task, args.length),
       spec: this.#plan.specs[index] as TaskSpec,
+      upstream: this.#upstreamStates(index),
     });
     this.#emit({
       type: 'task:mapped',
