@@ -83,6 +83,8 @@ export type {
   MapSummary,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ReportChannel,
   ReportDocument,
   ReportInit,

@@ -68,6 +68,8 @@ export type {
   MapSummary,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ProcessOptions,
   RenderLimits,
   ReportChannel,

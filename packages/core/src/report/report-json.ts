@@ -19,14 +19,14 @@ import type {
 
 /**
  * The version of the report document; bumped on any incompatible change.
- * Version 2 added the graph fields (`skip`, `run_if`, `pool`, `map`,
- * `items`, `map_item`, `heap`), each absent when it does not apply; version-1
- * documents are still read.
+ * Version 2 added the `cancelled` status (and its summary count), `queued_at`
+ * and `not_retried`, and the graph fields (`skip`, `run_if`, `pool`, `map`,
+ * `items`, `map_item`, `heap`, each absent when it does not apply);
+ * version-1 documents are still read.
  */
 export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
-
-/** The oldest document version this release reads. */
-const OLDEST_READ_VERSION = 1;
+/** The versions `fromJSON` reads. */
+const READABLE_VERSIONS = [1, 2] as const;
 
 export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
@@ -42,6 +42,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
       success: report.successes.size,
       errored: report.errored.size,
       skipped: report.skipped.size,
+      cancelled: report.cancelled.size,
       pending: report.pending.size,
     },
     order: [...report.entries.keys()],
@@ -60,10 +61,15 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
     elapsed_ms: entry.elapsedMs,
     attempts: entry.attempts,
     result: entry.status === TaskStatus.SUCCESS ? toJsonSafe(entry.result) : null,
-    error: entry.status === TaskStatus.ERRORED && entry.error ? errorToJson(entry.error, redaction) : null,
+    error:
+      (entry.status === TaskStatus.ERRORED || entry.status === TaskStatus.CANCELLED) && entry.error
+        ? errorToJson(entry.error, redaction)
+        : null,
+    queued_at: entry.queuedAt?.toISOString() ?? null,
     started_at: entry.startedAt?.toISOString() ?? null,
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,
+    not_retried: entry.notRetried ? { reason: entry.notRetried.reason, message: entry.notRetried.message } : null,
     thread_id: entry.threadId ?? null,
     log_write_error: entry.logWriteError
       ? {
@@ -190,15 +196,26 @@ const entryShape = {
   function: z.string(),
   args: z.array(json),
   kwargs: jsonObject,
-  status: z.enum([TaskStatus.PENDING, TaskStatus.SUCCESS, TaskStatus.ERRORED, TaskStatus.SKIPPED]),
+  status: z.enum([
+    TaskStatus.PENDING,
+    TaskStatus.SUCCESS,
+    TaskStatus.ERRORED,
+    TaskStatus.SKIPPED,
+    TaskStatus.CANCELLED,
+  ]),
   elapsed_seconds: z.number(),
   elapsed_ms: z.number().optional(),
   attempts: z.number().int().nonnegative(),
   result: json,
   error: errorSchema.nullable(),
+  queued_at: isoDate.optional(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
   skipped_because: z.string().nullable().optional(),
+  not_retried: z
+    .object({ reason: z.enum(['retry-on-no-match', 'retry-on-rejected', 'retry-on-threw']), message: z.string() })
+    .nullable()
+    .optional(),
   thread_id: z.number().int().nullable().optional(),
   log_write_error: z
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
@@ -230,7 +247,7 @@ const entrySchema: z.ZodType<EntryInput> = z.lazy(() =>
 ) as z.ZodType<EntryInput>;
 
 const documentSchema = z.object({
-  schema_version: z.union([z.literal(OLDEST_READ_VERSION), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.literal(READABLE_VERSIONS),
   process_name: z.string(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
@@ -371,8 +388,10 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     attempts: doc.attempts,
     ...(doc.status === TaskStatus.SUCCESS ? { result: doc.result } : {}),
     ...(doc.error ? { error: errorFromJson(doc.error) } : {}),
+    ...(doc.queued_at ? { queuedAt: new Date(doc.queued_at) } : {}),
     ...dates(doc.started_at, doc.finished_at),
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
+    ...(doc.not_retried ? { notRetried: { reason: doc.not_retried.reason, message: doc.not_retried.message } } : {}),
     ...(typeof doc.thread_id === 'number' ? { threadId: doc.thread_id } : {}),
     ...(doc.log_write_error
       ? {

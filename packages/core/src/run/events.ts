@@ -59,7 +59,7 @@ export type RunEvent =
    * last item's.
    */
   | (RunEventBase & { readonly type: 'task:mapped'; readonly taskName: string; readonly items: number })
-  /** The run ended, also when it was aborted (then `run()` rejects and the report has pending tasks). */
+  /** The run ended, also when it was aborted (then `run()` rejects and the report has cancelled tasks). */
   | (RunEventBase & { readonly type: 'run:finished'; readonly report: ProcessExecutionReport });
 
 export type RunEventType = RunEvent['type'];

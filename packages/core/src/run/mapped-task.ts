@@ -154,7 +154,7 @@ export class MappedRun {
       ...(this.task.mapBatchSize === 1 ? {} : { batchSize: this.task.mapBatchSize }),
     };
     const rest = ok
-      ? { ...buildEntry(this.task, { status: TaskStatus.PENDING }), status: TaskStatus.SUCCESS }
+      ? { ...buildEntry(this.task, { status: TaskStatus.CANCELLED }), status: TaskStatus.SUCCESS }
       : buildEntry(this.task, {
           status: TaskStatus.ERRORED,
           error: errorData(

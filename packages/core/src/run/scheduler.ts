@@ -13,11 +13,12 @@ import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { SkipCause, TaskReportEntry } from '../report/types.js';
+import { now } from './clock.js';
 import { ConcurrencyPools } from './concurrency-pools.js';
 import type { RunEvent } from './events.js';
 import { MappedRun, mapSlotOf } from './mapped-task.js';
 import { ReadyQueue } from './ready-queue.js';
-import { buildEntry, errorData } from './report-entry.js';
+import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
 import { runTaskAttempts } from './task-runner.js';
 import { argumentOriginsOf } from './task-spec.js';
 import { decideRule, refutedEarly } from './trigger-rules.js';
@@ -73,7 +74,7 @@ class RunExecution {
   /** The task at each start position (the inverse of the plan's `startPositions`). */
   readonly #atPosition: Int32Array;
   /** Tasks with an attempt chain running (a mapped task while any of its items runs). */
-  readonly #running = new Set<number>();
+  readonly #running = new Map<number, AttemptProgress>();
   /** Attempt chains running: tasks and mapped items, bounded by `concurrency`. */
   #runningChains = 0;
   readonly #pools: ConcurrencyPools;
@@ -144,13 +145,16 @@ class RunExecution {
         continue;
       }
       this.#runningChains++;
-      this.#running.add(index);
       const mapped = this.#mapped.get(index);
       if (mapped) {
+        // The mapped task's own progress, for its entry if the run is aborted under its items.
+        if (!this.#running.has(index)) this.#running.set(index, newProgress());
         this.#startItem(index, mapped);
         continue;
       }
-      this.#runTask(index).then(
+      const progress = newProgress();
+      this.#running.set(index, progress);
+      this.#runTask(index, progress).then(
         (entry) => this.#chainEnded(index, entry),
         // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
         (thrown: unknown) => this.#chainEnded(index, this.#internalFailure(index, thrown)),
@@ -200,12 +204,13 @@ class RunExecution {
       }
       this.#pump();
     };
-    this.#runAttempts(index, item, spec, args, NOTHING_MOVABLE, mapped.upstream).then(ended, (thrown: unknown) =>
-      ended(this.#internalFailure(index, thrown)),
+    this.#runAttempts(index, item, spec, args, NOTHING_MOVABLE, newProgress(), mapped.upstream).then(
+      ended,
+      (thrown: unknown) => ended(this.#internalFailure(index, thrown)),
     );
   }
 
-  #runTask(index: number): Promise<TaskReportEntry> {
+  #runTask(index: number, progress: AttemptProgress): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
     return this.#runAttempts(
@@ -214,6 +219,7 @@ class RunExecution {
       plan.specs[index] as TaskSpec,
       this.#argumentsFor(index),
       this.#movableInputs(index),
+      progress,
     );
   }
 
@@ -223,6 +229,7 @@ class RunExecution {
     spec: TaskSpec,
     args: readonly unknown[],
     movableArgs: readonly ArgumentPath[],
+    progress: AttemptProgress,
     upstream: Readonly<Record<string, UpstreamState>> = this.#upstreamStates(index),
   ): Promise<TaskReportEntry> {
     const plan = this.#plan;
@@ -243,6 +250,7 @@ class RunExecution {
       taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
       logFile,
       movableArgs,
+      progress,
       redaction: plan.redaction,
       // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
       emit: plan.onEvent
@@ -507,7 +515,8 @@ class RunExecution {
   #report(): ProcessExecutionReport {
     return new ProcessExecutionReport({
       processName: this.#plan.processName,
-      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.PENDING })),
+      // Only an aborted run has tasks without an entry: the abort stopped them before they started.
+      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.CANCELLED })),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
       redaction: this.#plan.redaction,
@@ -528,15 +537,18 @@ class RunExecution {
     const reason: unknown = this.#plan.signal?.reason;
     this.#abort.abort(reason);
     const aborted = serializeError(new RunAbortedAttemptError(reason));
-    for (const index of this.#running) {
+    const at = now();
+    for (const [index, progress] of this.#running) {
       const task = this.#order[index] as Task;
       this.#entries[index] = buildEntry(task, {
-        status: TaskStatus.ERRORED,
+        status: TaskStatus.CANCELLED,
         error: errorData(task, aborted, this.#downstreamNames(index)),
+        progress,
+        at,
       });
     }
     const report = this.#report();
-    // Listeners hear the end of an aborted run too; its report has the running tasks errored, the rest pending.
+    // Listeners hear the end of an aborted run too; its report has the running tasks and the rest cancelled.
     this.#emit({ type: 'run:finished', runId: this.#plan.runId, at: Date.now(), report });
     this.#reject(new RunAbortedError(report, reason));
   };
@@ -577,4 +589,9 @@ function withGraphFields(task: Task, entry: TaskReportEntry): TaskReportEntry {
     ...(task.runIf === 'allSuccess' ? {} : { runIf: task.runIf }),
     ...(task.pool === null ? {} : { pool: { name: task.pool, slots: task.poolSlots } }),
   };
+}
+
+/** The progress of an attempt chain handed to its executor now. */
+function newProgress(): AttemptProgress {
+  return { queuedAt: now(), attempt: 0, firstStart: undefined };
 }
