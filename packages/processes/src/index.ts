@@ -1,5 +1,8 @@
-// `processes`: the package users install. It re-exports the public API of
-// the workspace packages by name; nothing is defined here.
+// `processes-js`: the package users install. It re-exports the public API of
+// the workspace packages by name; nothing is defined here. Each package also
+// has a subpath of its own (src/core.ts, html.ts, email.ts, webhook.ts,
+// cli.ts, and the package.json `exports`); the CLI is a subpath only, so
+// importing this entry does not load the command.
 
 export type {
   Addresses,
@@ -70,7 +73,9 @@ export type {
   NotifyOutcome,
   NotRetried,
   NotRetriedReason,
+  OutcomeTiming,
   ProcessOptions,
+  RedactOption,
   RenderLimits,
   ReportChannel,
   ReportContentOptions,
@@ -80,6 +85,7 @@ export type {
   RetryOn,
   RetryOnOomOptions,
   RunEvent,
+  RunEventBase,
   RunEventType,
   RunOptions,
   SendOptions,
@@ -98,6 +104,7 @@ export type {
   TriggerRule,
   UpstreamState,
   WorkerPoolOptions,
+  WorkerResourceLimits,
   WorkerTaskSpec,
 } from 'processes-core';
 export {

@@ -1,4 +1,4 @@
-import type { RunEvent } from 'processes-js';
+import type { RunEvent } from 'processes-core';
 
 export { skipReason } from '../skip-reason.js';
 
