@@ -101,7 +101,9 @@ describe('concurrency pools and mapped tasks over random graphs', () => {
           const entry = report.entries.get(`t${i}`);
           if ((s.mapped[i] ?? false) && deps.length > 0) {
             // A mapped source's result is its items' results, one per item.
-            const source = (report.entries.get(`t${deps[0]}`)?.result as unknown[]).length;
+            const sourceResult = report.entries.get(`t${deps[0]}`)?.result;
+            expect(Array.isArray(sourceResult)).toBe(true);
+            const source = (sourceResult as unknown[]).length;
             expect(entry?.map?.items).toBe(source);
             expect(entry?.items?.map((e) => e.mapItem?.index)).toEqual(Array.from({ length: source }, (_, k) => k));
           } else {

@@ -154,7 +154,8 @@ export class MappedRun {
       ...(this.task.mapBatchSize === 1 ? {} : { batchSize: this.task.mapBatchSize }),
     };
     const rest = ok
-      ? { ...buildEntry(this.task, { status: TaskStatus.CANCELLED }), status: TaskStatus.SUCCESS }
+      ? // A bare entry (the task had no attempt of its own: its items had theirs), then made a success.
+        { ...buildEntry(this.task, { status: TaskStatus.CANCELLED }), status: TaskStatus.SUCCESS }
       : buildEntry(this.task, {
           status: TaskStatus.ERRORED,
           error: errorData(
