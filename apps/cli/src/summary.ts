@@ -1,5 +1,6 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
 import { firstLine, formatDuration, layoutColumns, plural } from './format.js';
+import { mapSummary, skipReason } from './skip-reason.js';
 import { fitLine, type Segment, type Style, type Terminal } from './terminal.js';
 
 const STATUS_STYLE: Record<string, Style> = {
@@ -71,17 +72,18 @@ function styleRow(line: string, status: string | undefined): Segment[] {
 function detail(entry: TaskReportEntry, cancelled: boolean): string {
   switch (entry.status) {
     case 'errored': {
+      if (entry.map && entry.error) return `${mapSummary(entry.map)} · ${firstLine(entry.error.exception)}`;
       const message = entry.error ? firstLine(`${entry.error.errorName}: ${entry.error.exception}`) : '';
       return entry.notRetried ? `${message} (${NOT_RETRIED[entry.notRetried.reason] ?? 'not retried'})` : message;
     }
     case 'skipped':
-      return entry.skippedBecause ? `because ${entry.skippedBecause} errored` : 'a dependency errored';
+      return skipReason(entry);
     case 'cancelled':
       return entry.attempts > 0 ? 'stopped while running: the run was cancelled' : 'not started: the run was cancelled';
     case 'pending':
       return cancelled ? 'not started: the run was cancelled' : 'not started';
     default:
-      return '';
+      return entry.map ? mapSummary(entry.map) : '';
   }
 }
 

@@ -1,6 +1,13 @@
 // The public API of processes-core. Anything not listed here is internal.
 
-export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './definition/task.js';
+export type {
+  RetryOnOomOptions,
+  TaskDependencyOptions,
+  TaskFunction,
+  TaskOptions,
+  TaskTarget,
+  TriggerRule,
+} from './definition/task.js';
 export { Task, TaskDependency } from './definition/task.js';
 export { WorkerTaskRef, workerTask } from './definition/worker-task.js';
 export type { TimeoutEnding } from './errors/errors.js';
@@ -11,9 +18,13 @@ export {
   DuplicateTaskError,
   InvalidOptionError,
   LogFileError,
+  MapBatchResultError,
+  MappedItemsFailedError,
+  MapSourceNotArrayError,
   NoExecutorError,
   NoTaskContextError,
   PoolClosedError,
+  PoolTooSmallError,
   ProcessesError,
   ReportFormatError,
   RunAbortedError,
@@ -22,6 +33,7 @@ export {
   TaskStillRequiredError,
   TaskTimeoutError,
   UnknownOptionError,
+  UnknownPoolError,
   WorkerArgumentError,
   WorkerCrashError,
   WorkerExitError,
@@ -45,6 +57,7 @@ export type {
   MainThreadTaskSpec,
   OutcomeTiming,
   TaskSpec,
+  UpstreamState,
   WorkerTaskSpec,
 } from './executors/types.js';
 export type { WorkerPoolOptions, WorkerResourceLimits } from './executors/worker/worker-pool.js';
@@ -54,18 +67,22 @@ export { toJsonSafe } from './logging/json-safe.js';
 export type { RedactOption } from './logging/redaction.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
+export type { DurationsSource } from './options/run-options.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
 export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
 export type {
+  AttemptHeap,
   EntryDocument,
   ErrorData,
   ErrorDocument,
   ExecutionReport,
   LogWriteError,
   LogWriteErrorDocument,
+  MapItemRef,
+  MapSummary,
   NotifyOptions,
   NotifyOutcome,
   NotRetried,
@@ -74,6 +91,7 @@ export type {
   ReportDocument,
   ReportInit,
   SendOptions,
+  SkipCause,
   TaskReportEntry,
   ThrownDocument,
 } from './report/types.js';

@@ -50,12 +50,12 @@ describe('Process construction', () => {
     expectThrows(() => new Process([], bad({ title: 'etl' })), UnknownOptionError, {
       code: 'PROC_UNKNOWN_OPTION',
       field: 'title',
-      message: 'Process: unknown option `title`. Known options: name, logger, redact.',
+      message: 'Process: unknown option `title`. Known options: name, logger, redact, pools.',
     });
     expectThrows(() => new Process([], bad({ nmae: 'etl' })), UnknownOptionError, {
       code: 'PROC_UNKNOWN_OPTION',
       field: 'nmae',
-      message: 'Process: unknown option `nmae`. Did you mean `name`? Known options: name, logger, redact.',
+      message: 'Process: unknown option `nmae`. Did you mean `name`? Known options: name, logger, redact, pools.',
     });
   });
 
@@ -163,7 +163,7 @@ describe('Process graph validation', () => {
 });
 
 describe('run() options', () => {
-  const RUN_OPTIONS = 'Known options: parallel, maxWorkers, signal, pool, onEvent, executors.';
+  const RUN_OPTIONS = 'Known options: parallel, maxWorkers, signal, pool, onEvent, durations, executors.';
 
   it.each<[string, unknown, string, string]>([
     [

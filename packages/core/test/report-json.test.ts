@@ -216,6 +216,8 @@ describe('JSON.stringify(report)', () => {
       not_retried: null,
       thread_id: null,
       log_write_error: null,
+      // Version 2: why, by the task's trigger rule.
+      skip: { rule: 'allSuccess', upstream: ['apply'] },
     });
   });
 

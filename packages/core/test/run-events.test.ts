@@ -21,6 +21,8 @@ function describeEvent(event: RunEvent): string {
       return `task:failed ${event.taskName} x${event.attempts} (${event.error.message})`;
     case 'task:skipped':
       return `task:skipped ${event.taskName} because ${event.because}`;
+    case 'task:mapped':
+      return `task:mapped ${event.taskName} ${event.items} items`;
     case 'run:finished':
       return `run:finished ${event.report.entries.size} entries`;
   }

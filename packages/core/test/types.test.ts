@@ -27,6 +27,7 @@ import {
   type TaskReportEntry,
   TaskStatus,
   type TaskStillRequiredError,
+  type TriggerRule,
 } from '../dist/index.js';
 
 describe('Task options types', () => {
@@ -167,6 +168,7 @@ describe('RunEvent', () => {
       | 'task:succeeded'
       | 'task:failed'
       | 'task:skipped'
+      | 'task:mapped'
       | 'run:finished'
     >();
     const seen: RunEventType[] = [];
@@ -194,6 +196,10 @@ describe('RunEvent', () => {
           break;
         case 'task:skipped':
           expectTypeOf(event.because).toBeString();
+          expectTypeOf(event.rule).toEqualTypeOf<TriggerRule | undefined>();
+          break;
+        case 'task:mapped':
+          expectTypeOf(event.items).toBeNumber();
           break;
         case 'run:finished':
           expectTypeOf(event.report).toEqualTypeOf<ProcessExecutionReport>();

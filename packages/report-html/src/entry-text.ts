@@ -1,4 +1,4 @@
-import type { ErrorData, TaskStatus } from 'processes-core';
+import type { ErrorData, TaskReportEntry, TaskStatus } from 'processes-core';
 import type { Translations } from './languages.js';
 
 /** A status in the reader's language (the Python library computed this and never used it). */
@@ -24,3 +24,42 @@ export function statusLabel(status: TaskStatus, t: Translations): string {
 export function exceptionText(error: ErrorData): string {
   return error.errorName && error.errorName !== 'NonError' ? `${error.errorName}: ${error.exception}` : error.exception;
 }
+
+/**
+ * The lines the richer graph adds to a task's card, as [label, text] pairs:
+ * a mapped task's items (summarised, never listed one by one: a task may
+ * map over 100,000), a skip by trigger rule, its pool, each attempt's heap.
+ */
+export function graphFacts(entry: TaskReportEntry, t: Translations): [string, string][] {
+  const facts: [string, string][] = [];
+  if (entry.map) {
+    const { items, failed, failedIndices } = entry.map;
+    let text = t.itemsSummary.replace('{items}', String(items)).replace('{failed}', String(failed));
+    if (failed > 0) {
+      const shown = failedIndices.slice(0, MAX_INDICES).join(', ') + (failedIndices.length > MAX_INDICES ? ', …' : '');
+      text += ` (${t.failedIndices.replace('{indices}', shown)})`;
+    }
+    facts.push([t.itemsLabel, text]);
+  }
+  if (entry.skip && entry.skip.rule !== 'allSuccess') {
+    facts.push([
+      t.statusSkipped,
+      t.skippedByRule.replace('{rule}', entry.skip.rule).replace('{tasks}', entry.skip.upstream.join(', ')),
+    ]);
+  }
+  if (entry.pool) facts.push([t.poolLabel, `${entry.pool.name} ×${entry.pool.slots}`]);
+  if (entry.heap && entry.heap.length > 0) {
+    const mb = (value: number | null) => (value === null ? '?' : `${value} MB`);
+    const lines = entry.heap.map((h) =>
+      t.heapAttempt
+        .replace('{attempt}', String(h.attempt))
+        .replace('{limit}', h.limitMb === null ? t.poolHeap : mb(h.limitMb))
+        .replace('{used}', mb(h.peakUsedMb)),
+    );
+    facts.push([t.heapLabel, lines.join('; ')]);
+  }
+  return facts;
+}
+
+/** Failed indices a card names before it says "…". */
+const MAX_INDICES = 20;

@@ -63,6 +63,20 @@ export interface Translations {
   /** `{task}` is replaced by the failed task upstream. */
   readonly skippedBecause: string;
   readonly noTasks: string;
+  /** `{rule}` is the task's trigger rule, `{tasks}` the dependencies that refuted it. */
+  readonly skippedByRule: string;
+  /** A mapped task's items row. */
+  readonly itemsLabel: string;
+  /** `{items}` items mapped, `{failed}` of them failed. */
+  readonly itemsSummary: string;
+  /** `{indices}`: the failed items' indices. */
+  readonly failedIndices: string;
+  readonly poolLabel: string;
+  /** Per attempt of a `retryOnOom` task: `{limit}` and `{used}` in MB. */
+  readonly heapLabel: string;
+  readonly heapAttempt: string;
+  /** The limit of an attempt on the pool's own heap. */
+  readonly poolHeap: string;
 }
 
 /** The language codes, sorted as the Python library lists them in its error message. */
@@ -105,6 +119,14 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tasks',
     skippedBecause: 'Not run because {task} failed',
     noTasks: 'No tasks to show.',
+    skippedByRule: 'Not run: rule {rule} not met by {tasks}',
+    itemsLabel: 'Items',
+    itemsSummary: '{items} items, {failed} failed',
+    failedIndices: 'failed indices: {indices}',
+    poolLabel: 'Pool',
+    heapLabel: 'Heap',
+    heapAttempt: 'attempt {attempt}: limit {limit}, used {used}',
+    poolHeap: "the pool's",
   }),
   es: Object.freeze({
     functionLabel: 'Función',
@@ -139,6 +161,14 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tareas',
     skippedBecause: 'No se ejecutó porque {task} falló',
     noTasks: 'No hay tareas que mostrar.',
+    skippedByRule: 'No se ejecutó: la regla {rule} no se cumple por {tasks}',
+    itemsLabel: 'Elementos',
+    itemsSummary: '{items} elementos, {failed} fallidos',
+    failedIndices: 'índices fallidos: {indices}',
+    poolLabel: 'Grupo',
+    heapLabel: 'Memoria',
+    heapAttempt: 'intento {attempt}: límite {limit}, usado {used}',
+    poolHeap: 'el del grupo',
   }),
   pt: Object.freeze({
     functionLabel: 'Função',
@@ -173,6 +203,14 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tarefas',
     skippedBecause: 'Não executada porque {task} falhou',
     noTasks: 'Nenhuma tarefa para mostrar.',
+    skippedByRule: 'Não executada: a regra {rule} não foi cumprida por {tasks}',
+    itemsLabel: 'Itens',
+    itemsSummary: '{items} itens, {failed} com falha',
+    failedIndices: 'índices com falha: {indices}',
+    poolLabel: 'Grupo',
+    heapLabel: 'Memória',
+    heapAttempt: 'tentativa {attempt}: limite {limit}, usado {used}',
+    poolHeap: 'o do grupo',
   }),
   fr: Object.freeze({
     functionLabel: 'Fonction',
@@ -207,6 +245,14 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tâches',
     skippedBecause: 'Non exécutée car {task} a échoué',
     noTasks: 'Aucune tâche à afficher.',
+    skippedByRule: "Non exécutée : la règle {rule} n'est pas remplie par {tasks}",
+    itemsLabel: 'Éléments',
+    itemsSummary: '{items} éléments, {failed} en échec',
+    failedIndices: 'indices en échec : {indices}',
+    poolLabel: 'Groupe',
+    heapLabel: 'Mémoire',
+    heapAttempt: 'tentative {attempt} : limite {limit}, utilisé {used}',
+    poolHeap: 'celle du groupe',
   }),
   de: Object.freeze({
     functionLabel: 'Funktion',
@@ -241,6 +287,14 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Aufgaben',
     skippedBecause: 'Nicht ausgeführt, weil {task} fehlgeschlagen ist',
     noTasks: 'Keine Aufgaben anzuzeigen.',
+    skippedByRule: 'Nicht ausgeführt: Regel {rule} nicht erfüllt durch {tasks}',
+    itemsLabel: 'Elemente',
+    itemsSummary: '{items} Elemente, {failed} fehlgeschlagen',
+    failedIndices: 'fehlgeschlagene Indizes: {indices}',
+    poolLabel: 'Pool',
+    heapLabel: 'Speicher',
+    heapAttempt: 'Versuch {attempt}: Limit {limit}, genutzt {used}',
+    poolHeap: 'das des Pools',
   }),
   it: Object.freeze({
     functionLabel: 'Funzione',
@@ -275,5 +329,13 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Attività',
     skippedBecause: 'Non eseguita perché {task} non è riuscita',
     noTasks: 'Nessuna attività da mostrare.',
+    skippedByRule: 'Non eseguita: la regola {rule} non è soddisfatta da {tasks}',
+    itemsLabel: 'Elementi',
+    itemsSummary: '{items} elementi, {failed} non riusciti',
+    failedIndices: 'indici non riusciti: {indices}',
+    poolLabel: 'Pool',
+    heapLabel: 'Memoria',
+    heapAttempt: 'tentativo {attempt}: limite {limit}, usato {used}',
+    poolHeap: 'quello del pool',
   }),
 });

@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
-import { exceptionText, statusLabel } from './entry-text.js';
+import { exceptionText, graphFacts, statusLabel } from './entry-text.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
@@ -224,9 +224,11 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
   }
   const waitedMs = waitOf(entry);
   if (waitedMs !== undefined) rows.push(field(t.waitedLabel, esc(formatDuration(waitedMs)), p));
-  if (entry.skippedBecause) {
+  const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
+  if (entry.skippedBecause && !byRule) {
     rows.push(field(t.statusSkipped, esc(t.skippedBecause.replace('{task}', entry.skippedBecause)), p));
   }
+  for (const [label, text] of graphFacts(entry, t)) rows.push(field(label, esc(text), p));
   if (entry.notRetried) rows.push(field(t.notRetriedLabel, esc(entry.notRetried.message), p));
   const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   const blocks: string[] = [];

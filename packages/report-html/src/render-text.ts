@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
-import { exceptionText, statusLabel } from './entry-text.js';
+import { exceptionText, graphFacts, statusLabel } from './entry-text.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
 import { checkReport, type RenderOptions, resolveOptions } from './options.js';
@@ -74,7 +74,9 @@ function taskLines(
   if (entry.queuedAt && entry.startedAt && entry.startedAt.getTime() - entry.queuedAt.getTime() >= 1) {
     lines.push(`  ${t.waitedLabel}: ${formatDuration(entry.startedAt.getTime() - entry.queuedAt.getTime())}`);
   }
-  if (entry.skippedBecause) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
+  if (entry.skippedBecause && !byRule) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  for (const [label, text] of graphFacts(entry, t)) lines.push(`  ${label}: ${text}`);
   if (entry.notRetried) lines.push(`  ${t.notRetriedLabel}: ${entry.notRetried.message}`);
   const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   if (!error) return lines;

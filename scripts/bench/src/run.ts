@@ -7,8 +7,10 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chain } from './chain.js';
 import { construct } from './construct.js';
+import { criticalPath } from './critical-path.js';
 import { graph } from './graph.js';
 import { main } from './main.js';
+import { map } from './map.js';
 import type { BenchOptions, BenchResult } from './measure.js';
 import { memory } from './memory.js';
 import { speedup } from './speedup.js';
@@ -28,6 +30,8 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult |
   construct,
   graph,
   'traced-vars': tracedVars,
+  map,
+  'critical-path': criticalPath,
 };
 
 const { values } = parseArgs({

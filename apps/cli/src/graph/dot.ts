@@ -23,7 +23,7 @@ export function renderDot(model: GraphModel): string {
 }
 
 function nodeAttributes(node: GraphNode): string[] {
-  const label = [node.name];
+  const label = [node.name, ...node.traits];
   const attributes: string[] = [];
   const status = statusText(node);
   if (node.status !== undefined && status !== undefined) {

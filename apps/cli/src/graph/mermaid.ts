@@ -13,7 +13,8 @@ export function renderMermaid(model: GraphModel): string {
   lines.push('flowchart LR');
   for (const node of model.nodes) {
     const status = statusText(node);
-    const label = `"${escapeMermaid(node.name)}${status === undefined ? '' : `<br/>${escapeMermaid(status)}`}"`;
+    const text = [node.name, ...node.traits, ...(status === undefined ? [] : [status])];
+    const label = `"${text.map(escapeMermaid).join('<br/>')}"`;
     lines.push(`  ${ids.get(node.name)}${node.worker ? `[[${label}]]` : `[${label}]`}`);
   }
   for (const edge of model.edges) {

@@ -10,6 +10,14 @@ export interface GraphNode {
   readonly status: string | undefined;
   readonly elapsedMs: number | undefined;
   readonly attempts: number | undefined;
+  /**
+   * The graph options that change how the task runs, in words (`map over
+   * split · max 4`, `runIf allDone`, `pool db ×1`, `priority 5`,
+   * `retryOnOom 1024/4096 MB`); empty for a plain task.
+   */
+  readonly traits: readonly string[];
+  /** From the report, for a mapped task: `10 items · 2 failed`. */
+  readonly items: string | undefined;
 }
 
 /** "`to` depends on `from`". */
@@ -49,6 +57,10 @@ export function buildGraphModel(process: Process, report?: ProcessExecutionRepor
       status: report ? (entry?.status ?? 'unknown') : undefined,
       elapsedMs: entry?.elapsedMs,
       attempts: entry?.attempts,
+      traits: traitsOf(task),
+      items: entry?.map
+        ? `${entry.map.items} items${entry.map.failed > 0 ? ` · ${entry.map.failed} failed` : ''}`
+        : undefined,
     };
   });
   const edges = process.tasks.flatMap((task) =>
@@ -56,10 +68,31 @@ export function buildGraphModel(process: Process, report?: ProcessExecutionRepor
       const passes: string[] = [];
       if (dependency.useResultAsAdditionalArgs) passes.push('args');
       if (dependency.useResultAsAdditionalKwargs) passes.push(dependency.additionalKwargName);
+      // The mapped-over dependency hands its items one by one.
+      if (task.map === dependency.taskName) passes.unshift('map');
       return { from: dependency.taskName, to: task.name, label: passes.length ? passes.join(', ') : undefined };
     }),
   );
   return { title: process.name || report?.processName || '', nodes, edges, withStatus: report !== undefined };
+}
+
+type GraphTask = Process['tasks'][number];
+
+function traitsOf(task: GraphTask): string[] {
+  const traits: string[] = [];
+  if (task.map !== null) {
+    const limits = [
+      Number.isFinite(task.maxParallel) ? `max ${task.maxParallel}` : '',
+      task.mapBatchSize > 1 ? `batch ${task.mapBatchSize}` : '',
+      task.allowPartial ? 'partial ok' : '',
+    ].filter(Boolean);
+    traits.push(`map over ${task.map}${limits.length ? ` · ${limits.join(' · ')}` : ''}`);
+  }
+  if (task.runIf !== 'allSuccess') traits.push(`runIf ${task.runIf}`);
+  if (task.pool !== null) traits.push(`pool ${task.pool} ×${task.poolSlots}`);
+  if (task.priority !== 0) traits.push(`priority ${task.priority}`);
+  if (task.retryOnOomHeapMb.length > 0) traits.push(`retryOnOom ${task.retryOnOomHeapMb.join('/')} MB`);
+  return traits;
 }
 
 /** `success · 52 ms · 2 attempts`: a node's status line, or undefined without a report. */
@@ -67,5 +100,6 @@ export function statusText(node: GraphNode): string | undefined {
   if (node.status === undefined) return undefined;
   const ran = node.attempts !== undefined && node.attempts > 0 && node.elapsedMs !== undefined;
   const retried = node.attempts !== undefined && node.attempts > 1 ? ` · ${node.attempts} attempts` : '';
-  return `${node.status}${ran ? ` · ${formatDuration(node.elapsedMs as number)}` : ''}${retried}`;
+  const items = node.items === undefined ? '' : ` · ${node.items}`;
+  return `${node.status}${ran ? ` · ${formatDuration(node.elapsedMs as number)}` : ''}${retried}${items}`;
 }

@@ -2,7 +2,7 @@ import type { RunEvent } from 'processes-core';
 import { formatDuration, formatOffset, plural } from '../format.js';
 import type { Style, Terminal } from '../terminal.js';
 import type { ProgressDisplay, RunHeader } from './display.js';
-import { RunState } from './run-state.js';
+import { errorLine, itemsLine, RunState, skipReason } from './run-state.js';
 
 /**
  * Progress for logs (stdout is not a terminal, as in CI): one line per
@@ -29,7 +29,10 @@ export class LineProgress implements ProgressDisplay {
   }
 
   onEvent(event: RunEvent): void {
+    const item = this.#state.parentOf(event) !== undefined;
     const task = this.#state.apply(event);
+    // A mapped task's items are summarised: only a failed item gets a line of its own.
+    if (item && event.type !== 'task:failed') return;
     const start = this.#state.startedAt ?? event.at;
     const line = (tag: string, text: string, ...styles: Style[]): void => {
       this.#out.line(
@@ -53,20 +56,27 @@ export class LineProgress implements ProgressDisplay {
       case 'task:succeeded':
         line(
           'ok',
-          `${event.taskName} · ${event.attempts > 1 ? `${plural(event.attempts, 'attempt')} · ` : ''}${formatDuration(event.elapsedMs)}`,
+          `${event.taskName} · ${task?.items ? `${itemsLine(task.items)} · ` : ''}${event.attempts > 1 ? `${plural(event.attempts, 'attempt')} · ` : ''}${formatDuration(event.elapsedMs)}`,
           'green',
         );
         return;
       case 'task:failed':
         line(
           'FAILED',
-          `${event.taskName} · ${plural(event.attempts, 'attempt')} · ${formatDuration(event.elapsedMs)} · ${task?.message ?? ''}`,
+          `${event.taskName} · ${plural(event.attempts, 'attempt')} · ${formatDuration(event.elapsedMs)} · ${item ? errorLine(event.error) : (task?.message ?? '')}`,
           'red',
           'bold',
         );
         return;
+      case 'task:mapped':
+        line('map', `${event.taskName} · ${plural(event.items, 'item')}`, 'cyan');
+        return;
       case 'task:skipped':
-        line('skip', `${event.taskName} · because ${event.because} errored`, 'yellow');
+        line(
+          'skip',
+          `${event.taskName} · ${skipReason({ because: event.because, skip: event.rule ? { rule: event.rule, upstream: event.upstream ?? [] } : undefined })}`,
+          'yellow',
+        );
         return;
       case 'run:finished': {
         const counts = this.#state.counts();

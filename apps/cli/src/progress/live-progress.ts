@@ -3,7 +3,7 @@ import { formatDuration } from '../format.js';
 import { fitLine, type Segment, type Style, type Terminal } from '../terminal.js';
 import { padEndToWidth, textWidth, truncateToWidth } from '../text-width.js';
 import type { ProgressDisplay, RunHeader } from './display.js';
-import { RunState, type TaskProgress, type TaskState } from './run-state.js';
+import { itemsLine, RunState, skipReason, type TaskProgress, type TaskState } from './run-state.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SYMBOL: Record<Exclude<TaskState, 'running'>, readonly [string, Style]> = {
@@ -175,15 +175,17 @@ function taskDetail(task: TaskProgress, now: number): string {
     case 'pending':
       return '';
     case 'running':
+      if (task.items) return `${formatDuration(now - (task.startedAt ?? now))} · ${itemsLine(task.items)}`;
       return `${formatDuration(now - (task.startedAt ?? now))}${task.attempt > 1 ? ` · attempt ${task.attempt}` : ''}`;
     case 'retrying':
       return `${formatDuration(now - (task.startedAt ?? now))} · attempt ${task.attempt} failed: ${task.message ?? ''}`;
     case 'success':
+      if (task.items) return `${formatDuration(task.elapsedMs ?? 0)} · ${itemsLine(task.items)}`;
       return `${formatDuration(task.elapsedMs ?? 0)}${task.attempt > 1 ? ` · ${task.attempt} attempts` : ''}`;
     case 'errored':
-      return `${formatDuration(task.elapsedMs ?? 0)} · ${task.message ?? ''}`;
+      return `${formatDuration(task.elapsedMs ?? 0)} · ${task.items ? `${itemsLine(task.items)} · ` : ''}${task.message ?? ''}`;
     case 'skipped':
-      return `because ${task.because ?? 'a dependency'} errored`;
+      return skipReason(task);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { RunEvent } from 'processes-core';
 
+export { skipReason } from '../skip-reason.js';
+
 /** A task's state as the progress display shows it. */
 export type TaskState = 'pending' | 'running' | 'retrying' | 'success' | 'errored' | 'skipped';
 
@@ -17,7 +19,22 @@ export interface TaskProgress {
   message: string | undefined;
   /** For a skipped task: the errored task upstream. */
   because: string | undefined;
+  /** For a skipped task: its trigger rule and the dependencies that refuted it (v2 events). */
+  skip: { readonly rule: string; readonly upstream: readonly string[] } | undefined;
+  /** For a mapped task: its items, counted (items are summarised here, never listed one by one). */
+  items: ItemCounts | undefined;
 }
+
+/** How a mapped task's items are doing. */
+export interface ItemCounts {
+  total: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** `parse[3]` or `parse[0..99]`: the name of a mapped task's item (or batch). */
+const ITEM_NAME = /^(.+)\[\d+(?:\.\.\d+)?\]$/;
 
 /** Counts of tasks per state. */
 export type StateCounts = Record<TaskState, number>;
@@ -29,6 +46,8 @@ export type StateCounts = Record<TaskState, number>;
  */
 export class RunState {
   readonly #tasks = new Map<string, TaskProgress>();
+  /** Mapped tasks that announced their items, by name. */
+  readonly #mapped = new Map<string, TaskProgress>();
   processName = '';
   /** When `run:started` arrived (ms since the epoch). */
   startedAt: number | undefined;
@@ -44,9 +63,40 @@ export class RunState {
     return counts;
   }
 
-  /** Applies one event; returns the task it was about, if any. */
+  /** The mapped task an event is about when it is about one of its items, else undefined. */
+  parentOf(event: RunEvent): TaskProgress | undefined {
+    if (!('taskName' in event) || event.type === 'task:mapped' || this.#mapped.size === 0) return undefined;
+    const match = ITEM_NAME.exec(event.taskName);
+    return match ? this.#mapped.get(match[1] as string) : undefined;
+  }
+
+  /**
+   * Applies one event; returns the task it was about, if any (for an item
+   * of a mapped task, the mapped task, its counts updated).
+   */
   apply(event: RunEvent): TaskProgress | undefined {
+    const parent = this.parentOf(event);
+    if (parent?.items) {
+      const items = parent.items;
+      if (event.type === 'task:started' && event.attempt === 1) items.running++;
+      else if (event.type === 'task:succeeded') {
+        items.running--;
+        items.succeeded++;
+      } else if (event.type === 'task:failed') {
+        items.running--;
+        items.failed++;
+      }
+      return parent;
+    }
     switch (event.type) {
+      case 'task:mapped': {
+        const task = this.#task(event.taskName);
+        task.state = 'running';
+        task.startedAt ??= event.at;
+        task.items = { total: event.items, running: 0, succeeded: 0, failed: 0 };
+        this.#mapped.set(event.taskName, task);
+        return task;
+      }
       case 'run:started':
         this.processName = event.processName;
         this.startedAt = event.at;
@@ -88,6 +138,7 @@ export class RunState {
         const task = this.#task(event.taskName);
         task.state = 'skipped';
         task.because = event.because;
+        task.skip = event.rule === undefined ? undefined : { rule: event.rule, upstream: event.upstream ?? [] };
         return task;
       }
     }
@@ -112,7 +163,15 @@ function blank(name: string): TaskProgress {
     elapsedMs: undefined,
     message: undefined,
     because: undefined,
+    skip: undefined,
+    items: undefined,
   };
+}
+
+/** `37/100 items · 2 failed`: a mapped task's items in one line. */
+export function itemsLine(items: ItemCounts): string {
+  const done = items.succeeded + items.failed;
+  return `${done}/${items.total} items${items.failed > 0 ? ` · ${items.failed} failed` : ''}`;
 }
 
 /** `TypeError: bad input (ECONNRESET)`, first line only. */

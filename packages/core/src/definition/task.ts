@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DuplicateDependencyError, InvalidOptionError, SelfDependencyError } from '../errors/errors.js';
 import type { BackoffOptions } from '../options/backoff.js';
+import type { Parsed } from '../options/field.js';
 import { checkValue, parseOptions } from '../options/parse.js';
 import {
   isErrorClass,
@@ -9,6 +10,7 @@ import {
   retryMatcherSchema,
   TASK_DEFAULTS,
   type TaskOptions,
+  type TriggerRule,
   taskOptionsSchema,
 } from '../options/task-options.js';
 import { quickTaskOptions } from '../options/task-options-check.js';
@@ -17,7 +19,7 @@ import { isTaskName, normaliseTaskName, plainDependency, TaskDependency } from '
 import { WorkerTaskRef } from './worker-task.js';
 
 export type { TaskDependencyOptions } from '../options/task-dependency-options.js';
-export type { TaskOptions } from '../options/task-options.js';
+export type { RetryOnOomOptions, TaskOptions, TriggerRule } from '../options/task-options.js';
 export { normaliseTaskName, TaskDependency };
 
 /** A task body that runs on the main thread. It may be async. */
@@ -52,6 +54,20 @@ export class Task {
   readonly transferResult: boolean;
   /** @internal Whether the function receives an options object as its last argument. */
   readonly passesKwargs: boolean;
+  /** The dependency this task is mapped over (lower-cased), or null for a static task. */
+  readonly map: string | null;
+  /** Items of a mapped task running at once, at most (`Infinity`: only the run's limit). */
+  readonly maxParallel: number;
+  /** Items per attempt of a mapped task. */
+  readonly mapBatchSize: number;
+  readonly allowPartial: boolean;
+  readonly runIf: TriggerRule;
+  /** The concurrency pool the task takes slots of, or null. */
+  readonly pool: string | null;
+  readonly poolSlots: number;
+  readonly priority: number;
+  /** Heap sizes (MB) of the further attempts after running out of memory; empty when not set. */
+  readonly retryOnOomHeapMb: readonly number[];
 
   constructor(name: string, fn: TaskTarget, options?: TaskOptions) {
     const where = typeof name === 'string' ? `Task "${name}"` : 'Task';
@@ -70,7 +86,12 @@ export class Task {
     // The defaults are frozen already: no copy when the option is absent.
     this.args = o.args === undefined ? d.args : Object.freeze([...o.args]);
     this.kwargs = o.kwargs === undefined ? d.kwargs : Object.freeze({ ...o.kwargs });
-    this.dependencies = Object.freeze(checkDependencies(where, task, o.dependencies ?? d.dependencies));
+    const dependencies = checkDependencies(where, task, o.dependencies ?? d.dependencies);
+    this.map = checkMap(where, task, o, dependencies);
+    // A mapped-over dependency that injects nowhere passes each item positionally, where its result would go.
+    const at = dependencies.findIndex((dep) => dep.taskName === this.map && !injects(dep));
+    if (at >= 0) dependencies[at] = new TaskDependency(this.map as string, { useResultAsAdditionalArgs: true });
+    this.dependencies = Object.freeze(dependencies);
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? d.tracedVarsFrameFilter;
     this.captureTracedVars = o.captureTracedVars ?? fn instanceof WorkerTaskRef;
     this.timeoutMs = o.timeoutMs ?? d.timeoutMs;
@@ -80,6 +101,21 @@ export class Task {
     this.retryDelayMs = typeof delay === 'number' ? delay : Object.freeze({ ...delay });
     this.transferResult = o.transferResult ?? d.transferResult;
     this.passesKwargs = o.kwargs !== undefined || this.dependencies.some((d) => d.useResultAsAdditionalKwargs);
+    this.maxParallel = o.maxParallel ?? d.maxParallel;
+    this.mapBatchSize = o.mapBatchSize ?? d.mapBatchSize;
+    this.allowPartial = o.allowPartial ?? d.allowPartial;
+    this.runIf = o.runIf ?? d.runIf;
+    this.pool = o.pool ?? d.pool;
+    if (this.pool === null && o.poolSlots !== undefined) {
+      throw new InvalidOptionError(where, 'poolSlots', 'left out when no `pool` is given', o.poolSlots, task);
+    }
+    this.poolSlots = o.poolSlots ?? d.poolSlots;
+    this.priority = o.priority ?? d.priority;
+    this.retryOnOomHeapMb = Object.freeze([...(o.retryOnOom?.heapMb ?? [])]);
+    if (this.retryOnOomHeapMb.length > 0 && !(fn instanceof WorkerTaskRef)) {
+      const why = 'Only a worker thread has a heap of its own to grow; make the task a `workerTask(...)`.';
+      throw new InvalidOptionError(where, 'retryOnOom', 'left out for a main-thread task', o.retryOnOom, task, why);
+    }
     Object.freeze(this);
   }
 
@@ -127,6 +163,41 @@ function checkDependencies(where: string, task: string, given: readonly unknown[
     out[i] = dependency;
   }
   return out;
+}
+
+function injects(dependency: TaskDependency): boolean {
+  return dependency.useResultAsAdditionalArgs || dependency.useResultAsAdditionalKwargs;
+}
+
+const MAP_ONLY = ['maxParallel', 'mapBatchSize', 'allowPartial'] as const;
+
+function checkMap(
+  where: string,
+  task: string,
+  o: Parsed<Pick<TaskOptions, 'map' | (typeof MAP_ONLY)[number]>>,
+  dependencies: readonly TaskDependency[],
+): string | null {
+  if (o.map === undefined) {
+    for (const field of MAP_ONLY) {
+      if (o[field] !== undefined) {
+        throw new InvalidOptionError(where, field, 'left out when no `map` is given', o[field], task);
+      }
+    }
+    return null;
+  }
+  const name = o.map.toLowerCase();
+  if (!dependencies.some((d) => d.taskName === name)) {
+    const names = dependencies.map((d) => `"${d.taskName}"`).join(', ') || 'none';
+    throw new InvalidOptionError(
+      where,
+      'map',
+      'the name of one of its dependencies',
+      o.map,
+      task,
+      `Its dependencies: ${names}. Add "${name}" to \`dependencies\` to map over its result.`,
+    );
+  }
+  return name;
 }
 
 function checkRetryOn(where: string, task: string, value: RetryOn | undefined): RetryOn | undefined {

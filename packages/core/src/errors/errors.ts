@@ -415,3 +415,78 @@ export class PoolClosedError extends ProcessesError {
     );
   }
 }
+
+/** A task names a concurrency pool its process does not declare in `pools`. */
+export class UnknownPoolError extends ProcessesError {
+  static override readonly code: string = 'PROC_UNKNOWN_POOL';
+  declare readonly taskName: string;
+  readonly pool: string;
+  constructor(taskName: string, pool: string, known: readonly string[]) {
+    const hint = closestName(pool, known);
+    super(
+      `Task "${taskName}" uses pool "${pool}", which the process does not declare.${hint ? ` Did you mean "${hint}"?` : ''} Declared pools: ${known.length > 0 ? known.map((p) => `"${p}"`).join(', ') : 'none'} (\`new Process(tasks, { pools: { ${pool}: 2 } })\`).`,
+      taskName,
+    );
+    this.pool = pool;
+  }
+}
+
+/** A task holds more slots of its pool (`poolSlots`) than the pool has, so it could never start. */
+export class PoolTooSmallError extends ProcessesError {
+  static override readonly code: string = 'PROC_POOL_TOO_SMALL';
+  declare readonly taskName: string;
+  readonly pool: string;
+  readonly poolSlots: number;
+  readonly size: number;
+  constructor(taskName: string, pool: string, poolSlots: number, size: number) {
+    super(
+      `Task "${taskName}" needs ${poolSlots} slots of pool "${pool}", which has ${size}; it could never start. Lower \`poolSlots\` or enlarge the pool.`,
+      taskName,
+    );
+    this.pool = pool;
+    this.poolSlots = poolSlots;
+    this.size = size;
+  }
+}
+
+/** The dependency a mapped task maps over did not return an array; the mapped task errors without running. */
+export class MapSourceNotArrayError extends ProcessesError {
+  static override readonly code: string = 'PROC_MAP_SOURCE_NOT_ARRAY';
+  declare readonly taskName: string;
+  readonly source: string;
+  constructor(taskName: string, source: string, received: unknown) {
+    super(
+      `Task "${taskName}" maps over the result of "${source}", which must be an array; got ${describeReceived(received)}.`,
+      taskName,
+    );
+    this.source = source;
+  }
+}
+
+/** An attempt of a mapped task with `mapBatchSize` > 1 did not return one result per item of its batch. */
+export class MapBatchResultError extends ProcessesError {
+  static override readonly code: string = 'PROC_MAP_BATCH_RESULT';
+  declare readonly taskName: string;
+  constructor(taskName: string, items: number, received: unknown) {
+    super(
+      `Task "${taskName}" was given a batch of ${items} items and must return an array of ${items} results; got ${describeReceived(received)}.`,
+      taskName,
+    );
+  }
+}
+
+/** Items of a mapped task failed (without `allowPartial`): the mapped task errored and its dependants are skipped. */
+export class MappedItemsFailedError extends ProcessesError {
+  static override readonly code: string = 'PROC_MAP_ITEMS_FAILED';
+  declare readonly taskName: string;
+  /** The indices of the items that failed, ascending. */
+  readonly failedIndices: readonly number[];
+  constructor(taskName: string, failedIndices: readonly number[], items: number) {
+    const shown = failedIndices.slice(0, 20).join(', ') + (failedIndices.length > 20 ? ', …' : '');
+    super(
+      `Task "${taskName}": ${failedIndices.length} of ${items} items failed (indices ${shown}); see the entries "${taskName}[i]".`,
+      taskName,
+    );
+    this.failedIndices = Object.freeze([...failedIndices]);
+  }
+}

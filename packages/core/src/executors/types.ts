@@ -1,3 +1,7 @@
+import type { UpstreamState } from '../run/upstream-state.js';
+
+export type { UpstreamState };
+
 /**
  * The Executor contract: the one seam between the scheduler and the places
  * tasks run (the main thread, a pool of worker threads, a child process,
@@ -75,6 +79,21 @@ export interface AttemptRequest {
   readonly args: readonly unknown[];
   /** Where each of `args` came from, position by position. */
   readonly argumentOrigins: readonly ArgumentOrigin[];
+  /**
+   * How each dependency ended, by name: what `taskContext().upstream` holds.
+   * A dependency that did not succeed injects `undefined` (a task runs after
+   * one only under a `runIf` rule that allows it). Optional for requests
+   * built outside the scheduler.
+   */
+  readonly upstream?: Readonly<Record<string, UpstreamState>>;
+  /**
+   * Run this attempt on a fresh thread whose heap is limited to this many
+   * MB (`resourceLimits.maxOldGenerationSizeMb`): a `retryOnOom` attempt
+   * after one ran out of memory. Executors without threads may ignore it.
+   */
+  readonly heapMb?: number;
+  /** Report the heap the attempt used (`AttemptOutcome.heapUsedMb`), if the executor can. */
+  readonly measureHeap?: boolean;
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
   /** Identifies the run; the same for every attempt of every task in it. */
@@ -135,6 +154,12 @@ export interface OutcomeTiming {
    * another machine, `child:<pid>` for a child process, …
    */
   readonly workerId: string;
+  /**
+   * Heap in use on the attempt's thread when it ended, in MB, before the
+   * garbage it left was collected (so close to its peak), when the request
+   * asked for `measureHeap` and the executor could measure it.
+   */
+  readonly heapUsedMb?: number;
 }
 
 /**

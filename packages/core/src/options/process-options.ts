@@ -22,10 +22,18 @@ export interface ProcessOptions {
    * JSON, log files, email and webhook payloads. @default none
    */
   redact?: RedactOption;
+  /**
+   * Concurrency pools, by name: how many slots each has. A task with
+   * `pool: 'db'` holds `poolSlots` of the `db` pool while it runs, so at
+   * most that many slots are in use at once across a run, whatever runs the
+   * task. @default {}
+   */
+  pools?: Readonly<Record<string, number>>;
 }
 
 /** The defaults of {@link ProcessOptions}. */
-export const PROCESS_DEFAULTS: { readonly name: string } = Object.freeze({ name: '' });
+export const PROCESS_DEFAULTS: { readonly name: string; readonly pools: Readonly<Record<string, number>> } =
+  Object.freeze({ name: '', pools: Object.freeze({}) });
 
 // A pino logger, or anything with its four methods (a child, a wrapper).
 const isLogger = (value: unknown): boolean =>
@@ -39,5 +47,9 @@ export const processOptionsSchema: z.ZodType<Parsed<ProcessOptions>> = z.strictO
   redact: described(
     z.union([z.array(z.string()), z.custom<RegExp>((value) => value instanceof RegExp)]),
     'an array of names or a RegExp',
+  ).optional(),
+  pools: described(
+    z.record(z.string().regex(/^\S+$/), z.number().int().positive()),
+    'an object of pool names (no whitespace) to slot counts (integers >= 1)',
   ).optional(),
 } satisfies ShapeOf<ProcessOptions>);

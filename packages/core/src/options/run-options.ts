@@ -37,7 +37,21 @@ export interface RunOptions {
   executors?: readonly Executor[];
   /** Called synchronously with each progress event of this run. */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * How long each task took before, for critical-path-first ordering: a
+   * saved report (`ProcessExecutionReport.fromJSON(json)`; its entries'
+   * `elapsedMs`) or durations by task name in ms. When more tasks are ready
+   * than can run, the one with the longest remaining path to the end of the
+   * graph starts first, weighted by these (tasks not listed count as the
+   * median of those listed); without them every task weighs 1. @default none
+   */
+  durations?: DurationsSource;
 }
+
+/** Where critical-path weights come from: a report of an earlier run, or milliseconds by task name. */
+export type DurationsSource =
+  | { readonly entries: ReadonlyMap<string, { readonly elapsedMs: number }> }
+  | Readonly<Record<string, number>>;
 
 /** The Python library's threshold for choosing parallel mode when `parallel` is not given. */
 export const AUTO_PARALLEL_MIN_TASKS: number = 10;
@@ -64,6 +78,13 @@ export const runOptionsSchema: z.ZodType<Parsed<RunOptions>> = z.strictObject({
     z.custom<(event: RunEvent) => void>((value) => typeof value === 'function'),
     'a function',
   ).optional(),
+  durations: described(
+    z.union([
+      z.custom<DurationsSource>((value) => (value as { entries?: unknown } | null)?.entries instanceof Map),
+      z.record(z.string(), z.number().nonnegative().finite()),
+    ]),
+    'a report (with `entries`) or an object of task names to durations in ms (finite numbers >= 0)',
+  ).optional() as z.ZodType<DurationsSource | undefined>,
   executors: described(
     z.array(z.custom<Executor>(isExecutor)).readonly(),
     'an array of executors (objects with a string `name` and `accepts` and `execute` methods)',

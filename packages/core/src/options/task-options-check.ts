@@ -27,6 +27,16 @@ export function quickTaskOptions(input: unknown): Parsed<TaskOptions> | undefine
     retryOn: undefined,
     retryDelayMs: undefined,
     transferResult: undefined,
+    // Graph options are rarer: any of them sends the task to the schema.
+    map: undefined,
+    maxParallel: undefined,
+    mapBatchSize: undefined,
+    allowPartial: undefined,
+    runIf: undefined,
+    pool: undefined,
+    poolSlots: undefined,
+    priority: undefined,
+    retryOnOom: undefined,
   };
   try {
     for (const key of Object.keys(input)) {

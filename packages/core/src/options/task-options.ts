@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { TaskDependency } from '../definition/task-dependency.js';
 import type { ErrorClass, RetryOn } from '../run/retry.js';
 import { type BackoffOptions, retryDelayMsSchema, timerMs } from './backoff.js';
-import { aBoolean, described, type Parsed, type ShapeOf } from './field.js';
+import { aBoolean, described, type Parsed, rule, type ShapeOf } from './field.js';
+import { RESOURCE_LIMIT_RANGES } from './limits.js';
 import { plainObject } from './parse.js';
+import { TRIGGER_RULES, type TriggerRule } from './trigger-rule.js';
 
 /** Options of a {@link Task}. Durations are in milliseconds. */
 export interface TaskOptions {
@@ -38,6 +40,57 @@ export interface TaskOptions {
   retryDelayMs?: number | BackoffOptions;
   /** Hand ArrayBuffers and typed arrays in the result back by transfer instead of copy. @default false */
   transferResult?: boolean;
+  /**
+   * Expand this task at run time into one attempt chain per item of this
+   * dependency's result (an array): entries `name[0]`, `name[1]`, …; each
+   * gets the item where that dependency's result would go. Dependants
+   * receive the array of item results, in item order. @default none
+   */
+  map?: string;
+  /** With `map`: at most this many items of this task run at once. @default no limit beyond the run's */
+  maxParallel?: number;
+  /**
+   * With `map`: items per attempt. Above 1, each attempt receives an array of
+   * up to this many items in place of one and must return an array of as
+   * many results. @default 1
+   */
+  mapBatchSize?: number;
+  /**
+   * With `map`: when some items fail, the task still succeeds, passing on
+   * the array of results with `undefined` at each failed index (named in the
+   * entry's `map.failedIndices` and in the dependant's
+   * `taskContext().upstream`). @default false
+   */
+  allowPartial?: boolean;
+  /**
+   * When the task runs, given how its dependencies ended (see docs/graph.md).
+   * @default 'allSuccess'
+   */
+  runIf?: TriggerRule;
+  /** The concurrency pool (declared in `new Process(tasks, { pools })`) this task takes slots of. @default none */
+  pool?: string | null;
+  /** How many of its pool's slots the task (each item, for a mapped task) holds while it runs. @default 1 */
+  poolSlots?: number;
+  /**
+   * When more tasks are ready than can run, higher priorities start first;
+   * among equal priorities, the task with the longest remaining path. @default 0
+   */
+  priority?: number;
+  /**
+   * Retry an attempt that ran out of memory on a worker thread
+   * (`WorkerOutOfMemoryError`) on a fresh thread with a bigger heap: one
+   * further attempt per size in `heapMb` (ascending, in MB), besides `retries`.
+   * @default none
+   */
+  retryOnOom?: RetryOnOomOptions | null;
+}
+
+export type { TriggerRule };
+
+/** `retryOnOom`: the heap sizes of the further attempts after running out of memory. */
+export interface RetryOnOomOptions {
+  /** `resourceLimits.maxOldGenerationSizeMb` of each further attempt, ascending. */
+  heapMb: readonly number[];
 }
 
 /** The defaults of {@link TaskOptions} (`captureTracedVars` depends on where the task runs). */
@@ -51,6 +104,15 @@ export const TASK_DEFAULTS: Readonly<Required<Omit<TaskOptions, 'retryOn' | 'cap
   retries: 0,
   retryDelayMs: 0,
   transferResult: false,
+  map: '',
+  maxParallel: Number.POSITIVE_INFINITY,
+  mapBatchSize: 1,
+  allowPartial: false,
+  runIf: 'allSuccess',
+  pool: null,
+  poolSlots: 1,
+  priority: 0,
+  retryOnOom: null,
 });
 
 export function isErrorClass(value: unknown): value is ErrorClass {
@@ -67,6 +129,10 @@ export const retryMatcherSchema: z.ZodType<ErrorClass | string> = described(
   z.union([z.string().min(1), z.custom<ErrorClass>((value) => isErrorClass(value) && value.name !== '')]),
   RETRY_MATCHER_EXPECTED,
 );
+
+const [HEAP_MIN, HEAP_MAX] = RESOURCE_LIMIT_RANGES.maxOldGenerationSizeMb;
+const HEAP_EXPECTED = `an integer from ${HEAP_MIN} to ${HEAP_MAX}`;
+const megabytes = z.number().int().min(HEAP_MIN).max(HEAP_MAX);
 
 const fileUrl = z.custom<URL>((value) => value instanceof URL && value.protocol === 'file:');
 
@@ -93,4 +159,28 @@ export const taskOptionsSchema: z.ZodType<Parsed<TaskOptions>> = z.strictObject(
   ).optional() as z.ZodType<RetryOn | undefined>,
   retryDelayMs: retryDelayMsSchema.optional(),
   transferResult: aBoolean().optional(),
+  map: described(z.string().min(1), 'the name of one of its dependencies').optional(),
+  maxParallel: described(z.number().int().positive(), 'an integer >= 1').optional(),
+  mapBatchSize: described(z.number().int().positive(), 'an integer >= 1').optional(),
+  allowPartial: aBoolean().optional(),
+  runIf: described(z.enum(TRIGGER_RULES), `one of ${TRIGGER_RULES.map((r) => `'${r}'`).join(', ')}`).optional(),
+  pool: described(z.string().min(1).nullable(), 'a pool name (a non-empty string) or null').optional(),
+  poolSlots: described(z.number().int().positive(), 'an integer >= 1').optional(),
+  priority: described(z.number().finite(), 'a finite number').optional(),
+  retryOnOom: described(
+    z
+      .strictObject({
+        heapMb: described(
+          z
+            .array(megabytes)
+            .min(1)
+            .refine((list) => list.every((mb, i) => i === 0 || mb > (list[i - 1] as number)), {
+              params: rule(`a non-empty ascending list of heap sizes in MB, each ${HEAP_EXPECTED}`),
+            }),
+          `a non-empty ascending list of heap sizes in MB, each ${HEAP_EXPECTED}`,
+        ),
+      })
+      .nullable(),
+    'an object `{ heapMb: number[] }` or null',
+  ).optional(),
 } satisfies ShapeOf<TaskOptions>);

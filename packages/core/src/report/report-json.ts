@@ -4,6 +4,7 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import { describeThrown } from '../logging/render-value.js';
+import { TRIGGER_RULES } from '../options/trigger-rule.js';
 import { TaskStatus } from './status.js';
 import type {
   EntryDocument,
@@ -19,7 +20,9 @@ import type {
 /**
  * The version of the report document; bumped on any incompatible change.
  * Version 2 added the `cancelled` status (and its summary count), `queued_at`
- * and `not_retried`; version-1 documents are still read.
+ * and `not_retried`, and the graph fields (`skip`, `run_if`, `pool`, `map`,
+ * `items`, `map_item`, `heap`, each absent when it does not apply);
+ * version-1 documents are still read.
  */
 export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
 /** The versions `fromJSON` reads. */
@@ -48,7 +51,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
 }
 
 function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocument {
-  return {
+  const doc: EntryDocument = {
     name: entry.name,
     function: entry.function,
     args: toJsonSafe(entry.args, redaction) as JsonValue[],
@@ -77,6 +80,31 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
         }
       : null,
   };
+  // The graph fields (version 2): written only where they apply, so a static graph's document is unchanged.
+  if (entry.skip) doc.skip = { rule: entry.skip.rule, upstream: [...entry.skip.upstream] };
+  if (entry.runIf) doc.run_if = entry.runIf;
+  if (entry.pool) doc.pool = { name: entry.pool.name, slots: entry.pool.slots };
+  if (entry.map) {
+    doc.map = {
+      source: entry.map.source,
+      items: entry.map.items,
+      failed: entry.map.failed,
+      failed_indices: [...entry.map.failedIndices],
+      ...(entry.map.batchSize === undefined ? {} : { batch_size: entry.map.batchSize }),
+    };
+  }
+  if (entry.items) doc.items = entry.items.map((item) => entryToJson(item, redaction));
+  if (entry.mapItem) {
+    doc.map_item = {
+      parent: entry.mapItem.parent,
+      index: entry.mapItem.index,
+      ...(entry.mapItem.count === undefined ? {} : { count: entry.mapItem.count }),
+    };
+  }
+  if (entry.heap) {
+    doc.heap = entry.heap.map((h) => ({ attempt: h.attempt, limit_mb: h.limitMb, peak_used_mb: h.peakUsedMb }));
+  }
+  return doc;
 }
 
 function errorToJson(error: ErrorData, redaction: Redaction): ErrorDocument {
@@ -161,7 +189,9 @@ const errorSchema = z.object({
   thrown: thrownSchema,
 });
 
-const entrySchema = z.object({
+const count = z.number().int().nonnegative();
+
+const entryShape = {
   name: z.string(),
   function: z.string(),
   args: z.array(json),
@@ -191,9 +221,30 @@ const entrySchema = z.object({
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
     .nullable()
     .optional(),
-});
+  skip: z.object({ rule: z.enum(TRIGGER_RULES), upstream: z.array(z.string()) }).optional(),
+  run_if: z.enum(TRIGGER_RULES).optional(),
+  pool: z.object({ name: z.string(), slots: count }).optional(),
+  map: z
+    .object({
+      source: z.string(),
+      items: count,
+      failed: count,
+      failed_indices: z.array(count),
+      batch_size: count.optional(),
+    })
+    .optional(),
+  map_item: z.object({ parent: z.string(), index: count, count: count.optional() }).optional(),
+  heap: z
+    .array(z.object({ attempt: count, limit_mb: z.number().nullable(), peak_used_mb: z.number().nullable() }))
+    .optional(),
+};
 
-type EntryInput = z.infer<typeof entrySchema>;
+type EntryInput = z.infer<z.ZodObject<typeof entryShape>> & { items?: EntryInput[] | undefined };
+
+// Item entries of a mapped task are entries too, one level down.
+const entrySchema: z.ZodType<EntryInput> = z.lazy(() =>
+  z.object({ ...entryShape, items: z.array(entrySchema).optional() }),
+) as z.ZodType<EntryInput>;
 
 const documentSchema = z.object({
   schema_version: z.literal(READABLE_VERSIONS),
@@ -351,6 +402,33 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
             lostLines: doc.log_write_error.lost_lines,
           },
         }
+      : {}),
+    ...(doc.skip ? { skip: { rule: doc.skip.rule, upstream: doc.skip.upstream } } : {}),
+    ...(doc.run_if ? { runIf: doc.run_if } : {}),
+    ...(doc.pool ? { pool: { name: doc.pool.name, slots: doc.pool.slots } } : {}),
+    ...(doc.map
+      ? {
+          map: {
+            source: doc.map.source,
+            items: doc.map.items,
+            failed: doc.map.failed,
+            failedIndices: doc.map.failed_indices,
+            ...(doc.map.batch_size === undefined ? {} : { batchSize: doc.map.batch_size }),
+          },
+        }
+      : {}),
+    ...(doc.items ? { items: doc.items.map(entryFromJson) } : {}),
+    ...(doc.map_item
+      ? {
+          mapItem: {
+            parent: doc.map_item.parent,
+            index: doc.map_item.index,
+            ...(doc.map_item.count === undefined ? {} : { count: doc.map_item.count }),
+          },
+        }
+      : {}),
+    ...(doc.heap
+      ? { heap: doc.heap.map((h) => ({ attempt: h.attempt, limitMb: h.limit_mb, peakUsedMb: h.peak_used_mb })) }
       : {}),
   };
 }

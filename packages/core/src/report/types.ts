@@ -8,6 +8,7 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import type { JsonValue } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import type { NotifyOptions } from '../options/notify-options.js';
+import type { TriggerRule } from '../options/trigger-rule.js';
 import type { TaskStatus } from './status.js';
 
 /** Why a task errored, with everything needed to understand it later. Wire names in `toJSON()`. */
@@ -19,7 +20,11 @@ export interface ErrorData {
   readonly args: readonly unknown[];
   /** The task's own `kwargs`, not including injected results. */
   readonly kwargs: Readonly<Record<string, unknown>>;
-  /** Every task that depends on this one, directly or not, breadth-first: they were skipped. */
+  /**
+   * Every task this failure skipped, directly or not, breadth-first: the
+   * transitive dependants, except those whose `runIf` rule lets them run
+   * after a failure (`allDone`, `anyFailed`, …) and what follows them.
+   */
   readonly downstreamImpact: readonly string[];
   /** The error message (`str(exc)` in the Python library). */
   readonly exception: string;
@@ -79,6 +84,59 @@ export interface TaskReportEntry {
    * full disk, an I/O error): the task still ran, and the lines are lost.
    */
   readonly logWriteError?: LogWriteError;
+  /** For a skipped task: its trigger rule and the dependencies whose ending made it skip. */
+  readonly skip?: SkipCause;
+  /** The task's trigger rule, when it is not the default `allSuccess`. */
+  readonly runIf?: TriggerRule;
+  /** The concurrency pool the task took slots of, and how many. */
+  readonly pool?: { readonly name: string; readonly slots: number };
+  /** For a mapped task: what it mapped over and which items failed. */
+  readonly map?: MapSummary;
+  /** For a mapped task that expanded: one entry per item (per batch with `mapBatchSize`), in item order. */
+  readonly items?: readonly TaskReportEntry[];
+  /** For an item entry of a mapped task (`parse[3]`): its mapped task and its index in the array. */
+  readonly mapItem?: MapItemRef;
+  /** For a task with `retryOnOom`: each attempt's heap limit and the peak heap it used. */
+  readonly heap?: readonly AttemptHeap[];
+}
+
+/** Why a task was skipped, by its trigger rule. */
+export interface SkipCause {
+  readonly rule: TriggerRule;
+  /** The dependencies whose ending refuted the rule, in dependency order. */
+  readonly upstream: readonly string[];
+}
+
+/** A mapped task's summary: `failedIndices` is what `allowPartial` passes on as holes. */
+export interface MapSummary {
+  /** The dependency whose result (an array) was mapped over. */
+  readonly source: string;
+  /** How many items the array had. */
+  readonly items: number;
+  /** How many items failed. */
+  readonly failed: number;
+  /** The failed items' indices, ascending. */
+  readonly failedIndices: readonly number[];
+  /** Items per attempt, when above 1. */
+  readonly batchSize?: number;
+}
+
+/** Identifies an item entry of a mapped task, for resuming only the items that failed. */
+export interface MapItemRef {
+  readonly parent: string;
+  /** The item's index (the first item's, for a batch). */
+  readonly index: number;
+  /** How many items the entry covers, when it is a batch of more than one. */
+  readonly count?: number;
+}
+
+/** One attempt's heap, for tasks with `retryOnOom`. */
+export interface AttemptHeap {
+  readonly attempt: number;
+  /** `resourceLimits.maxOldGenerationSizeMb` of the attempt's thread; null: the pool's own limit. */
+  readonly limitMb: number | null;
+  /** The most heap the attempt's thread used, in MB, when known (a thread that ran out reports its limit). */
+  readonly peakUsedMb: number | null;
 }
 
 /** Why a failure with retries left was not retried. */
@@ -237,6 +295,20 @@ export interface EntryDocument {
   thread_id: number | null;
   /** Set when lines of this task could not be written to its log file (the task still ran). */
   log_write_error: LogWriteErrorDocument | null;
+  /** v2. A skipped task: its trigger rule and the dependencies whose ending refuted it. */
+  skip?: { rule: TriggerRule; upstream: string[] };
+  /** v2. The task's trigger rule, when not `allSuccess`. */
+  run_if?: TriggerRule;
+  /** v2. The concurrency pool the task took slots of. */
+  pool?: { name: string; slots: number };
+  /** v2. A mapped task's summary. */
+  map?: { source: string; items: number; failed: number; failed_indices: number[]; batch_size?: number };
+  /** v2. A mapped task's item entries, in item order. */
+  items?: EntryDocument[];
+  /** v2. An item entry: its mapped task and index (the first, for a batch of `count`). */
+  map_item?: { parent: string; index: number; count?: number };
+  /** v2. Each attempt's heap limit and peak heap used (MB), for tasks with `retryOnOom`. */
+  heap?: { attempt: number; limit_mb: number | null; peak_used_mb: number | null }[];
 }
 
 /** `log_write_error`: why lines of a task did not reach its log file. */

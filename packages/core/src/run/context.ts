@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { NoTaskContextError } from '../errors/errors.js';
+import type { UpstreamState } from './upstream-state.js';
 
 /** What a running task can know about itself. */
 export interface TaskContext {
@@ -17,6 +18,13 @@ export interface TaskContext {
   readonly log: Logger;
   /** Identifies the run the task belongs to. */
   readonly runId: string;
+  /**
+   * How each dependency ended, by name. A dependency that did not succeed
+   * (possible under `runIf` rules such as `allDone`) injects `undefined`;
+   * this says why. Filled by the built-in executors; a custom executor
+   * passes on its request's `upstream`.
+   */
+  readonly upstream?: Readonly<Record<string, UpstreamState>>;
 }
 
 // One store per thread, shared through globalThis so that two copies of this

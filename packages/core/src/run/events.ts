@@ -1,4 +1,5 @@
 import type { SerializedError } from '../errors/serialize-error.js';
+import type { TriggerRule } from '../options/trigger-rule.js';
 import type { ProcessExecutionReport } from '../report/report.js';
 
 /** The fields every {@link RunEvent} has. */
@@ -45,9 +46,20 @@ export type RunEvent =
   | (RunEventBase & {
       readonly type: 'task:skipped';
       readonly taskName: string;
-      /** The errored task that caused the skip. */
+      /** The task where the trouble began (an errored task, or the dependency the rule names). */
       readonly because: string;
+      /** The task's trigger rule (always set by the scheduler; optional for events built elsewhere). */
+      readonly rule?: TriggerRule;
+      /** The dependencies whose ending refuted the rule. */
+      readonly upstream?: readonly string[];
     })
+  /**
+   * A mapped task's array is known: it runs as `items` attempt chains, whose
+   * events name them `name[0]`, `name[1]`, … (`name[0..99]` for a batch);
+   * the mapped task's own `task:succeeded` or `task:failed` comes after its
+   * last item's.
+   */
+  | (RunEventBase & { readonly type: 'task:mapped'; readonly taskName: string; readonly items: number })
   /** The run ended, also when it was aborted (then `run()` rejects and the report has cancelled tasks). */
   | (RunEventBase & { readonly type: 'run:finished'; readonly report: ProcessExecutionReport });
 

@@ -20,6 +20,8 @@ import { parseOptions } from '../options/parse.js';
 import { PROCESS_DEFAULTS, type ProcessOptions, processOptionsSchema } from '../options/process-options.js';
 import { AUTO_PARALLEL_MIN_TASKS, type RunOptions, runOptionsSchema } from '../options/run-options.js';
 import type { ProcessExecutionReport } from '../report/report.js';
+import { checkPools } from './concurrency-pools.js';
+import { startPositions } from './critical-path.js';
 import { executeRun } from './scheduler.js';
 import { taskSpecOf } from './task-spec.js';
 
@@ -40,13 +42,15 @@ export class Process implements AsyncDisposable {
   readonly #logs = new LogFiles();
   readonly #activeRuns = new Set<Promise<unknown>>();
   readonly #mainThread = new MainThreadExecutor();
+  readonly #pools: Readonly<Record<string, number>>;
 
   constructor(tasks: readonly Task[], options?: ProcessOptions) {
     const o = parseOptions({ where: 'Process' }, processOptionsSchema, options);
     this.name = o.name ?? PROCESS_DEFAULTS.name;
     this.#logger = o.logger ?? null;
     this.#redaction = new Redaction(o.redact);
-    this.#graph = new TaskGraph(checkTaskList(tasks));
+    this.#pools = Object.freeze({ ...(o.pools ?? PROCESS_DEFAULTS.pools) });
+    this.#graph = this.#checked(checkTaskList(tasks));
   }
 
   /** The tasks in topological order (the order a sequential run follows), as a frozen array. */
@@ -73,7 +77,7 @@ export class Process implements AsyncDisposable {
   addTask(task: Task): void {
     // Checked here so the message names this call, not a position in the internal task list.
     if (!(task instanceof Task)) throw new InvalidOptionError('Process.addTask()', 'task', 'a Task', task);
-    this.#graph = new TaskGraph(checkTaskList([...this.#graph.order, task]));
+    this.#graph = this.#checked(checkTaskList([...this.#graph.order, task]));
   }
 
   /**
@@ -109,7 +113,7 @@ export class Process implements AsyncDisposable {
       throw new InvalidOptionError(where, 'dependency', 'a TaskDependency or a task name', dependency, task.name);
     }
     const updated = task.withDependency(added);
-    this.#graph = new TaskGraph(this.#graph.order.map((t, i) => (i === index ? updated : t)));
+    this.#graph = this.#checked(this.#graph.order.map((t, i) => (i === index ? updated : t)));
   }
 
   /**
@@ -179,6 +183,8 @@ export class Process implements AsyncDisposable {
         signal: o.signal,
         onEvent: o.onEvent,
         redaction: this.#redaction,
+        pools: this.#pools,
+        startPositions: startPositions(graph, { parallel: concurrency > 1, durations: o.durations }),
       });
     } finally {
       recorder?.disable();
@@ -198,6 +204,13 @@ export class Process implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** The graph of `tasks`, validated: names, dependencies, cycles, then pools. */
+  #checked(tasks: readonly Task[]): TaskGraph<Task> {
+    const graph = new TaskGraph(tasks);
+    checkPools(graph.order, this.#pools);
+    return graph;
   }
 
   #indexOf(name: string): number {

@@ -1,24 +1,27 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Task } from '../definition/task.js';
-import { RunAbortedError } from '../errors/errors.js';
+import { MapSourceNotArrayError, RunAbortedError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { NEVER_ABORTED } from '../executors/never-aborted.js';
-import type { ArgumentPath, Executor, TaskSpec } from '../executors/types.js';
+import type { ArgumentPath, Executor, TaskSpec, UpstreamState } from '../executors/types.js';
 import type { TaskGraph } from '../graph/graph.js';
 import { setOwn } from '../logging/json-safe.js';
 import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
-import type { TaskReportEntry } from '../report/types.js';
+import type { SkipCause, TaskReportEntry } from '../report/types.js';
 import { now } from './clock.js';
+import { ConcurrencyPools } from './concurrency-pools.js';
 import type { RunEvent } from './events.js';
+import { MappedRun, mapSlotOf } from './mapped-task.js';
 import { ReadyQueue } from './ready-queue.js';
 import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
 import { runTaskAttempts } from './task-runner.js';
 import { argumentOriginsOf } from './task-spec.js';
+import { decideRule, refutedEarly } from './trigger-rules.js';
 
 /** Everything one run needs, fixed when it starts. */
 export interface RunPlan {
@@ -37,16 +40,24 @@ export interface RunPlan {
   readonly onEvent: ((event: RunEvent) => void) | undefined;
   /** Names redacted in traced variables, and in args and kwargs wherever they are written out. */
   readonly redaction: Redaction;
+  /** The process's concurrency pools: slots by name. */
+  readonly pools: Readonly<Record<string, number>>;
+  /** Where each task (by topological index) stands in the start order of ready tasks (critical-path.ts). */
+  readonly startPositions: Int32Array;
 }
 
 const NOTHING_MOVABLE: readonly ArgumentPath[] = [];
 
 /**
- * Runs a validated graph: a task starts as soon as all of its own
- * dependencies have succeeded (a ready queue, not layers), at most
- * `concurrency` at once. A failed task skips exactly its transitive
- * dependants; everything else keeps running. Resolves with the report, or
- * rejects with {@link RunAbortedError} when the plan's signal aborts.
+ * Runs a validated graph: a task is decided as soon as its own dependencies
+ * have ended (a ready queue, not layers): its trigger rule (`runIf`, by
+ * default "all succeeded") says run or skip. At most `concurrency` attempt
+ * chains run at once, and at most a pool's slots for the tasks in it; ready
+ * tasks start in the plan's start order (priority, then critical path). A
+ * mapped task becomes one attempt chain per item once the array it maps
+ * over is known. Everything not skipped keeps running after a failure.
+ * Resolves with the report, or rejects with {@link RunAbortedError} when the
+ * plan's signal aborts.
  */
 export function executeRun(plan: RunPlan): Promise<ProcessExecutionReport> {
   return new RunExecution(plan).start();
@@ -57,10 +68,18 @@ class RunExecution {
   readonly #order: readonly Task[];
   readonly #entries: (TaskReportEntry | undefined)[];
   readonly #results: unknown[];
+  /** Dependencies of each task that have not ended yet. */
   readonly #remainingDependencies: Int32Array;
   readonly #ready = new ReadyQueue();
-  /** The tasks handed to an executor and not settled yet, with how far each got. */
+  /** The task at each start position (the inverse of the plan's `startPositions`). */
+  readonly #atPosition: Int32Array;
+  /** Tasks with an attempt chain running (a mapped task while any of its items runs). */
   readonly #running = new Map<number, AttemptProgress>();
+  /** Attempt chains running: tasks and mapped items, bounded by `concurrency`. */
+  #runningChains = 0;
+  readonly #pools: ConcurrencyPools;
+  /** Mapped tasks that have expanded, by topological index. */
+  readonly #mapped = new Map<number, MappedRun>();
   /** Aborted by the plan's signal; handed to executors so running attempts stop. */
   readonly #abort = new AbortController();
   readonly #startedAt = new Date();
@@ -75,6 +94,11 @@ class RunExecution {
     this.#entries = new Array(this.#order.length);
     this.#results = new Array(this.#order.length);
     this.#remainingDependencies = Int32Array.from(plan.graph.dependencies, (deps) => deps.length);
+    this.#atPosition = new Int32Array(this.#order.length);
+    plan.startPositions.forEach((position, index) => {
+      this.#atPosition[position] = index;
+    });
+    this.#pools = new ConcurrencyPools(plan.pools);
     // Every running attempt listens to this signal, so more than 10 at once is expected, not a leak.
     setMaxListeners(0, this.#abort.signal);
   }
@@ -97,37 +121,127 @@ class RunExecution {
       processName: this.#plan.processName,
       taskNames: this.#order.map((task) => task.name),
     });
+    const ended: number[] = [];
     this.#remainingDependencies.forEach((count, i) => {
-      if (count === 0) this.#ready.push(i);
+      if (count === 0) this.#becomeDecided(i, ended);
     });
-    if (this.#order.length === 0) this.#finish();
+    if (ended.length > 0) this.#propagate(ended);
+    if (this.#settledCount === this.#order.length) this.#finish();
     else this.#pump();
     return promise;
   }
 
+  #queue(index: number): void {
+    this.#ready.push(this.#plan.startPositions[index] as number);
+  }
+
   #pump(): void {
-    while (!this.#done && this.#running.size < this.#plan.concurrency && this.#ready.size > 0) {
-      const index = this.#ready.pop();
-      const progress: AttemptProgress = { queuedAt: now(), attempt: 0, firstStart: undefined };
+    while (!this.#done && this.#runningChains < this.#plan.concurrency && this.#ready.size > 0) {
+      const position = this.#ready.pop();
+      const index = this.#atPosition[position] as number;
+      const task = this.#order[index] as Task;
+      if (task.pool !== null && !this.#pools.tryTake(task.pool, task.poolSlots)) {
+        this.#pools.park(task.pool, position);
+        continue;
+      }
+      this.#runningChains++;
+      const mapped = this.#mapped.get(index);
+      if (mapped) {
+        // The mapped task's own progress, for its entry if the run is aborted under its items.
+        if (!this.#running.has(index)) this.#running.set(index, newProgress());
+        this.#startItem(index, mapped);
+        continue;
+      }
+      const progress = newProgress();
       this.#running.set(index, progress);
       this.#runTask(index, progress).then(
-        (entry) => this.#settle(index, entry),
+        (entry) => this.#chainEnded(index, entry),
         // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
-        (thrown: unknown) => this.#settle(index, this.#internalFailure(index, thrown)),
+        (thrown: unknown) => this.#chainEnded(index, this.#internalFailure(index, thrown)),
       );
     }
+  }
+
+  /** Gives back what a finished attempt chain held: its concurrency slot and its pool slots. */
+  #release(task: Task): void {
+    this.#runningChains--;
+    if (task.pool === null) return;
+    for (const position of this.#pools.release(task.pool, task.poolSlots)) this.#ready.push(position);
+  }
+
+  #chainEnded(index: number, entry: TaskReportEntry): void {
+    if (this.#done) return; // the run was aborted; this late result is not part of it
+    const task = this.#order[index] as Task;
+    this.#release(task);
+    this.#running.delete(index);
+    this.#settle(index, withGraphFields(task, entry));
+  }
+
+  #startItem(index: number, mapped: MappedRun): void {
+    mapped.queued = false;
+    const { unit, item, spec, args } = mapped.take();
+    // More units may start beside this one: the mapped task goes back in line for the next.
+    if (mapped.canStartMore) {
+      mapped.queued = true;
+      this.#queue(index);
+    }
+    const ended = (entry: TaskReportEntry) => {
+      if (this.#done) return;
+      const task = this.#order[index] as Task;
+      this.#release(task);
+      mapped.settle(unit, entry, item, () => this.#downstreamNames(index));
+      if (mapped.done) {
+        this.#running.delete(index);
+        this.#mapped.delete(index);
+        const whole = mapped.entry(() => this.#downstreamNames(index));
+        this.#emitEnded(whole);
+        this.#settle(index, withGraphFields(task, whole));
+        return;
+      }
+      if (!mapped.queued && mapped.canStartMore) {
+        mapped.queued = true;
+        this.#queue(index);
+      }
+      this.#pump();
+    };
+    this.#runAttempts(index, item, spec, args, NOTHING_MOVABLE, newProgress(), mapped.upstream).then(
+      ended,
+      (thrown: unknown) => ended(this.#internalFailure(index, thrown)),
+    );
   }
 
   #runTask(index: number, progress: AttemptProgress): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
+    return this.#runAttempts(
+      index,
+      task,
+      plan.specs[index] as TaskSpec,
+      this.#argumentsFor(index),
+      this.#movableInputs(index),
+      progress,
+    );
+  }
+
+  #runAttempts(
+    index: number,
+    task: Task,
+    spec: TaskSpec,
+    args: readonly unknown[],
+    movableArgs: readonly ArgumentPath[],
+    progress: AttemptProgress,
+    upstream: Readonly<Record<string, UpstreamState>> = this.#upstreamStates(index),
+  ): Promise<TaskReportEntry> {
+    const plan = this.#plan;
     const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
     const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
     return runTaskAttempts({
       task,
-      spec: plan.specs[index] as TaskSpec,
-      args: this.#argumentsFor(index),
-      argumentOrigins: argumentOriginsOf(task),
+      spec,
+      args,
+      // An item's origins are its task's (computed once per task, not per item).
+      argumentOrigins: argumentOriginsOf(this.#order[index] as Task),
+      upstream,
       executor: plan.executors[index] as Executor,
       runId: plan.runId,
       processName: plan.processName,
@@ -135,7 +249,8 @@ class RunExecution {
       runSignal: plan.signal === undefined ? NEVER_ABORTED : this.#abort.signal,
       taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
       logFile,
-      movableArgs: this.#movableInputs(index),
+      movableArgs,
+      progress,
       redaction: plan.redaction,
       // Once the run has settled (aborted), an abandoned task's late progress is no longer part of it.
       emit: plan.onEvent
@@ -144,7 +259,6 @@ class RunExecution {
           }
         : undefined,
       downstreamImpact: () => this.#downstreamNames(index),
-      progress,
     });
   }
 
@@ -212,37 +326,154 @@ class RunExecution {
     return movable;
   }
 
+  /** Records a task's ending, then decides every dependant whose dependencies have all ended. */
   #settle(index: number, entry: TaskReportEntry): void {
-    if (this.#done) return; // the run was aborted; this late result is not part of it
-    this.#running.delete(index);
     this.#record(index, entry);
-    if (entry.status === TaskStatus.SUCCESS) {
-      this.#results[index] = entry.result;
-      for (const dependant of this.#plan.graph.dependants[index] ?? []) {
-        const remaining = (this.#remainingDependencies[dependant] ?? 0) - 1;
-        this.#remainingDependencies[dependant] = remaining;
-        if (remaining === 0 && this.#entries[dependant] === undefined) this.#ready.push(dependant);
-      }
-    } else {
-      this.#skipDownstreamOf(index);
-    }
+    this.#propagate([index]);
     if (this.#settledCount === this.#order.length) this.#finish();
     else this.#pump();
   }
 
   /**
-   * No transitive dependant of a task that did not succeed can have started,
-   * so every one without an entry yet is skipped; one already skipped by an
-   * earlier failure keeps that cause.
+   * Tells the dependants of each task that just ended. A worklist, not
+   * recursion: a skip runs down a chain of 100,000 tasks without a deep stack.
    */
-  #skipDownstreamOf(index: number): void {
-    const because = (this.#order[index] as Task).name;
-    for (const dependant of this.#plan.graph.transitiveDependants(index)) {
-      if (this.#entries[dependant] !== undefined) continue;
-      const task = this.#order[dependant] as Task;
-      this.#record(dependant, buildEntry(task, { status: TaskStatus.SKIPPED, because }));
-      this.#emit({ type: 'task:skipped', runId: this.#plan.runId, at: Date.now(), taskName: task.name, because });
+  #propagate(ended: number[]): void {
+    const { graph } = this.#plan;
+    for (let next = ended.pop(); next !== undefined; next = ended.pop()) {
+      const status = (this.#entries[next] as TaskReportEntry).status;
+      if (status === TaskStatus.SUCCESS) this.#results[next] = (this.#entries[next] as TaskReportEntry).result;
+      for (const dependant of graph.dependants[next] ?? []) {
+        const remaining = (this.#remainingDependencies[dependant] ?? 0) - 1;
+        this.#remainingDependencies[dependant] = remaining;
+        if (this.#entries[dependant] !== undefined) continue; // skipped early by another dependency
+        const task = this.#order[dependant] as Task;
+        if (refutedEarly(task.runIf, status)) {
+          this.#skip(dependant, { rule: task.runIf, upstream: [(this.#order[next] as Task).name] }, ended);
+        } else if (remaining === 0) {
+          this.#becomeDecided(dependant, ended);
+        }
+      }
     }
+  }
+
+  /** Every dependency of `index` has ended: its rule says run (queue it) or skip (it ends too). */
+  #becomeDecided(index: number, ended: number[]): void {
+    const task = this.#order[index] as Task;
+    const positions = this.#plan.graph.dependencies[index] ?? [];
+    const upstream = positions.map((p) => ({
+      name: (this.#order[p] as Task).name,
+      status: (this.#entries[p] as TaskReportEntry).status,
+    }));
+    const decision = decideRule(task.runIf, upstream);
+    if (!decision.run) {
+      this.#skip(index, { rule: task.runIf, upstream: decision.upstream }, ended);
+      return;
+    }
+    if (task.map === null) {
+      this.#queue(index);
+      return;
+    }
+    const sourceAt = positions[task.dependencies.findIndex((d) => d.taskName === task.map)] as number;
+    const source = this.#entries[sourceAt] as TaskReportEntry;
+    // Whatever the rule, there is nothing to map over unless the source succeeded.
+    if (source.status !== TaskStatus.SUCCESS) {
+      this.#skip(index, { rule: task.runIf, upstream: [source.name] }, ended);
+      return;
+    }
+    if (!Array.isArray(source.result)) {
+      const thrown = serializeError(new MapSourceNotArrayError(task.name, source.name, source.result));
+      const error = errorData(task, thrown, this.#downstreamNames(index));
+      const entry = buildEntry(task, { status: TaskStatus.ERRORED, error });
+      this.#emitEnded(entry);
+      this.#record(index, withGraphFields(task, entry));
+      ended.push(index);
+      return;
+    }
+    const args = this.#argumentsFor(index);
+    const mapped = new MappedRun(task, {
+      source: source.name,
+      items: source.result,
+      baseArgs: args,
+      slot: mapSlotOf(task, args.length),
+      spec: this.#plan.specs[index] as TaskSpec,
+      upstream: this.#upstreamStates(index),
+    });
+    this.#emit({
+      type: 'task:mapped',
+      runId: this.#plan.runId,
+      at: Date.now(),
+      taskName: task.name,
+      items: mapped.items.length,
+    });
+    if (mapped.done) {
+      const whole = mapped.entry(() => this.#downstreamNames(index));
+      this.#emitEnded(whole);
+      this.#record(index, withGraphFields(task, whole));
+      ended.push(index);
+      return;
+    }
+    this.#mapped.set(index, mapped);
+    mapped.queued = true;
+    this.#queue(index);
+  }
+
+  /**
+   * Records a skip. `skippedBecause` names the task where the trouble began:
+   * the first dependency the rule names, or, when that one was itself
+   * skipped, what it was skipped because of.
+   */
+  #skip(index: number, cause: SkipCause, ended: number[]): void {
+    const task = this.#order[index] as Task;
+    const first = cause.upstream[0];
+    const firstEntry = first === undefined ? undefined : this.#entries[this.#plan.graph.indexOf(first) as number];
+    const because =
+      firstEntry?.status === TaskStatus.SKIPPED && firstEntry.skippedBecause !== undefined
+        ? firstEntry.skippedBecause
+        : (first ?? '');
+    this.#record(index, {
+      ...withGraphFields(task, buildEntry(task, { status: TaskStatus.SKIPPED, because })),
+      skip: cause,
+    });
+    this.#emit({
+      type: 'task:skipped',
+      runId: this.#plan.runId,
+      at: Date.now(),
+      taskName: task.name,
+      because,
+      rule: cause.rule,
+      upstream: cause.upstream,
+    });
+    ended.push(index);
+  }
+
+  /**
+   * The end of a task that had no attempt chain of its own (a mapped task,
+   * whose items had theirs), told as any task's end is.
+   */
+  #emitEnded(entry: TaskReportEntry): void {
+    if (!this.#plan.onEvent) return;
+    const base = { runId: this.#plan.runId, at: Date.now(), taskName: entry.name, attempts: entry.attempts };
+    if (entry.status === TaskStatus.SUCCESS)
+      this.#emit({ type: 'task:succeeded', ...base, elapsedMs: entry.elapsedMs });
+    else if (entry.error)
+      this.#emit({ type: 'task:failed', ...base, elapsedMs: entry.elapsedMs, error: entry.error.thrown });
+  }
+
+  /** How each dependency ended, for `taskContext().upstream`. */
+  #upstreamStates(index: number): Readonly<Record<string, UpstreamState>> {
+    const states: Record<string, UpstreamState> = {};
+    for (const p of this.#plan.graph.dependencies[index] ?? []) {
+      const entry = this.#entries[p] as TaskReportEntry;
+      setOwn(
+        states,
+        entry.name,
+        entry.map && entry.map.failed > 0
+          ? { status: entry.status, failedIndices: entry.map.failedIndices }
+          : { status: entry.status },
+      );
+    }
+    return states;
   }
 
   #record(index: number, entry: TaskReportEntry): void {
@@ -250,8 +481,29 @@ class RunExecution {
     this.#settledCount++;
   }
 
+  /**
+   * The tasks a failure of `index` skips whatever else happens, breadth-first:
+   * dependants whose rule an errored dependency refutes (`allSuccess`,
+   * `noneFailed`), then theirs that a skipped one refutes, and so on. A
+   * dependant with a rule such as `allDone` runs after the failure, so it
+   * and what follows it are not named.
+   */
   #downstreamNames(index: number): string[] {
-    return this.#plan.graph.transitiveDependants(index).map((i) => (this.#order[i] as Task).name);
+    const { graph } = this.#plan;
+    const names: string[] = [];
+    const seen = new Set<number>([index]);
+    const queue: [number, TaskStatus][] = [[index, TaskStatus.ERRORED]];
+    for (let head = 0; head < queue.length; head++) {
+      const [at, status] = queue[head] as [number, TaskStatus];
+      for (const dependant of graph.dependants[at] ?? []) {
+        const task = this.#order[dependant] as Task;
+        if (seen.has(dependant) || !refutedEarly(task.runIf, status)) continue;
+        seen.add(dependant);
+        names.push(task.name);
+        queue.push([dependant, TaskStatus.SKIPPED]);
+      }
+    }
+    return names;
   }
 
   #internalFailure(index: number, thrown: unknown): TaskReportEntry {
@@ -329,4 +581,19 @@ class RunAbortedAttemptError extends Error {
 
 function injects(dependency: { useResultAsAdditionalArgs: boolean; useResultAsAdditionalKwargs: boolean }): boolean {
   return dependency.useResultAsAdditionalArgs || dependency.useResultAsAdditionalKwargs;
+}
+
+/** The graph options a task's entry shows, when they differ from the defaults. */
+function withGraphFields(task: Task, entry: TaskReportEntry): TaskReportEntry {
+  if (task.runIf === 'allSuccess' && task.pool === null) return entry;
+  return {
+    ...entry,
+    ...(task.runIf === 'allSuccess' ? {} : { runIf: task.runIf }),
+    ...(task.pool === null ? {} : { pool: { name: task.pool, slots: task.poolSlots } }),
+  };
+}
+
+/** The progress of an attempt chain handed to its executor now. */
+function newProgress(): AttemptProgress {
+  return { queuedAt: now(), attempt: 0, firstStart: undefined };
 }

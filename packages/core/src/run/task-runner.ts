@@ -2,12 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../definition/task.js';
 import type { SerializedError } from '../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
-import type { ArgumentOrigin, ArgumentPath, AttemptRequest, Executor, TaskSpec } from '../executors/types.js';
+import type {
+  ArgumentOrigin,
+  ArgumentPath,
+  AttemptRequest,
+  Executor,
+  TaskSpec,
+  UpstreamState,
+} from '../executors/types.js';
 import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
-import type { NotRetried, TaskReportEntry } from '../report/types.js';
+import type { AttemptHeap, NotRetried, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
 import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
 import { DEFAULT_RETRY_CODES, isRetryable } from './retry.js';
@@ -19,6 +26,8 @@ export interface TaskRun {
   readonly spec: TaskSpec;
   readonly args: readonly unknown[];
   readonly argumentOrigins: readonly ArgumentOrigin[];
+  /** How each dependency ended, for `taskContext().upstream`. */
+  readonly upstream: Readonly<Record<string, UpstreamState>>;
   readonly executor: Executor;
   readonly runId: string;
   readonly processName: string;
@@ -45,7 +54,12 @@ export interface TaskRun {
  */
 export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const { task, runId, runSignal, taskLog, emit, progress } = run;
-  const maxAttempts = task.retries + 1;
+  // Bigger-heap attempts after running out of memory come on top of `retries`.
+  const oomHeaps = task.retryOnOomHeapMb;
+  let oomRetries = 0;
+  let maxAttempts = task.retries + 1;
+  const heap: AttemptHeap[] | undefined = oomHeaps.length > 0 ? [] : undefined;
+  let heapMb: number | undefined;
   taskLog.started(task.name);
   let firstStart: number | undefined;
   const options = { signal: runSignal };
@@ -54,6 +68,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     args: argumentsForAttempt(task, run.args),
     argumentOrigins: run.argumentOrigins,
     attempt: 1,
+    upstream: run.upstream,
     runId,
     processName: run.processName,
     timeoutMs: task.timeoutMs,
@@ -63,22 +78,37 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     redact: run.redaction.toWire() ?? null,
     log: taskLog.sink,
     logLevel: taskLog.level,
+    ...(heap ? { measureHeap: true } : {}),
   };
   for (let attempt = 1; ; attempt++) {
     progress.attempt = attempt;
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
     const attemptRequest: AttemptRequest =
-      attempt === 1 ? first : { ...first, args: argumentsForAttempt(task, run.args), attempt };
+      attempt === 1 && heapMb === undefined
+        ? first
+        : {
+            ...first,
+            args: argumentsForAttempt(task, run.args),
+            attempt,
+            ...(heapMb === undefined ? {} : { heapMb }),
+          };
     const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
     progress.firstStart = firstStart;
     const { queuedAt } = progress;
+    const outOfMemory = !outcome.ok && outcome.error.classChain.includes('WorkerOutOfMemoryError');
+    heap?.push({
+      attempt,
+      limitMb: heapMb ?? null,
+      // A thread that ran out of memory cannot say how much it used: all it was allowed.
+      peakUsedMb: outcome.heapUsedMb ?? (outOfMemory ? (heapMb ?? null) : null),
+    });
     const elapsedMs = outcome.finishedAt - firstStart;
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
       const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-      return buildEntry(task, {
+      const entry = buildEntry(task, {
         status: TaskStatus.SUCCESS,
         attempts: attempt,
         firstStart,
@@ -86,6 +116,22 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
         outcome,
         logWriteError,
       });
+      return heap ? { ...entry, heap } : entry;
+    }
+    if (outOfMemory && oomRetries < oomHeaps.length && !runSignal.aborted) {
+      heapMb = oomHeaps[oomRetries++];
+      maxAttempts++;
+      taskLog.retrying(attempt, maxAttempts, `${outcome.error.message} (next: a thread with ${heapMb} MB of heap)`, 0);
+      emit?.({
+        type: 'task:retrying',
+        runId,
+        at: Date.now(),
+        taskName: task.name,
+        attempt,
+        error: outcome.error,
+        delayMs: 0,
+      });
+      continue;
     }
     const decision = attempt < maxAttempts && !runSignal.aborted ? retryDecision(task, outcome.error) : undefined;
     if (decision === true) {
@@ -120,7 +166,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       emitProcessesWarning(WarningCode.TASK_NOT_RETRIED, notRetried.message);
     }
     const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-    return buildEntry(task, {
+    const entry = buildEntry(task, {
       status: TaskStatus.ERRORED,
       attempts: attempt,
       firstStart,
@@ -130,6 +176,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       notRetried,
       logWriteError,
     });
+    return heap ? { ...entry, heap } : entry;
   }
 }
 

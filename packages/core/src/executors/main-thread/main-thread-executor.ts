@@ -5,6 +5,7 @@ import { Redaction } from '../../logging/redaction.js';
 import { sinkLogger } from '../../logging/sink-logger.js';
 import { now } from '../../run/clock.js';
 import { runInTaskContext, type TaskContext } from '../../run/context.js';
+import type { UpstreamState } from '../../run/upstream-state.js';
 import { NEVER_ABORTED } from '../never-aborted.js';
 import { TracedVarsRecorder } from '../traced-vars.js';
 import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, LogSink, TaskSpec } from '../types.js';
@@ -59,6 +60,7 @@ class MainThreadAttempt implements TaskContext {
   readonly taskName: string;
   readonly attempt: number;
   readonly runId: string;
+  readonly upstream?: Readonly<Record<string, UpstreamState>>;
   readonly #request: AttemptRequest;
   readonly #runSignal: AbortSignal;
   readonly #resolve: (outcome: AttemptOutcome) => void;
@@ -81,6 +83,7 @@ class MainThreadAttempt implements TaskContext {
     this.taskName = request.task.name;
     this.attempt = request.attempt;
     this.runId = request.runId;
+    if (request.upstream) this.upstream = request.upstream;
     this.#request = request;
     this.#runSignal = runSignal;
     this.#resolve = resolve;

@@ -7,7 +7,7 @@
 
 import type { SerializedError } from '../../errors/serialize-error.js';
 import type { RedactionWire } from '../../logging/redaction.js';
-import type { AttemptOutcome, LogLevel } from '../types.js';
+import type { AttemptOutcome, LogLevel, UpstreamState } from '../types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
 export interface WorkerStartup {
@@ -47,6 +47,10 @@ export interface WorkerRequest {
    * then left alone).
    */
   readonly progress: Int32Array | undefined;
+  /** How each dependency ended, for `taskContext().upstream`. */
+  readonly upstream?: Readonly<Record<string, UpstreamState>>;
+  /** Put the heap in use when the attempt ends in the response (`heapUsedMb`). */
+  readonly measureHeap?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 /**
  * The only file a worker thread loads (piscina's `filename`). It imports
  * nothing from the scheduler. Each attempt: tell the main thread it started,
@@ -167,6 +168,7 @@ async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
       return log;
     },
     runId: request.runId,
+    ...(request.upstream ? { upstream: request.upstream } : {}),
   };
   attemptOfContext.set(context, attemptId);
 
@@ -192,7 +194,7 @@ async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
         }
       });
     });
-    response = { ok: true, value, startedAt, finishedAt: now(), threadId };
+    response = { ok: true, value, startedAt, finishedAt: now(), threadId, ...heapUsed(request) };
   } catch (error) {
     // Stamped before the error is described: reading a stack the first time can take milliseconds.
     const finishedAt = now();
@@ -205,6 +207,7 @@ async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
       finishedAt,
       threadId,
       ...(tracedVars ? { tracedVars } : {}),
+      ...heapUsed(request),
     };
   } finally {
     decided(request);
@@ -218,6 +221,12 @@ async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
     response = { ok: false, error: serializeError(error), startedAt, finishedAt: response.finishedAt, threadId };
   }
   return response;
+}
+
+/** The heap in use now, in MB, when the request asks (`retryOnOom` tasks): the garbage of the attempt is still in it. */
+function heapUsed(request: WorkerRequest): { heapUsedMb?: number } {
+  if (!request.measureHeap) return {};
+  return { heapUsedMb: Math.round((getHeapStatistics().used_heap_size / 1_048_576) * 10) / 10 };
 }
 
 /**

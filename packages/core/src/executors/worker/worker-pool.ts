@@ -57,6 +57,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
   readonly #runs = new WeakMap<AbortSignal, Set<AttemptState>>();
   readonly #graceMs: number;
   readonly #limits: string;
+  /** What the pool was built with, for the one-thread pools of bigger-heap attempts. */
+  readonly #options: WorkerPoolOptions | undefined;
   #nextAttemptId = 1;
   #sentAttempts = 0;
   #sentMessages = 0;
@@ -69,6 +71,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   constructor(options?: WorkerPoolOptions) {
     const o = resolveWorkerPoolOptions(options);
+    this.#options = options;
     const { maxThreads, minThreads } = o;
     this.#graceMs = o.timeoutGraceMs;
     this.#limits = o.resourceLimits
@@ -142,8 +145,14 @@ export class WorkerPool implements AsyncDisposable, Executor {
     return task.kind === 'worker';
   }
 
-  /** Runs one attempt of a worker task on a thread of its own. Never rejects. */
-  execute(request: AttemptRequest, { signal: runSignal }: ExecuteOptions): Promise<AttemptOutcome> {
+  /**
+   * Runs one attempt of a worker task on a thread of its own. Never rejects.
+   * An attempt with `heapMb` (a `retryOnOom` retry) gets a fresh thread with
+   * that heap limit, in a one-thread pool made for it and destroyed after.
+   */
+  execute(request: AttemptRequest, options: ExecuteOptions): Promise<AttemptOutcome> {
+    if (request.heapMb !== undefined && !this.#closed) return this.#executeWithHeap(request, request.heapMb, options);
+    const { signal: runSignal } = options;
     const { task } = request;
     if (this.#closed || task.kind !== 'worker') {
       const at = now();
@@ -177,6 +186,22 @@ export class WorkerPool implements AsyncDisposable, Executor {
       this.#attempts.set(state.id, state);
       this.#queue.submit(request.runId, state.job);
     });
+  }
+
+  async #executeWithHeap(request: AttemptRequest, heapMb: number, options: ExecuteOptions): Promise<AttemptOutcome> {
+    const own = this.#options;
+    const dedicated = new WorkerPool({
+      ...own,
+      maxThreads: 1,
+      minThreads: 0,
+      resourceLimits: { ...own?.resourceLimits, maxOldGenerationSizeMb: heapMb },
+    });
+    try {
+      const { heapMb: _given, ...rest } = request;
+      return await dedicated.execute(rest, options);
+    } finally {
+      await dedicated.destroy();
+    }
   }
 
   /**
@@ -230,6 +255,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
       tracedVarsFrameFilter: request.tracedVars.frameFilter,
       redaction: request.redact ?? undefined,
       progress: undefined,
+      ...(request.upstream ? { upstream: request.upstream } : {}),
+      ...(request.measureHeap ? { measureHeap: true } : {}),
     };
   }
 
@@ -508,7 +535,9 @@ function toOutcome(response: WorkerResponse): AttemptOutcome {
       finishedAt: response.finishedAt,
       workerId,
     };
-    return response.flushed ? Object.assign(outcome, { flushed: response.flushed }) : outcome;
+    if (response.flushed) Object.assign(outcome, { flushed: response.flushed });
+    if (response.heapUsedMb !== undefined) Object.assign(outcome, { heapUsedMb: response.heapUsedMb });
+    return outcome;
   }
   const { threadId: _, ...rest } = response;
   return { ...rest, workerId };
