@@ -58,6 +58,8 @@ export { ReportContent } from './report/report-content.js';
 export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
 export type {
+  AttemptDocument,
+  AttemptRecord,
   EntryDocument,
   ErrorData,
   ErrorDocument,

@@ -129,8 +129,8 @@ describe('JSON.stringify(report)', () => {
       'entries',
     ]);
     expect(doc.order).toEqual(Object.keys(doc.entries));
-    expect(doc.schema_version).toBe(1);
-    expect(REPORT_SCHEMA_VERSION).toBe(1);
+    expect(doc.schema_version).toBe(2);
+    expect(REPORT_SCHEMA_VERSION).toBe(2);
     expect(doc.process_name).toBe('nightly-etl');
     expect(doc.started_at).toBe(report.startedAt?.toISOString());
     expect(doc.finished_at).toBe(report.finishedAt?.toISOString());
@@ -154,6 +154,18 @@ describe('JSON.stringify(report)', () => {
       finished_at: load?.finishedAt?.toISOString(),
       skipped_because: null,
       thread_id: 0,
+      worker_id: 'main',
+      attempt_history: [
+        {
+          attempt: 1,
+          worker_id: 'main',
+          started_at: load?.startedAt?.toISOString(),
+          finished_at: load?.finishedAt?.toISOString(),
+          ok: true,
+          error_name: null,
+          ended_by: null,
+        },
+      ],
       log_write_error: null,
     });
 
@@ -211,6 +223,8 @@ describe('JSON.stringify(report)', () => {
       finished_at: null,
       skipped_because: 'apply',
       thread_id: null,
+      worker_id: null,
+      attempt_history: [],
       log_write_error: null,
     });
   });
@@ -226,7 +240,7 @@ describe('JSON.stringify(report)', () => {
   it('writes null for an unknown run time and an unnamed process gives ""', () => {
     const doc = wire(new ProcessExecutionReport({ entries: [] }));
     expect(doc).toStrictEqual({
-      schema_version: 1,
+      schema_version: 2,
       process_name: '',
       started_at: null,
       finished_at: null,
@@ -413,6 +427,54 @@ describe('ProcessExecutionReport.fromJSON()', () => {
     expect(back.elapsedMs).toBe(report.elapsedMs);
   });
 
+  it('round-trips where each attempt ran and how it ended (version 2)', () => {
+    const history = [
+      {
+        attempt: 1,
+        workerId: 'host-a:4242:1',
+        startedAt: new Date('2026-11-22T15:48:46.898Z'),
+        finishedAt: new Date('2026-11-22T15:48:47.898Z'),
+        ok: false,
+        errorName: 'WorkerLostError',
+        endedBy: 'worker-lost',
+      },
+      {
+        attempt: 2,
+        workerId: 'host-b:77:2',
+        startedAt: new Date('2026-11-22T15:48:48.000Z'),
+        finishedAt: new Date('2026-11-22T15:48:48.100Z'),
+        ok: true,
+      },
+    ];
+    const report = new ProcessExecutionReport({
+      entries: [
+        entry({
+          name: 'load',
+          status: TaskStatus.SUCCESS,
+          attempts: 2,
+          result: 1,
+          workerId: 'host-b:77:2',
+          attemptHistory: history,
+        }),
+      ],
+    });
+    const doc = wire(report);
+    expect(doc.entries.load.worker_id).toBe('host-b:77:2');
+    expect(doc.entries.load.attempt_history[0]).toStrictEqual({
+      attempt: 1,
+      worker_id: 'host-a:4242:1',
+      started_at: '2026-11-22T15:48:46.898Z',
+      finished_at: '2026-11-22T15:48:47.898Z',
+      ok: false,
+      error_name: 'WorkerLostError',
+      ended_by: 'worker-lost',
+    });
+    const back = ProcessExecutionReport.fromJSON(doc);
+    expect(back.entries.get('load')?.attemptHistory).toStrictEqual(history);
+    expect(back.entries.get('load')?.workerId).toBe('host-b:77:2');
+    expect(wire(back)).toStrictEqual(doc);
+  });
+
   it('accepts a document without the optional fields (a seed-style receiver’s copy)', () => {
     const back = ProcessExecutionReport.fromJSON({
       schema_version: 1,
@@ -497,10 +559,10 @@ describe('ProcessExecutionReport.fromJSON()', () => {
 
     it('a document from a newer schema version', () => {
       const doc = valid();
-      doc.schema_version = 2;
+      doc.schema_version = 3;
       const error = formatError(JSON.stringify(doc));
       expect(error.path).toBe('schema_version');
-      expect(error.message).toContain('version 2 was written by a newer release; this one reads version 1');
+      expect(error.message).toContain('version 3 was written by a newer release; this one reads version 2');
     });
   });
 });

@@ -9,8 +9,8 @@ import {
   type TaskSpec,
 } from 'processes-core';
 import { type BlobStore, RedisBlobStore } from './blob-store.js';
-import { encodePayload, type PayloadSink } from './codec.js';
 import { moduleIdentity } from './code-identity.js';
+import { encodePayload, type PayloadSink } from './codec.js';
 import { redisOptions } from './connection.js';
 import { PayloadSerializationError } from './errors.js';
 import { InFlight } from './in-flight.js';

@@ -73,12 +73,23 @@ export const EXECUTOR_DEFAULTS: TransportDefaults & {
 } = Object.freeze({ ...TRANSPORT_DEFAULTS, noWorkerTimeoutMs: 30_000, reconcileIntervalMs: 1000 });
 
 /** The defaults of {@link WorkerOptions} (`threads` and `root` default to the machine and the working directory). */
-export const WORKER_DEFAULTS: TransportDefaults & { readonly lockDurationMs: number; readonly stalledIntervalMs: number } =
-  Object.freeze({ ...TRANSPORT_DEFAULTS, lockDurationMs: 30_000, stalledIntervalMs: 30_000 });
+export const WORKER_DEFAULTS: TransportDefaults & {
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+} = Object.freeze({ ...TRANSPORT_DEFAULTS, lockDurationMs: 30_000, stalledIntervalMs: 30_000 });
 
-const name = described(z.string().min(1).regex(/^[^:\s]+$/), 'a non-empty string without `:` or whitespace');
+const name = described(
+  z
+    .string()
+    .min(1)
+    .regex(/^[^:\s]+$/),
+  'a non-empty string without `:` or whitespace',
+);
 const connection = described(
-  z.union([z.string().regex(/^rediss?:\/\//), z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))]),
+  z.union([
+    z.string().regex(/^rediss?:\/\//),
+    z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+  ]),
   'a redis:// URL or an ioredis options object',
 );
 const ms = (min: number) =>
@@ -98,7 +109,14 @@ const transport = {
   connection,
   queue: name.optional(),
   prefix: name.optional(),
-  inlineCapBytes: described(z.number().int().min(0).max(512 * 1024 * 1024), 'an integer from 0 to 536870912').optional(),
+  inlineCapBytes: described(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(512 * 1024 * 1024),
+    'an integer from 0 to 536870912',
+  ).optional(),
   blobTtlMs: ms(1000).optional(),
   blobStore: blobStore.optional(),
 };
@@ -117,7 +135,10 @@ const workerSchema: z.ZodType<Parsed<WorkerOptions>> = z.strictObject({
   threads: described(z.number().int().min(1).max(1024), 'an integer from 1 to 1024').optional(),
   lockDurationMs: ms(100).optional(),
   stalledIntervalMs: ms(100).optional(),
-  pool: described(z.custom<object>((v) => typeof v === 'object' && v !== null), 'WorkerPool options').optional(),
+  pool: described(
+    z.custom<object>((v) => typeof v === 'object' && v !== null),
+    'WorkerPool options',
+  ).optional(),
 } satisfies ShapeOf<WorkerOptions>);
 
 export function parseExecutorOptions(input: unknown): Parsed<BullMQExecutorOptions> {

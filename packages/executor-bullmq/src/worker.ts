@@ -3,22 +3,15 @@
 // thread and the process lives on, and the process's main thread stays free
 // for BullMQ's lock renewal whatever the tasks do.
 
-import { hostname } from 'node:os';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import {
-  type AttemptOutcome,
-  type AttemptRequest,
-  type LogSink,
-  serializeError,
-  WorkerPool,
-} from 'processes-core';
+import { type AttemptOutcome, type AttemptRequest, type LogSink, serializeError, WorkerPool } from 'processes-core';
 import { type BlobStore, RedisBlobStore } from './blob-store.js';
-import { decodePayload, encodePayload, type PayloadSink } from './codec.js';
 import { resolveModule, sha256OfFile } from './code-identity.js';
+import { decodePayload, encodePayload, type PayloadSink } from './codec.js';
 import { redisOptions } from './connection.js';
 import { CodeMismatchError, PayloadSerializationError } from './errors.js';
 import { keysOf } from './keys.js';

@@ -50,6 +50,8 @@ export type {
   AttemptOutcome,
   AttemptRequest,
   BackoffOptions,
+  AttemptDocument,
+  AttemptRecord,
   EntryDocument,
   ErrorClass,
   ErrorData,

@@ -17,7 +17,7 @@ import type {
 } from './types.js';
 
 /** The version of the report document; bumped on any incompatible change. */
-export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 1;
+export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
 
 export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
@@ -56,6 +56,16 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,
     thread_id: entry.threadId ?? null,
+    worker_id: entry.workerId ?? null,
+    attempt_history: (entry.attemptHistory ?? []).map((record) => ({
+      attempt: record.attempt,
+      worker_id: record.workerId,
+      started_at: record.startedAt.toISOString(),
+      finished_at: record.finishedAt.toISOString(),
+      ok: record.ok,
+      error_name: record.errorName ?? null,
+      ended_by: record.endedBy ?? null,
+    })),
     log_write_error: entry.logWriteError
       ? {
           path: entry.logWriteError.path,
@@ -164,6 +174,20 @@ const entrySchema = z.object({
   finished_at: isoDate.optional(),
   skipped_because: z.string().nullable().optional(),
   thread_id: z.number().int().nullable().optional(),
+  worker_id: z.string().nullable().optional(),
+  attempt_history: z
+    .array(
+      z.object({
+        attempt: z.number().int().positive(),
+        worker_id: z.string(),
+        started_at: z.iso.datetime({ offset: true }),
+        finished_at: z.iso.datetime({ offset: true }),
+        ok: z.boolean(),
+        error_name: z.string().nullable(),
+        ended_by: z.string().nullable(),
+      }),
+    )
+    .optional(),
   log_write_error: z
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
     .nullable()
@@ -173,7 +197,8 @@ const entrySchema = z.object({
 type EntryInput = z.infer<typeof entrySchema>;
 
 const documentSchema = z.object({
-  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  // Version 1 documents (no worker_id, no attempt_history) are read as well.
+  schema_version: z.union([z.literal(1), z.literal(2)]),
   process_name: z.string(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
@@ -317,6 +342,20 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     ...dates(doc.started_at, doc.finished_at),
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
     ...(typeof doc.thread_id === 'number' ? { threadId: doc.thread_id } : {}),
+    ...(typeof doc.worker_id === 'string' ? { workerId: doc.worker_id } : {}),
+    ...(doc.attempt_history && doc.attempt_history.length > 0
+      ? {
+          attemptHistory: doc.attempt_history.map((record) => ({
+            attempt: record.attempt,
+            workerId: record.worker_id,
+            startedAt: new Date(record.started_at),
+            finishedAt: new Date(record.finished_at),
+            ok: record.ok,
+            ...(record.error_name === null ? {} : { errorName: record.error_name }),
+            ...(record.ended_by === null ? {} : { endedBy: record.ended_by }),
+          })),
+        }
+      : {}),
     ...(doc.log_write_error
       ? {
           logWriteError: {

@@ -35,6 +35,22 @@ export interface ErrorData {
   readonly thrown: SerializedError;
 }
 
+/** One attempt of a task: where it ran and how it ended. */
+export interface AttemptRecord {
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Where it ran, as its executor names it (`main`, `thread:3`, `host:pid:thread`, …). */
+  readonly workerId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  /** Whether it succeeded. */
+  readonly ok: boolean;
+  /** The name of the error it failed with (`TaskTimeoutError`, …). */
+  readonly errorName?: string;
+  /** For a timeout: how the attempt was ended (`terminated`, `signal`, `worker-lost`, …). */
+  readonly endedBy?: string;
+}
+
 /** One task's outcome in a run. */
 export interface TaskReportEntry {
   readonly name: string;
@@ -63,6 +79,8 @@ export interface TaskReportEntry {
   readonly workerId?: string;
   /** The worker thread id the last attempt ran on (0 = main thread), when it ran on a thread of this process. */
   readonly threadId?: number;
+  /** Every attempt, first to last: where each ran and how it ended (absent when the task did not run, and in version-1 documents). */
+  readonly attemptHistory?: readonly AttemptRecord[];
   /**
    * Set when lines of this task could not be written to its log file (a
    * full disk, an I/O error): the task still ran, and the lines are lost.
@@ -171,7 +189,7 @@ export type NotifyOutcome =
 /** `report.toJSON()`: field names follow the Python library's wire format (docs/report-schema.md). */
 export interface ReportDocument {
   /** `REPORT_SCHEMA_VERSION`: the version of the document's shape. */
-  schema_version: 1;
+  schema_version: 1 | 2;
   process_name: string;
   started_at: string | null;
   finished_at: string | null;
@@ -202,8 +220,23 @@ export interface EntryDocument {
   finished_at: string | null;
   skipped_because: string | null;
   thread_id: number | null;
+  /** Where the last attempt ran, as its executor names it (version 2). */
+  worker_id?: string | null;
+  /** Every attempt, first to last (version 2; empty when the task did not run). */
+  attempt_history?: AttemptDocument[];
   /** Set when lines of this task could not be written to its log file (the task still ran). */
   log_write_error: LogWriteErrorDocument | null;
+}
+
+/** One element of `attempt_history`. */
+export interface AttemptDocument {
+  attempt: number;
+  worker_id: string;
+  started_at: string;
+  finished_at: string;
+  ok: boolean;
+  error_name: string | null;
+  ended_by: string | null;
 }
 
 /** `log_write_error`: why lines of a task did not reach its log file. */

@@ -3,7 +3,7 @@ import { formatTraceback, type SerializedError } from '../errors/serialize-error
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome } from '../executors/types.js';
 import type { TaskStatus } from '../report/status.js';
-import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/types.js';
+import type { AttemptRecord, ErrorData, LogWriteError, TaskReportEntry } from '../report/types.js';
 
 /** How a task's part of a run ended, as its report entry records it. */
 export type EntryEnding =
@@ -20,6 +20,8 @@ export type EntryEnding =
       /** When the first attempt started (epoch ms). */
       readonly firstStart: number;
       readonly outcome: AttemptOutcome;
+      /** Every attempt, the last (`outcome`) included. */
+      readonly history: readonly AttemptRecord[];
       readonly error?: ErrorData;
       /** Lines of the task that did not reach its log file. */
       readonly logWriteError?: LogWriteError | undefined;
@@ -49,8 +51,23 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
     finishedAt: new Date(outcome.finishedAt),
     workerId: outcome.workerId,
     ...(threadId === undefined ? {} : { threadId }),
+    attemptHistory: ending.history,
     ...(outcome.ok ? { result: outcome.value } : ending.error ? { error: ending.error } : {}),
     ...(ending.logWriteError ? { logWriteError: ending.logWriteError } : {}),
+  };
+}
+
+/** What the report keeps of one attempt's outcome. */
+export function attemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
+  const endedBy = outcome.ok ? undefined : outcome.error.props?.['endedBy'];
+  return {
+    attempt,
+    workerId: outcome.workerId,
+    startedAt: new Date(outcome.startedAt),
+    finishedAt: new Date(outcome.finishedAt),
+    ok: outcome.ok,
+    ...(outcome.ok ? {} : { errorName: outcome.error.name }),
+    ...(typeof endedBy === 'string' ? { endedBy } : {}),
   };
 }
 

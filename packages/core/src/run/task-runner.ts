@@ -7,9 +7,9 @@ import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logg
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
-import type { TaskReportEntry } from '../report/types.js';
+import type { AttemptRecord, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
-import { buildEntry, errorData } from './report-entry.js';
+import { attemptRecord, buildEntry, errorData } from './report-entry.js';
 import { isRetryable } from './retry.js';
 
 /** Everything one task needs for its attempts within a run. */
@@ -46,6 +46,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   const maxAttempts = task.retries + 1;
   taskLog.started(task.name);
   let firstStart: number | undefined;
+  const history: AttemptRecord[] = [];
   const options = { signal: runSignal };
   const request = {
     task: run.spec,
@@ -65,12 +66,20 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     const attemptRequest: AttemptRequest = { ...request, args: argumentsForAttempt(task, run.args), attempt };
     const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
+    history.push(attemptRecord(attempt, outcome));
     const elapsedMs = outcome.finishedAt - firstStart;
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
       const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-      return buildEntry(task, { status: TaskStatus.SUCCESS, attempts: attempt, firstStart, outcome, logWriteError });
+      return buildEntry(task, {
+        status: TaskStatus.SUCCESS,
+        attempts: attempt,
+        firstStart,
+        outcome,
+        history,
+        logWriteError,
+      });
     }
     if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
       const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
@@ -104,6 +113,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       attempts: attempt,
       firstStart,
       outcome,
+      history,
       error,
       logWriteError,
     });
