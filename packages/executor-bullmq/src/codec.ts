@@ -22,14 +22,38 @@ export async function encodePayload(value: unknown, sink: PayloadSink, key: stri
   return { blob: key };
 }
 
-export async function decodePayload(payload: Payload, store: BlobStore, taskName: string): Promise<unknown> {
+/**
+ * Like {@link encodePayload}, but a value above `returnValueMaxBytes` that
+ * would go inline goes to `stash` (a Redis key) at `stashKey` instead.
+ */
+export async function encodeResult(
+  value: unknown,
+  sink: PayloadSink,
+  blobKey: string,
+  stash: BlobStore,
+  stashKey: string,
+  returnValueMaxBytes: number,
+): Promise<Payload> {
+  const payload = await encodePayload(value, sink, blobKey);
+  if (!('inline' in payload) || payload.inline.length <= returnValueMaxBytes) return payload;
+  await stash.put(stashKey, Buffer.from(payload.inline, 'base64'), sink.ttlMs);
+  return { stored: stashKey };
+}
+
+export async function decodePayload(
+  payload: Payload,
+  store: BlobStore,
+  taskName: string,
+  stash?: BlobStore,
+): Promise<unknown> {
   if ('inline' in payload) return deserialize(Buffer.from(payload.inline, 'base64'));
-  const bytes = await store.get(payload.blob);
-  if (bytes === null) throw new BlobMissingError(taskName, payload.blob);
+  const key = 'blob' in payload ? payload.blob : payload.stored;
+  const bytes = await ('blob' in payload ? store : (stash ?? store)).get(key);
+  if (bytes === null) throw new BlobMissingError(taskName, key);
   return deserialize(bytes);
 }
 
-/** The blob key a payload holds, if any. */
+/** The blob-store key a payload holds, if any. */
 export function blobKeyOf(payload: Payload | undefined): string | undefined {
   return payload && 'blob' in payload ? payload.blob : undefined;
 }

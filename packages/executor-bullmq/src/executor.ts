@@ -77,6 +77,7 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
       queueName: this.#queueName,
       keys: this.#keys,
       sink: this.#sink,
+      stash: new RedisBlobStore(this.#redis),
       noWorkerTimeoutMs: o.noWorkerTimeoutMs ?? d.noWorkerTimeoutMs,
       intervalMs: o.reconcileIntervalMs ?? d.reconcileIntervalMs,
     });

@@ -8,6 +8,8 @@ export interface Keys {
   log(jobId: string): string;
   /** A blob of a job's arguments or result. */
   blob(jobId: string, part: 'args' | 'result'): string;
+  /** A result too large for the job's return value (see RETURN_VALUE_MAX_BYTES). */
+  result(jobId: string): string;
 }
 
 export function keysOf(prefix: string, queue: string): Keys {
@@ -16,5 +18,6 @@ export function keysOf(prefix: string, queue: string): Keys {
     cancel: `${base}:cancel`,
     log: (jobId) => `${base}:log:${jobId}`,
     blob: (jobId, part) => `${base}:blob:${jobId}:${part}`,
+    result: (jobId) => `${base}:result:${jobId}`,
   };
 }

@@ -5,11 +5,22 @@
 
 import type { LogLevel } from 'processes-core';
 
-/** A v8-serialised value: inline, or the key of a blob. */
-export type Payload = { readonly inline: string } | { readonly blob: string };
+/**
+ * A v8-serialised value: inline (base64), in a Redis key of this package
+ * (`stored`: a result too big for BullMQ's events stream, which keeps every
+ * return value for its whole length), or in the blob store (over the cap).
+ */
+export type Payload = { readonly inline: string } | { readonly stored: string } | { readonly blob: string };
+
+/**
+ * Results up to this size travel in the job's return value; larger ones (up
+ * to the inline cap) in a key of their own, deleted when read, so the events
+ * stream BullMQ trims only by length holds no large values.
+ */
+export const RETURN_VALUE_MAX_BYTES: number = 8 * 1024;
 
 /** Version of the job format: a worker refuses jobs of a version it does not know. */
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 1 as const;
 
 /** `job.data` of an attempt's job. */
 export interface JobData {

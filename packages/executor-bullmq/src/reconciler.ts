@@ -7,6 +7,7 @@
 import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type AttemptOutcome, serializeError } from 'processes-core';
+import type { BlobStore } from './blob-store.js';
 import { blobKeyOf, decodePayload, type PayloadSink } from './codec.js';
 import { NoWorkerError, RedisUnavailableError, WorkerLostError } from './errors.js';
 import type { InFlight } from './in-flight.js';
@@ -21,6 +22,8 @@ export interface ReconcilerOptions {
   readonly queueName: string;
   readonly keys: Keys;
   readonly sink: PayloadSink;
+  /** The package's own keys for results too big for a return value. */
+  readonly stash: BlobStore;
   readonly noWorkerTimeoutMs: number;
   readonly intervalMs: number;
 }
@@ -216,7 +219,9 @@ export class Reconciler {
     const blobs = resultBlob ? [...inFlight.blobs, resultBlob] : inFlight.blobs;
     let outcome: AttemptOutcome;
     try {
-      outcome = (await this.#bounded(decodePayload(result.outcome, store, inFlight.taskName))) as AttemptOutcome;
+      outcome = (await this.#bounded(
+        decodePayload(result.outcome, store, inFlight.taskName, this.#o.stash),
+      )) as AttemptOutcome;
     } catch (error) {
       if (error instanceof Timeout) throw error;
       outcome = this.#failure(inFlight, error);
@@ -280,7 +285,7 @@ export class Reconciler {
     const { redis } = this.#o;
     await Promise.all([
       removeJob ? this.#bounded(this.#o.queue.remove(jobId)) : undefined,
-      this.#bounded(redis.del(this.#o.keys.log(jobId))),
+      this.#bounded(redis.del(this.#o.keys.log(jobId), this.#o.keys.result(jobId))),
       this.#bounded(store.delete(blobs)),
     ]);
   }

@@ -11,13 +11,13 @@ import { Redis } from 'ioredis';
 import { type AttemptOutcome, type AttemptRequest, type LogSink, serializeError, WorkerPool } from 'processes-core';
 import { type BlobStore, RedisBlobStore } from './blob-store.js';
 import { resolveModule, sha256OfFile } from './code-identity.js';
-import { decodePayload, encodePayload, type PayloadSink } from './codec.js';
+import { decodePayload, encodeResult, type PayloadSink } from './codec.js';
 import { redisOptions } from './connection.js';
 import { CodeMismatchError, PayloadSerializationError } from './errors.js';
 import { keysOf } from './keys.js';
 import { encodeLine } from './log-lines.js';
 import { parseWorkerOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
-import { JOB_FORMAT, type JobData, type JobResult } from './protocol.js';
+import { JOB_FORMAT, type JobData, type JobResult, RETURN_VALUE_MAX_BYTES } from './protocol.js';
 
 export type { WorkerOptions } from './options.js';
 
@@ -51,6 +51,7 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
   const subscriber = new Redis(connection);
   commands.on('error', () => undefined);
   subscriber.on('error', () => undefined);
+  const stash = new RedisBlobStore(commands);
   const sink: PayloadSink = {
     inlineCapBytes: o.inlineCapBytes ?? d.inlineCapBytes,
     ttlMs: o.blobTtlMs ?? d.blobTtlMs,
@@ -140,11 +141,13 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
   }
 
   async function encodeOutcome(data: JobData, jobId: string, outcome: AttemptOutcome): Promise<JobResult['outcome']> {
+    const encode = (value: AttemptOutcome) =>
+      encodeResult(value, sink, keys.blob(jobId, 'result'), stash, keys.result(jobId), RETURN_VALUE_MAX_BYTES);
     try {
-      return await encodePayload(outcome, sink, keys.blob(jobId, 'result'));
+      return await encode(outcome);
     } catch (cause) {
       const error = new PayloadSerializationError(data.taskName, 'result', { cause });
-      return encodePayload({ ...outcome, ok: false, error: serializeError(error) }, sink, keys.blob(jobId, 'result'));
+      return encode({ ...outcome, ok: false, error: serializeError(error) });
     }
   }
 
