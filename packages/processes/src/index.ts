@@ -47,11 +47,11 @@ export {
 export type {
   ArgumentOrigin,
   ArgumentPath,
+  AttemptDocument,
   AttemptOutcome,
+  AttemptRecord,
   AttemptRequest,
   BackoffOptions,
-  AttemptDocument,
-  AttemptRecord,
   EntryDocument,
   ErrorClass,
   ErrorData,
