@@ -29,8 +29,14 @@ describe.skipIf(missing !== null)('data over the inline cap', () => {
     const put: string[] = [];
     const read: string[] = [];
     const blobStore: BlobStore = {
-      put: (key, data, ttlMs) => (put.push(key), redisStore.put(key, data, ttlMs)),
-      get: (key) => (read.push(key), redisStore.get(key)),
+      put: (key, data, ttlMs) => {
+        put.push(key);
+        return redisStore.put(key, data, ttlMs);
+      },
+      get: (key) => {
+        read.push(key);
+        return redisStore.get(key);
+      },
       delete: (keys) => redisStore.delete(keys),
     };
     const executor = env.executor({ queue, inlineCapBytes: 64 * 1024, blobStore });

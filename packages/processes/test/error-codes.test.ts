@@ -23,9 +23,8 @@ type ErrorCtor = abstract new (...args: never[]) => api.ProcessesError;
 const errorClasses: [string, ErrorCtor][] = Object.entries({
   ...(api as Record<string, unknown>),
   ...(distributed as Record<string, unknown>),
-}).flatMap(
-  ([name, value]): [string, ErrorCtor][] =>
-    typeof value === 'function' && value.prototype instanceof api.ProcessesError ? [[name, value as ErrorCtor]] : [],
+}).flatMap(([name, value]): [string, ErrorCtor][] =>
+  typeof value === 'function' && value.prototype instanceof api.ProcessesError ? [[name, value as ErrorCtor]] : [],
 );
 const codeOf = (ctor: ErrorCtor): string => (ctor as unknown as { code: string }).code;
 
