@@ -22,6 +22,9 @@ import { Reconciler } from './reconciler.js';
 
 export type { BullMQExecutorOptions } from './options.js';
 
+/** How long close() waits for Redis to acknowledge before it drops the connections. */
+const CLOSE_GRACE_MS = 3000;
+
 /**
  * Runs worker tasks (`workerTask(...)`) on a fleet of worker processes
  * (`processes worker`, {@link startWorker}) through a plain BullMQ queue:
@@ -180,7 +183,22 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     await this.#reconciler.close();
-    await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#redis.quit()]);
+    // A Redis that does not answer must not keep close() from returning: after a
+    // grace period the connections are dropped instead of closed politely.
+    const polite = Promise.allSettled([this.#events.close(), this.#queue.close(), this.#redis.quit()]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      polite.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      this.#redis.disconnect();
+      // Not awaited: BullMQ's disconnect waits for a connection that may never come.
+      for (const closing of [this.#events.disconnect(), this.#queue.disconnect()]) closing.catch(() => undefined);
+    }
   }
 
   [Symbol.asyncDispose](): Promise<void> {

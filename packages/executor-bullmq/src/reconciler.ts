@@ -198,6 +198,15 @@ export class Reconciler {
       this.#forget(inFlight.jobId, inFlight.blobs, true);
       return;
     }
+    if (job.finishedOn) {
+      // Finished, but not by a processes worker (its return value is not ours): say so rather than wait.
+      const error = new Error(
+        `Job ${inFlight.jobId} was finished without a processes result; is a worker other than \`processes worker\` taking jobs from queue "${this.#o.queueName}"?`,
+      );
+      this.#settle(inFlight, { ...this.#failure(inFlight, error), workerId: workerIdOf(job) });
+      this.#forget(inFlight.jobId, inFlight.blobs, false);
+      return;
+    }
     if (workers === 0 && now - Math.max(this.#lastWorkerSeen, inFlight.addedAt) > noWorkerTimeoutMs) {
       const waitedMs = now - Math.max(this.#lastWorkerSeen, inFlight.addedAt);
       const error = job.processedOn
@@ -264,7 +273,8 @@ export class Reconciler {
     if (inFlight.settled) return;
     this.#settle(inFlight, this.#failure(inFlight, new Error(why)));
     const work = (async () => {
-      await inFlight.added;
+      // Bounded: with Redis gone the add may never settle, and close() waits for this.
+      await this.#bounded(inFlight.added ?? Promise.resolve()).catch(() => undefined);
       if (!inFlight.addedOk) return;
       const { redis } = this.#o;
       // A waiting job is removed; a running one is locked, so its worker is told to stop it.

@@ -71,6 +71,8 @@ describe.skipIf(missing !== null)('no hang, ever', () => {
       const error = report.entries.get('stranded')?.error;
       expect(error?.thrown.code).toBe(RedisUnavailableError.code);
       expect(error?.exception).toMatch(/Redis has not answered for \d+ ms/);
+      // And closing the executor returns, Redis or not.
+      await executor.close();
     } finally {
       await env.redis.restart();
     }
