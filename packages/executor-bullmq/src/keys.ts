@@ -2,6 +2,8 @@
 // the same prefix so one `prefix` option keeps a deployment's keys together.
 
 export interface Keys {
+  /** BullMQ's hash of a job (this package adds one field to it, {@link TAKEN_BY_FIELD}). */
+  job(jobId: string): string;
   /** Pub/sub channel the coordinator cancels jobs through (message: a job id). */
   readonly cancel: string;
   /** The list a job's log lines are appended to, in order. */
@@ -15,9 +17,22 @@ export interface Keys {
 export function keysOf(prefix: string, queue: string): Keys {
   const base = `${prefix}:${queue}:processes`;
   return {
+    job: (jobId) => `${prefix}:${queue}:${jobId}`,
     cancel: `${base}:cancel`,
     log: (jobId) => `${base}:log:${jobId}`,
     blob: (jobId, part) => `${base}:blob:${jobId}:${part}`,
     result: (jobId) => `${base}:result:${jobId}`,
   };
 }
+
+/**
+ * The field of the job's hash naming the worker (`host:pid`) that took it.
+ * BullMQ's own `processedBy` is overwritten when a lost worker's job is taken
+ * back by another worker (which fails it), so the coordinator would name the
+ * wrong one; the field goes when the job's hash is removed.
+ */
+export const TAKEN_BY_FIELD = 'processes-worker';
+
+/** Sets the field only while the job exists, so a late write cannot recreate a removed job's hash. */
+export const SET_TAKEN_BY =
+  "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end";

@@ -11,7 +11,7 @@ import type { BlobStore } from './blob-store.js';
 import { blobKeyOf, decodePayload, type PayloadSink } from './codec.js';
 import { NoWorkerError, RedisUnavailableError, WorkerLostError } from './errors.js';
 import type { InFlight } from './in-flight.js';
-import type { Keys } from './keys.js';
+import { type Keys, TAKEN_BY_FIELD } from './keys.js';
 import { replayLines } from './log-lines.js';
 import type { JobResult } from './protocol.js';
 
@@ -250,6 +250,7 @@ export class Reconciler {
 
   async #lost(inFlight: InFlight, job: Job, reason: string): Promise<void> {
     const lines = await this.#lines(inFlight, -1);
+    const takenBy = await this.#bounded(this.#o.redis.hget(this.#o.keys.job(inFlight.jobId), TAKEN_BY_FIELD));
     if (inFlight.settled) return;
     replayLines(inFlight.request.log, lines);
     const { attempt, timeoutMs } = inFlight.request;
@@ -257,7 +258,7 @@ export class Reconciler {
     this.#settle(inFlight, {
       ...this.#failure(inFlight, error),
       startedAt: job.processedOn ?? inFlight.addedAt,
-      workerId: workerIdOf(job),
+      workerId: takenBy ?? workerIdOf(job),
     });
     // Removed from `wait` before another worker takes it back (it would only fail it).
     this.#forget(inFlight.jobId, inFlight.blobs, true);

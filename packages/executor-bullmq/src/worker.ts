@@ -14,7 +14,7 @@ import { resolveModule, sha256OfFile } from './code-identity.js';
 import { decodePayload, encodeResult, type PayloadSink } from './codec.js';
 import { redisOptions } from './connection.js';
 import { CodeMismatchError, PayloadSerializationError } from './errors.js';
-import { keysOf } from './keys.js';
+import { keysOf, SET_TAKEN_BY, TAKEN_BY_FIELD } from './keys.js';
 import { encodeLine } from './log-lines.js';
 import { parseWorkerOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
 import { JOB_FORMAT, type JobData, type JobResult, RETURN_VALUE_MAX_BYTES } from './protocol.js';
@@ -70,6 +70,8 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     if (data.format !== JOB_FORMAT) throw new Error(`unknown job format ${String(data.format)}`);
     const controller = new AbortController();
     running.set(jobId, controller);
+    // Not awaited: it only matters if this process dies, and must not delay the attempt.
+    void commands.eval(SET_TAKEN_BY, 1, keys.job(jobId), TAKEN_BY_FIELD, id).catch(() => undefined);
     let logLines = 0;
     let lastPush: Promise<unknown> = Promise.resolve();
     const logKey = keys.log(jobId);
