@@ -68,6 +68,8 @@ export type {
   LogWriteErrorDocument,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ReportChannel,
   ReportDocument,
   ReportInit,

@@ -66,6 +66,8 @@ export type {
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ProcessOptions,
   RenderLimits,
   ReportChannel,

@@ -16,8 +16,15 @@ import type {
   ThrownDocument,
 } from './types.js';
 
-/** The version of the report document; bumped on any incompatible change. */
+/**
+ * The version of the report document; bumped on any incompatible change.
+ * Version 2 added the `cancelled` status (and its summary count), `queued_at`
+ * and `not_retried`, and each entry's `worker_id` and `attempt_history`;
+ * version-1 documents are still read.
+ */
 export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
+/** The versions `fromJSON` reads. */
+const READABLE_VERSIONS = [1, 2] as const;
 
 export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
@@ -33,6 +40,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
       success: report.successes.size,
       errored: report.errored.size,
       skipped: report.skipped.size,
+      cancelled: report.cancelled.size,
       pending: report.pending.size,
     },
     order: [...report.entries.keys()],
@@ -51,10 +59,15 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
     elapsed_ms: entry.elapsedMs,
     attempts: entry.attempts,
     result: entry.status === TaskStatus.SUCCESS ? toJsonSafe(entry.result) : null,
-    error: entry.status === TaskStatus.ERRORED && entry.error ? errorToJson(entry.error, redaction) : null,
+    error:
+      (entry.status === TaskStatus.ERRORED || entry.status === TaskStatus.CANCELLED) && entry.error
+        ? errorToJson(entry.error, redaction)
+        : null,
+    queued_at: entry.queuedAt?.toISOString() ?? null,
     started_at: entry.startedAt?.toISOString() ?? null,
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,
+    not_retried: entry.notRetried ? { reason: entry.notRetried.reason, message: entry.notRetried.message } : null,
     thread_id: entry.threadId ?? null,
     worker_id: entry.workerId ?? null,
     attempt_history: (entry.attemptHistory ?? []).map((record) => ({
@@ -164,15 +177,26 @@ const entrySchema = z.object({
   function: z.string(),
   args: z.array(json),
   kwargs: jsonObject,
-  status: z.enum([TaskStatus.PENDING, TaskStatus.SUCCESS, TaskStatus.ERRORED, TaskStatus.SKIPPED]),
+  status: z.enum([
+    TaskStatus.PENDING,
+    TaskStatus.SUCCESS,
+    TaskStatus.ERRORED,
+    TaskStatus.SKIPPED,
+    TaskStatus.CANCELLED,
+  ]),
   elapsed_seconds: z.number(),
   elapsed_ms: z.number().optional(),
   attempts: z.number().int().nonnegative(),
   result: json,
   error: errorSchema.nullable(),
+  queued_at: isoDate.optional(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
   skipped_because: z.string().nullable().optional(),
+  not_retried: z
+    .object({ reason: z.enum(['retry-on-no-match', 'retry-on-rejected', 'retry-on-threw']), message: z.string() })
+    .nullable()
+    .optional(),
   thread_id: z.number().int().nullable().optional(),
   worker_id: z.string().nullable().optional(),
   attempt_history: z
@@ -197,8 +221,7 @@ const entrySchema = z.object({
 type EntryInput = z.infer<typeof entrySchema>;
 
 const documentSchema = z.object({
-  // Version 1 documents (no worker_id, no attempt_history) are read as well.
-  schema_version: z.union([z.literal(1), z.literal(2)]),
+  schema_version: z.literal(READABLE_VERSIONS),
   process_name: z.string(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
@@ -339,8 +362,10 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     attempts: doc.attempts,
     ...(doc.status === TaskStatus.SUCCESS ? { result: doc.result } : {}),
     ...(doc.error ? { error: errorFromJson(doc.error) } : {}),
+    ...(doc.queued_at ? { queuedAt: new Date(doc.queued_at) } : {}),
     ...dates(doc.started_at, doc.finished_at),
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
+    ...(doc.not_retried ? { notRetried: { reason: doc.not_retried.reason, message: doc.not_retried.message } } : {}),
     ...(typeof doc.thread_id === 'number' ? { threadId: doc.thread_id } : {}),
     ...(typeof doc.worker_id === 'string' ? { workerId: doc.worker_id } : {}),
     ...(doc.attempt_history && doc.attempt_history.length > 0

@@ -13,9 +13,10 @@ import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { TaskReportEntry } from '../report/types.js';
+import { now } from './clock.js';
 import type { RunEvent } from './events.js';
 import { ReadyQueue } from './ready-queue.js';
-import { buildEntry, errorData } from './report-entry.js';
+import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
 import { runTaskAttempts } from './task-runner.js';
 import { argumentOriginsOf } from './task-spec.js';
 
@@ -58,7 +59,8 @@ class RunExecution {
   readonly #results: unknown[];
   readonly #remainingDependencies: Int32Array;
   readonly #ready = new ReadyQueue();
-  readonly #running = new Set<number>();
+  /** The tasks handed to an executor and not settled yet, with how far each got. */
+  readonly #running = new Map<number, AttemptProgress>();
   /** Aborted by the plan's signal; handed to executors so running attempts stop. */
   readonly #abort = new AbortController();
   readonly #startedAt = new Date();
@@ -106,8 +108,9 @@ class RunExecution {
   #pump(): void {
     while (!this.#done && this.#running.size < this.#plan.concurrency && this.#ready.size > 0) {
       const index = this.#ready.pop();
-      this.#running.add(index);
-      this.#runTask(index).then(
+      const progress: AttemptProgress = { queuedAt: now(), attempt: 0, firstStart: undefined };
+      this.#running.set(index, progress);
+      this.#runTask(index, progress).then(
         (entry) => this.#settle(index, entry),
         // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
         (thrown: unknown) => this.#settle(index, this.#internalFailure(index, thrown)),
@@ -115,7 +118,7 @@ class RunExecution {
     }
   }
 
-  #runTask(index: number): Promise<TaskReportEntry> {
+  #runTask(index: number, progress: AttemptProgress): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
     const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
@@ -141,6 +144,7 @@ class RunExecution {
           }
         : undefined,
       downstreamImpact: () => this.#downstreamNames(index),
+      progress,
     });
   }
 
@@ -259,7 +263,8 @@ class RunExecution {
   #report(): ProcessExecutionReport {
     return new ProcessExecutionReport({
       processName: this.#plan.processName,
-      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.PENDING })),
+      // Only an aborted run has tasks without an entry: the abort stopped them before they started.
+      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.CANCELLED })),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
       redaction: this.#plan.redaction,
@@ -280,15 +285,18 @@ class RunExecution {
     const reason: unknown = this.#plan.signal?.reason;
     this.#abort.abort(reason);
     const aborted = serializeError(new RunAbortedAttemptError(reason));
-    for (const index of this.#running) {
+    const at = now();
+    for (const [index, progress] of this.#running) {
       const task = this.#order[index] as Task;
       this.#entries[index] = buildEntry(task, {
-        status: TaskStatus.ERRORED,
+        status: TaskStatus.CANCELLED,
         error: errorData(task, aborted, this.#downstreamNames(index)),
+        progress,
+        at,
       });
     }
     const report = this.#report();
-    // Listeners hear the end of an aborted run too; its report has the running tasks errored, the rest pending.
+    // Listeners hear the end of an aborted run too; its report has the running tasks and the rest cancelled.
     this.#emit({ type: 'run:finished', runId: this.#plan.runId, at: Date.now(), report });
     this.#reject(new RunAbortedError(report, reason));
   };
