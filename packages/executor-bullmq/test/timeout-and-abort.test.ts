@@ -57,8 +57,10 @@ describe.skipIf(missing !== null)('timeouts and cancellation on the fleet', () =
     const error = await run.catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RunAbortedError);
     const report = (error as RunAbortedError).report;
-    expect(report.entries.get('running')?.status).toBe(TaskStatus.ERRORED);
-    expect(report.entries.get('later')?.status).toBe(TaskStatus.PENDING);
+    // The running and queued ones were cut short; the dependant never started.
+    expect(report.entries.get('running')).toMatchObject({ status: TaskStatus.CANCELLED, attempts: 1 });
+    expect(report.entries.get('queued_1')?.status).toBe(TaskStatus.CANCELLED);
+    expect(report.entries.get('later')).toMatchObject({ status: TaskStatus.CANCELLED, attempts: 0 });
 
     // Queued jobs are gone; the running one was stopped on its worker (its thread
     // terminated), and its job removed once it finished: the queue is empty.
