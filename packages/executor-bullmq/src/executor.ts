@@ -85,9 +85,13 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
       intervalMs: o.reconcileIntervalMs ?? d.reconcileIntervalMs,
     });
     // Queue events are a hint that a job may be done; the reconciler reads its state either way.
-    for (const event of ['completed', 'failed', 'stalled', 'removed'] as const) {
+    for (const event of ['failed', 'stalled', 'removed'] as const) {
       this.#events.on(event, ({ jobId }: { jobId: string }) => this.#reconciler.hint(jobId));
     }
+    // A completed event carries the return value: the common case needs no read of the job.
+    this.#events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) =>
+      this.#reconciler.completedHint(jobId, returnvalue),
+    );
   }
 
   /** The queue's name. */

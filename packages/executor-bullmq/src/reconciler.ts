@@ -13,7 +13,7 @@ import { NoWorkerError, RedisUnavailableError, WorkerLostError } from './errors.
 import type { InFlight } from './in-flight.js';
 import { type Keys, TAKEN_BY_FIELD } from './keys.js';
 import { replayLines } from './log-lines.js';
-import type { JobResult } from './protocol.js';
+import { JOB_FORMAT, type JobResult } from './protocol.js';
 
 export interface ReconcilerOptions {
   readonly queue: Queue;
@@ -76,6 +76,27 @@ export class Reconciler {
   hint(jobId: string): void {
     const inFlight = this.#jobs.get(jobId);
     if (inFlight) void this.#check(inFlight, undefined);
+  }
+
+  /**
+   * A completed event with the job's return value: settled from it when it
+   * is a processes result, else read by state like any other hint.
+   */
+  completedHint(jobId: string, returnvalue: unknown): void {
+    const inFlight = this.#jobs.get(jobId);
+    if (!inFlight || inFlight.settled) return;
+    if (inFlight.checking || !isJobResult(returnvalue)) {
+      this.hint(jobId);
+      return;
+    }
+    inFlight.checking = true;
+    void this.#completed(inFlight, returnvalue)
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight.checking = false;
+        // Unsettled (Redis did not answer for its log lines): the state read takes over.
+        if (!inFlight.settled) this.hint(jobId);
+      });
   }
 
   async close(): Promise<void> {
@@ -178,8 +199,8 @@ export class Reconciler {
       this.#forget(inFlight.jobId, inFlight.blobs, false);
       return;
     }
-    const result = job.returnvalue as JobResult | null | undefined;
-    if (job.finishedOn && !job.failedReason && result && typeof result === 'object' && 'outcome' in result) {
+    const result = job.returnvalue as unknown;
+    if (job.finishedOn && !job.failedReason && isJobResult(result)) {
       await this.#completed(inFlight, result);
       return;
     }
@@ -360,4 +381,14 @@ export class Reconciler {
 /** The worker a job was taken by (`host:pid`), as BullMQ recorded it. */
 function workerIdOf(job: Job): string {
   return job.processedBy ?? 'bullmq';
+}
+
+function isJobResult(value: unknown): value is JobResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as JobResult).format === JOB_FORMAT &&
+    typeof (value as JobResult).outcome === 'object' &&
+    typeof (value as JobResult).logLines === 'number'
+  );
 }
