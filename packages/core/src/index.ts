@@ -43,13 +43,15 @@ export type {
   LogLevel,
   LogSink,
   MainThreadTaskSpec,
+  OutcomeTiming,
   TaskSpec,
   WorkerTaskSpec,
 } from './executors/types.js';
-export type { WorkerPoolOptions } from './executors/worker/worker-pool.js';
+export type { WorkerPoolOptions, WorkerResourceLimits } from './executors/worker/worker-pool.js';
 export { WorkerPool } from './executors/worker/worker-pool.js';
 export type { JsonValue } from './logging/json-safe.js';
 export { toJsonSafe } from './logging/json-safe.js';
+export type { RedactOption } from './logging/redaction.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
 export { ProcessExecutionReport } from './report/report.js';
@@ -79,7 +81,7 @@ export type {
 } from './report/types.js';
 export type { TaskContext } from './run/context.js';
 export { runInTaskContext, taskContext } from './run/context.js';
-export type { RunEvent, RunEventType } from './run/events.js';
+export type { RunEvent, RunEventBase, RunEventType } from './run/events.js';
 export type { ProcessOptions, RunOptions } from './run/process.js';
 export { Process } from './run/process.js';
 export type { BackoffOptions, ErrorClass, RetryOn } from './run/retry.js';

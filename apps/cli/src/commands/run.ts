@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-js';
-import { BullMQExecutor } from 'processes-js/bullmq';
+import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-core';
+import { BullMQExecutor } from 'processes-executor-bullmq';
 import { type FlagSpecs, integerFlag, onePositional, parseCommandArgs, stringFlag } from '../args.js';
 import { InvalidPipelineError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startWorker } from 'processes-js/bullmq';
+import { startWorker } from 'processes-executor-bullmq';
 import { type FlagSpecs, integerFlag, parseCommandArgs, stringFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
