@@ -14,7 +14,7 @@ export {
 } from './errors.js';
 export { BullMQExecutor } from './executor.js';
 export { jobIdOf } from './job-id.js';
-export type { BullMQExecutorOptions, WorkerOptions } from './options.js';
+export type { BullMQExecutorOptions, TransportDefaults, WorkerOptions } from './options.js';
 export { EXECUTOR_DEFAULTS, WORKER_DEFAULTS } from './options.js';
 export type { ProcessesWorker } from './worker.js';
 export { startWorker } from './worker.js';

@@ -51,7 +51,8 @@ export interface WorkerOptions extends TransportOptions {
   pool?: Omit<WorkerPoolOptions, 'maxThreads'>;
 }
 
-interface TransportDefaults {
+/** The defaults the coordinator and the workers share (queue, prefix, inline cap, blob TTL). */
+export interface TransportDefaults {
   readonly queue: string;
   readonly prefix: string;
   readonly inlineCapBytes: number;

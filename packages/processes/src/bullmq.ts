@@ -6,6 +6,7 @@ export type {
   BullMQExecutorOptions,
   ProcessesWorker,
   RedisConnection,
+  TransportDefaults,
   WorkerOptions,
 } from 'processes-executor-bullmq';
 export {
