@@ -155,6 +155,8 @@ class RunExecution {
    */
   #argumentsFor(index: number): unknown[] {
     const task = this.#order[index] as Task;
+    // Nothing injected: the task's own (frozen) args are the arguments.
+    if (task.dependencies.length === 0 && !task.passesKwargs) return task.args as unknown[];
     const positions = this.#plan.graph.dependencies[index] ?? [];
     const args = [...task.args];
     const kwargs: Record<string, unknown> | undefined = task.passesKwargs ? { ...task.kwargs } : undefined;
