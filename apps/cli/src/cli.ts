@@ -1,9 +1,10 @@
 import { graphCommand } from './commands/graph.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { GRAPH_HELP, MAIN_HELP, RUN_HELP, VALIDATE_HELP } from './help.js';
+import { GRAPH_HELP, MAIN_HELP, RUN_HELP, VALIDATE_HELP, WORKER_HELP } from './help.js';
 import { printError } from './print-error.js';
 import { type CliIo, Terminal } from './terminal.js';
 import { cliVersion } from './version.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly help: string }>
   run: { run: runCommand, help: RUN_HELP },
   validate: { run: validateCommand, help: VALIDATE_HELP },
   graph: { run: graphCommand, help: GRAPH_HELP },
+  worker: { run: workerCommand, help: WORKER_HELP },
 };
 
 /** The real process's streams, environment and working directory. */

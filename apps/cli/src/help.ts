@@ -6,6 +6,7 @@ Usage
   processes run <pipeline> [flags]       run the pipeline, with live progress and a summary
   processes validate <pipeline>          check the graph and the worker task modules without running it
   processes graph <pipeline> [flags]     print the graph as Mermaid or Graphviz DOT
+  processes worker --redis <url>         take worker tasks of distributed runs from a queue
   processes help [command]               show help for a command
 
   processes --version                    print the version
@@ -44,6 +45,12 @@ Flags
   --only-errors       list only the errored tasks in the summary, the HTML report
                       and the notifications (nothing is sent when no task errored)
   -q, --quiet         no progress and no summary; errors still go to stderr
+  --redis <url>       run the worker tasks on a fleet of \`processes worker\` processes
+                      through BullMQ on this Redis (redis://host:port); function
+                      tasks stay here
+  --queue <name>      the fleet's queue (default: processes); needs --redis
+  --root <dir>        the directory task modules are named relative to; each
+                      worker's --root must hold the same files (default: .)
   -h, --help          show this help
 
 Progress
@@ -65,6 +72,33 @@ Examples
   processes run pipeline.ts
   processes run pipeline.js --sequential --json report.json --html report.html
   processes run pipeline.ts --notify --only-errors --quiet
+  processes run pipeline.ts --redis redis://10.0.0.5:6379 --queue etl
+`;
+
+export const WORKER_HELP = `processes worker — run worker tasks of distributed runs
+
+Usage
+  processes worker --redis <url> [flags]
+
+Takes the jobs \`processes run --redis\` (or a BullMQExecutor) puts on the
+queue and runs each on a worker thread of this process: hard timeouts
+terminate the thread, and this process goes on. Task modules are resolved
+against --root and must be the coordinator's files byte for byte (each job
+carries their sha256). Runs until SIGINT or SIGTERM, then lets running jobs
+finish and exits 0. See docs/distributed.md.
+
+Flags
+  --redis <url>                 Redis, redis://[user:password@]host:port[/db]
+  --queue <name>                the queue to take jobs from (default: processes)
+  --threads <n>                 jobs at once, one thread each (default: the number of CPUs)
+  --root <dir>                  where task modules are resolved (default: .)
+  --lock-duration-ms <ms>       a job whose lock is not renewed this long counts as its
+                                worker lost (default: 30000)
+  --stalled-interval-ms <ms>    how often to check for lost workers' jobs (default: 30000)
+  -h, --help                    show this help
+
+Examples
+  processes worker --redis redis://10.0.0.5:6379 --queue etl --threads 8 --root /srv/etl
 `;
 
 export const VALIDATE_HELP = `processes validate — check a pipeline without running it

@@ -75,6 +75,8 @@ export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
 export type {
   AttemptHeap,
+  AttemptDocument,
+  AttemptRecord,
   EntryDocument,
   ErrorData,
   ErrorDocument,

@@ -156,6 +156,18 @@ describe('JSON.stringify(report)', () => {
       skipped_because: null,
       not_retried: null,
       thread_id: 0,
+      worker_id: 'main',
+      attempt_history: [
+        {
+          attempt: 1,
+          worker_id: 'main',
+          started_at: load?.startedAt?.toISOString(),
+          finished_at: load?.finishedAt?.toISOString(),
+          ok: true,
+          error_name: null,
+          ended_by: null,
+        },
+      ],
       log_write_error: null,
     });
 
@@ -215,6 +227,8 @@ describe('JSON.stringify(report)', () => {
       skipped_because: 'apply',
       not_retried: null,
       thread_id: null,
+      worker_id: null,
+      attempt_history: [],
       log_write_error: null,
       // Version 2: why, by the task's trigger rule.
       skip: { rule: 'allSuccess', upstream: ['apply'] },
@@ -417,6 +431,54 @@ describe('ProcessExecutionReport.fromJSON()', () => {
     expect(back.entries.get('load')?.elapsedMs).toBe(report.entries.get('load')?.elapsedMs);
     expect(back.entries.get('apply')?.error?.traceback).toBe(report.entries.get('apply')?.error?.traceback);
     expect(back.elapsedMs).toBe(report.elapsedMs);
+  });
+
+  it('round-trips where each attempt ran and how it ended (version 2)', () => {
+    const history = [
+      {
+        attempt: 1,
+        workerId: 'host-a:4242:1',
+        startedAt: new Date('2026-11-22T15:48:46.898Z'),
+        finishedAt: new Date('2026-11-22T15:48:47.898Z'),
+        ok: false,
+        errorName: 'WorkerLostError',
+        endedBy: 'worker-lost',
+      },
+      {
+        attempt: 2,
+        workerId: 'host-b:77:2',
+        startedAt: new Date('2026-11-22T15:48:48.000Z'),
+        finishedAt: new Date('2026-11-22T15:48:48.100Z'),
+        ok: true,
+      },
+    ];
+    const report = new ProcessExecutionReport({
+      entries: [
+        entry({
+          name: 'load',
+          status: TaskStatus.SUCCESS,
+          attempts: 2,
+          result: 1,
+          workerId: 'host-b:77:2',
+          attemptHistory: history,
+        }),
+      ],
+    });
+    const doc = wire(report);
+    expect(doc.entries.load.worker_id).toBe('host-b:77:2');
+    expect(doc.entries.load.attempt_history[0]).toStrictEqual({
+      attempt: 1,
+      worker_id: 'host-a:4242:1',
+      started_at: '2026-11-22T15:48:46.898Z',
+      finished_at: '2026-11-22T15:48:47.898Z',
+      ok: false,
+      error_name: 'WorkerLostError',
+      ended_by: 'worker-lost',
+    });
+    const back = ProcessExecutionReport.fromJSON(doc);
+    expect(back.entries.get('load')?.attemptHistory).toStrictEqual(history);
+    expect(back.entries.get('load')?.workerId).toBe('host-b:77:2');
+    expect(wire(back)).toStrictEqual(doc);
   });
 
   it('accepts a document without the optional fields (a seed-style receiver’s copy)', () => {

@@ -36,4 +36,23 @@ describe('the built package', () => {
     expect(result).toMatchObject({ ok: true, sum: 6 });
     expect(result['threadId']).toBeGreaterThan(0);
   });
+
+  it('exports the BullMQ executor as the subpath processes-js/bullmq', () => {
+    const script = `
+      const bullmq = await import('processes-js/bullmq');
+      console.log(JSON.stringify({ resolved: import.meta.resolve('processes-js/bullmq'),
+        executor: typeof bullmq.BullMQExecutor, worker: typeof bullmq.startWorker, code: bullmq.WorkerLostError.code }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: PACKAGE_DIR,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(result).toEqual({
+      resolved: expect.stringMatching(/\/packages\/processes\/dist\/bullmq\.js$/),
+      executor: 'function',
+      worker: 'function',
+      code: 'PROC_BULLMQ_WORKER_LOST',
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { WarningCode } from 'processes-core/internal';
 import { describe, expect, it } from 'vitest';
+import * as distributed from '../dist/bullmq.js';
 import * as api from '../dist/index.js';
 
 // docs/errors.md is the one list of codes for every package: errors in the
@@ -18,9 +19,12 @@ const documentedErrors = rows(errorPart);
 const documentedWarnings = rows(warningPart);
 
 type ErrorCtor = abstract new (...args: never[]) => api.ProcessesError;
-const errorClasses: [string, ErrorCtor][] = Object.entries(api as Record<string, unknown>).flatMap(
-  ([name, value]): [string, ErrorCtor][] =>
-    typeof value === 'function' && value.prototype instanceof api.ProcessesError ? [[name, value as ErrorCtor]] : [],
+// The subpath `processes-js/bullmq` is checked with the main entry.
+const errorClasses: [string, ErrorCtor][] = Object.entries({
+  ...(api as Record<string, unknown>),
+  ...(distributed as Record<string, unknown>),
+}).flatMap(([name, value]): [string, ErrorCtor][] =>
+  typeof value === 'function' && value.prototype instanceof api.ProcessesError ? [[name, value as ErrorCtor]] : [],
 );
 const codeOf = (ctor: ErrorCtor): string => (ctor as unknown as { code: string }).code;
 
@@ -61,7 +65,13 @@ function warningsInSources(): { names: Set<string>; direct: string[] } {
 describe('error and warning codes across every package', () => {
   it('finds the error classes of every package', () => {
     const names = errorClasses.map(([name]) => name);
-    for (const expected of ['TaskTimeoutError', 'UnknownPaletteError', 'EmailDeliveryError', 'WebhookDeliveryError']) {
+    for (const expected of [
+      'TaskTimeoutError',
+      'UnknownPaletteError',
+      'EmailDeliveryError',
+      'WebhookDeliveryError',
+      'WorkerLostError',
+    ]) {
       expect(names).toContain(expected);
     }
   });

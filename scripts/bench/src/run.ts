@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { chain } from './chain.js';
 import { construct } from './construct.js';
 import { criticalPath } from './critical-path.js';
+import { distributedOverhead, distributedSpeedup } from './distributed.js';
 import { graph } from './graph.js';
 import { main } from './main.js';
 import { map } from './map.js';
@@ -32,6 +33,8 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult |
   'traced-vars': tracedVars,
   map,
   'critical-path': criticalPath,
+  'distributed-overhead': distributedOverhead,
+  'distributed-speedup': distributedSpeedup,
 };
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@ import { benchTask } from './fixtures.js';
 import { type BenchOptions, type BenchResult, round, timed } from './measure.js';
 
 /** Rounds of `burn` that take about `ms` on this machine (measured on the main thread). */
-function calibrate(ms: number): number {
+export function calibrate(ms: number): number {
   let rounds = 1_000_000;
   for (;;) {
     const start = performance.now();

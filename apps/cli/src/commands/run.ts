@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-core';
+import { BullMQExecutor } from 'processes-executor-bullmq';
 import { type FlagSpecs, integerFlag, onePositional, parseCommandArgs, stringFlag } from '../args.js';
 import { InvalidPipelineError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -26,6 +27,9 @@ const FLAGS = {
   notify: { type: 'boolean' },
   'only-errors': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  root: { type: 'string' },
 } satisfies FlagSpecs;
 
 /** `processes run <pipeline>`: runs it, shows progress and a summary, writes and sends the report. */
@@ -46,6 +50,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const notify = parsed.values['notify'] === true;
   const onlyErrors = parsed.values['only-errors'] === true;
   const quiet = parsed.values['quiet'] === true;
+  const fleet = fleetOptions(parsed.values, io.cwd);
 
   // Installed before the pipeline loads: a Ctrl-C while it imports still cancels the run cleanly.
   const interrupt = new Interrupt(err).install();
@@ -64,10 +69,10 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     const html = await prepareOutput('--html', stringFlag(parsed.values['html']), io.cwd);
 
     const label = pipeline.process.name || basename(pipeline.path);
-    const header: RunHeader = {
-      label,
-      mode: sequential ? 'sequential' : `parallel, up to ${maxWorkers ?? availableParallelism()} at once`,
-    };
+    const mode = sequential ? 'sequential' : `parallel, up to ${maxWorkers ?? availableParallelism()} at once`;
+    const header: RunHeader = { label, mode: fleet ? `${mode}, worker tasks on queue "${fleet.queue}"` : mode };
+    // Worker tasks go to the fleet; function tasks stay on this process's main thread.
+    const executor = fleet ? new BullMQExecutor(fleet) : undefined;
     const progress: ProgressDisplay = quiet
       ? silentProgress
       : out.isTTY
@@ -83,6 +88,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
         ...(maxWorkers === undefined ? {} : { maxWorkers }),
         signal: interrupt.signal,
         onEvent: (event) => progress.onEvent(event),
+        ...(executor ? { executors: [executor] } : {}),
       });
     } catch (error) {
       // Anything else (bad run options, a log file that cannot be opened) is the pipeline's problem: exit 2.
@@ -93,6 +99,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       progress.stop();
       // Waits for the run to settle and closes the task log files; the run's own worker pool is already gone.
       await pipeline.process.close();
+      await executor?.close();
     }
 
     if (!quiet) printSummary(out, report, { label, onlyErrors, cancelled });
@@ -117,6 +124,26 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   } finally {
     interrupt.dispose();
   }
+}
+
+/** The fleet `--redis`, `--queue` and `--root` name, or undefined for a local run. */
+function fleetOptions(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  cwd: string,
+): { connection: string; queue: string; root: string } | undefined {
+  const redis = stringFlag(values['redis']);
+  const queue = stringFlag(values['queue']);
+  const root = stringFlag(values['root']);
+  if (redis === undefined) {
+    if (queue !== undefined || root !== undefined) {
+      throw new UsageError(
+        `--${queue !== undefined ? 'queue' : 'root'} needs --redis: it names where the fleet is.`,
+        'run',
+      );
+    }
+    return undefined;
+  }
+  return { connection: redis, queue: queue ?? 'processes', root: resolve(cwd, root ?? '.') };
 }
 
 async function writeReports(

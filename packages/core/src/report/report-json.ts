@@ -20,8 +20,9 @@ import type {
 /**
  * The version of the report document; bumped on any incompatible change.
  * Version 2 added the `cancelled` status (and its summary count), `queued_at`
- * and `not_retried`, and the graph fields (`skip`, `run_if`, `pool`, `map`,
- * `items`, `map_item`, `heap`, each absent when it does not apply);
+ * and `not_retried`, each entry's `worker_id` and `attempt_history`, and the
+ * graph fields (`skip`, `run_if`, `pool`, `map`, `items`, `map_item`, `heap`,
+ * each absent when it does not apply);
  * version-1 documents are still read.
  */
 export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
@@ -71,6 +72,16 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
     skipped_because: entry.skippedBecause ?? null,
     not_retried: entry.notRetried ? { reason: entry.notRetried.reason, message: entry.notRetried.message } : null,
     thread_id: entry.threadId ?? null,
+    worker_id: entry.workerId ?? null,
+    attempt_history: (entry.attemptHistory ?? []).map((record) => ({
+      attempt: record.attempt,
+      worker_id: record.workerId,
+      started_at: record.startedAt.toISOString(),
+      finished_at: record.finishedAt.toISOString(),
+      ok: record.ok,
+      error_name: record.errorName ?? null,
+      ended_by: record.endedBy ?? null,
+    })),
     log_write_error: entry.logWriteError
       ? {
           path: entry.logWriteError.path,
@@ -217,6 +228,20 @@ const entryShape = {
     .nullable()
     .optional(),
   thread_id: z.number().int().nullable().optional(),
+  worker_id: z.string().nullable().optional(),
+  attempt_history: z
+    .array(
+      z.object({
+        attempt: z.number().int().positive(),
+        worker_id: z.string(),
+        started_at: z.iso.datetime({ offset: true }),
+        finished_at: z.iso.datetime({ offset: true }),
+        ok: z.boolean(),
+        error_name: z.string().nullable(),
+        ended_by: z.string().nullable(),
+      }),
+    )
+    .optional(),
   log_write_error: z
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
     .nullable()
@@ -393,6 +418,20 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
     ...(doc.not_retried ? { notRetried: { reason: doc.not_retried.reason, message: doc.not_retried.message } } : {}),
     ...(typeof doc.thread_id === 'number' ? { threadId: doc.thread_id } : {}),
+    ...(typeof doc.worker_id === 'string' ? { workerId: doc.worker_id } : {}),
+    ...(doc.attempt_history && doc.attempt_history.length > 0
+      ? {
+          attemptHistory: doc.attempt_history.map((record) => ({
+            attempt: record.attempt,
+            workerId: record.worker_id,
+            startedAt: new Date(record.started_at),
+            finishedAt: new Date(record.finished_at),
+            ok: record.ok,
+            ...(record.error_name === null ? {} : { errorName: record.error_name }),
+            ...(record.ended_by === null ? {} : { endedBy: record.ended_by }),
+          })),
+        }
+      : {}),
     ...(doc.log_write_error
       ? {
           logWriteError: {

@@ -40,6 +40,22 @@ export interface ErrorData {
   readonly thrown: SerializedError;
 }
 
+/** One attempt of a task: where it ran and how it ended. */
+export interface AttemptRecord {
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Where it ran, as its executor names it (`main`, `thread:3`, `host:pid:thread`, …). */
+  readonly workerId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  /** Whether it succeeded. */
+  readonly ok: boolean;
+  /** The name of the error it failed with (`TaskTimeoutError`, …). */
+  readonly errorName?: string;
+  /** For a timeout: how the attempt was ended (`terminated`, `signal`, `worker-lost`, …). */
+  readonly endedBy?: string;
+}
+
 /** One task's outcome in a run. */
 export interface TaskReportEntry {
   readonly name: string;
@@ -79,6 +95,8 @@ export interface TaskReportEntry {
   readonly workerId?: string;
   /** The worker thread id the last attempt ran on (0 = main thread), when it ran on a thread of this process. */
   readonly threadId?: number;
+  /** Every attempt, first to last: where each ran and how it ended (absent when the task did not run, and in version-1 documents). */
+  readonly attemptHistory?: readonly AttemptRecord[];
   /**
    * Set when lines of this task could not be written to its log file (a
    * full disk, an I/O error): the task still ran, and the lines are lost.
@@ -293,6 +311,10 @@ export interface EntryDocument {
   /** Since version 2: why a failure with retries left was not retried. */
   not_retried: { reason: NotRetriedReason; message: string } | null;
   thread_id: number | null;
+  /** Where the last attempt ran, as its executor names it (version 2). */
+  worker_id?: string | null;
+  /** Every attempt, first to last (version 2; empty when the task did not run). */
+  attempt_history?: AttemptDocument[];
   /** Set when lines of this task could not be written to its log file (the task still ran). */
   log_write_error: LogWriteErrorDocument | null;
   /** v2. A skipped task: its trigger rule and the dependencies whose ending refuted it. */
@@ -309,6 +331,17 @@ export interface EntryDocument {
   map_item?: { parent: string; index: number; count?: number };
   /** v2. Each attempt's heap limit and peak heap used (MB), for tasks with `retryOnOom`. */
   heap?: { attempt: number; limit_mb: number | null; peak_used_mb: number | null }[];
+}
+
+/** One element of `attempt_history`. */
+export interface AttemptDocument {
+  attempt: number;
+  worker_id: string;
+  started_at: string;
+  finished_at: string;
+  ok: boolean;
+  error_name: string | null;
+  ended_by: string | null;
 }
 
 /** `log_write_error`: why lines of a task did not reach its log file. */

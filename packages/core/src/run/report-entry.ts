@@ -3,7 +3,7 @@ import { formatTraceback, type SerializedError } from '../errors/serialize-error
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome } from '../executors/types.js';
 import type { TaskStatus } from '../report/status.js';
-import type { ErrorData, LogWriteError, NotRetried, TaskReportEntry } from '../report/types.js';
+import type { AttemptRecord, ErrorData, LogWriteError, NotRetried, TaskReportEntry } from '../report/types.js';
 
 /** How a task's part of a run ended, as its report entry records it. */
 export type EntryEnding =
@@ -31,6 +31,8 @@ export type EntryEnding =
       /** When the scheduler handed the task to its executor (epoch ms). */
       readonly queuedAt: number;
       readonly outcome: AttemptOutcome;
+      /** Every attempt, the last (`outcome`) included. */
+      readonly history: readonly AttemptRecord[];
       readonly error?: ErrorData;
       readonly notRetried?: NotRetried | undefined;
       /** Lines of the task that did not reach its log file. */
@@ -93,6 +95,7 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
     startedAt: new Date(firstStart),
     finishedAt: new Date(outcome.finishedAt),
     workerId: outcome.workerId,
+    attemptHistory: ending.history,
   };
   if (threadId !== undefined) entry.threadId = threadId;
   if (outcome.ok) entry.result = outcome.value;
@@ -100,6 +103,20 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
   if (ending.notRetried) entry.notRetried = ending.notRetried;
   if (ending.logWriteError) entry.logWriteError = ending.logWriteError;
   return entry;
+}
+
+/** What the report keeps of one attempt's outcome. */
+export function attemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
+  const endedBy = outcome.ok ? undefined : outcome.error.props?.['endedBy'];
+  return {
+    attempt,
+    workerId: outcome.workerId,
+    startedAt: new Date(outcome.startedAt),
+    finishedAt: new Date(outcome.finishedAt),
+    ok: outcome.ok,
+    ...(outcome.ok ? {} : { errorName: outcome.error.name }),
+    ...(typeof endedBy === 'string' ? { endedBy } : {}),
+  };
 }
 
 /** The thread id the built-in executors' worker ids name: 0 for `main`, N for `thread:N`. */

@@ -14,9 +14,9 @@ import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logg
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
-import type { AttemptHeap, NotRetried, TaskReportEntry } from '../report/types.js';
+import type { AttemptHeap, AttemptRecord, NotRetried, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
-import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
+import { type AttemptProgress, attemptRecord, buildEntry, errorData } from './report-entry.js';
 import { DEFAULT_RETRY_CODES, isRetryable } from './retry.js';
 
 /** Everything one task needs for its attempts within a run. */
@@ -62,6 +62,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   let heapMb: number | undefined;
   taskLog.started(task.name);
   let firstStart: number | undefined;
+  const history: AttemptRecord[] = [];
   const options = { signal: runSignal };
   const first: AttemptRequest = {
     task: run.spec,
@@ -94,6 +95,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
           };
     const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
+    history.push(attemptRecord(attempt, outcome));
     progress.firstStart = firstStart;
     const { queuedAt } = progress;
     const outOfMemory = !outcome.ok && outcome.error.classChain.includes('WorkerOutOfMemoryError');
@@ -114,6 +116,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
         firstStart,
         queuedAt,
         outcome,
+        history,
         logWriteError,
       });
       return heap ? { ...entry, heap } : entry;
@@ -172,6 +175,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       firstStart,
       queuedAt,
       outcome,
+      history,
       error,
       notRetried,
       logWriteError,

@@ -1,0 +1,211 @@
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  type AttemptOutcome,
+  type AttemptRequest,
+  type ExecuteOptions,
+  type Executor,
+  serializeError,
+  type TaskSpec,
+} from 'processes-core';
+import { type BlobStore, RedisBlobStore } from './blob-store.js';
+import { moduleIdentity } from './code-identity.js';
+import { encodePayload, type PayloadSink } from './codec.js';
+import { redisOptions } from './connection.js';
+import { PayloadSerializationError } from './errors.js';
+import { InFlight } from './in-flight.js';
+import { jobIdOf } from './job-id.js';
+import { type Keys, keysOf } from './keys.js';
+import { type BullMQExecutorOptions, EXECUTOR_DEFAULTS, parseExecutorOptions } from './options.js';
+import { JOB_FORMAT, type JobData } from './protocol.js';
+import { Reconciler } from './reconciler.js';
+
+export type { BullMQExecutorOptions } from './options.js';
+
+/** How long close() waits for Redis to acknowledge before it drops the connections. */
+const CLOSE_GRACE_MS = 3000;
+
+/**
+ * Runs worker tasks (`workerTask(...)`) on a fleet of worker processes
+ * (`processes worker`, {@link startWorker}) through a plain BullMQ queue:
+ * one job per attempt, with the id `<runId>-<task>-<attempt>`. Retries,
+ * backoff and fault isolation stay with the run on this machine, so the
+ * report is the one a local run gives. Main-thread tasks stay here.
+ *
+ * ```ts
+ * await using executor = new BullMQExecutor({ connection: 'redis://127.0.0.1:6379', queue: 'etl' });
+ * const report = await process.run({ executors: [executor] });
+ * ```
+ *
+ * Execution is at-least-once: an attempt whose worker is lost may have run
+ * (in part) before it was re-run; make tasks idempotent (docs/distributed.md).
+ */
+export class BullMQExecutor implements Executor, AsyncDisposable {
+  readonly name = 'bullmq';
+  readonly #queue: Queue;
+  readonly #events: QueueEvents;
+  readonly #keys: Keys;
+  readonly #root: string;
+  readonly #queueName: string;
+  readonly #sink: PayloadSink;
+  readonly #redis: Redis;
+  readonly #reconciler: Reconciler;
+  readonly #modules = new Map<string, Promise<JobData['module']>>();
+  #closed = false;
+
+  constructor(options: BullMQExecutorOptions) {
+    const o = parseExecutorOptions(options);
+    const d = EXECUTOR_DEFAULTS;
+    this.#queueName = o.queue ?? d.queue;
+    const prefix = o.prefix ?? d.prefix;
+    this.#root = o.root ?? process.cwd();
+    this.#keys = keysOf(prefix, this.#queueName);
+    const connection = redisOptions(o.connection);
+    this.#queue = new Queue(this.#queueName, { connection, prefix });
+    this.#events = new QueueEvents(this.#queueName, { connection, prefix });
+    // Errors of the connections show up as unreachable Redis in the reconciler; without
+    // a listener an 'error' event would be thrown.
+    this.#queue.on('error', () => undefined);
+    this.#events.on('error', () => undefined);
+    this.#redis = new Redis(connection);
+    this.#redis.on('error', () => undefined);
+    this.#sink = {
+      inlineCapBytes: o.inlineCapBytes ?? d.inlineCapBytes,
+      ttlMs: o.blobTtlMs ?? d.blobTtlMs,
+      store: (o.blobStore ?? new RedisBlobStore(this.#redis)) as BlobStore,
+    };
+    this.#reconciler = new Reconciler({
+      queue: this.#queue,
+      redis: this.#redis,
+      queueName: this.#queueName,
+      keys: this.#keys,
+      sink: this.#sink,
+      stash: new RedisBlobStore(this.#redis),
+      noWorkerTimeoutMs: o.noWorkerTimeoutMs ?? d.noWorkerTimeoutMs,
+      intervalMs: o.reconcileIntervalMs ?? d.reconcileIntervalMs,
+    });
+    // Queue events are a hint that a job may be done; the reconciler reads its state either way.
+    for (const event of ['failed', 'stalled', 'removed'] as const) {
+      this.#events.on(event, ({ jobId }: { jobId: string }) => this.#reconciler.hint(jobId));
+    }
+    // A completed event carries the return value: the common case needs no read of the job.
+    this.#events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) =>
+      this.#reconciler.completedHint(jobId, returnvalue),
+    );
+  }
+
+  /** The queue's name. */
+  get queue(): string {
+    return this.#queueName;
+  }
+
+  /** Accepts every worker task; main-thread tasks stay on the coordinator. */
+  accepts(task: TaskSpec): boolean {
+    return task.kind === 'worker';
+  }
+
+  /** Sends one attempt as a job and settles when its job is done, lost, or the run is aborted. Never rejects. */
+  async execute(request: AttemptRequest, { signal }: ExecuteOptions): Promise<AttemptOutcome> {
+    const { task } = request;
+    const jobId = jobIdOf(request.runId, task.name, request.attempt);
+    const at = Date.now();
+    const failed = (error: unknown): AttemptOutcome => ({
+      ok: false,
+      error: serializeError(error),
+      startedAt: at,
+      finishedAt: Date.now(),
+      workerId: 'bullmq',
+    });
+    if (task.kind !== 'worker') return failed(new TypeError('The BullMQ executor runs worker tasks only.'));
+    if (this.#closed) return failed(new Error('The BullMQ executor is closed.'));
+    if (signal.aborted) return failed(new Error('run-aborted'));
+    let data: JobData;
+    let sink: PayloadSink;
+    try {
+      sink = this.#sink;
+      const module = await this.#moduleOf(task.name, task.moduleUrl);
+      let args: JobData['args'];
+      try {
+        args = await encodePayload(request.args, sink, this.#keys.blob(jobId, 'args'));
+      } catch (cause) {
+        if (!(cause instanceof Error) || !/could not be cloned|serialize|#<Object>/i.test(cause.message)) throw cause;
+        throw new PayloadSerializationError(task.name, 'args', { cause });
+      }
+      data = {
+        format: JOB_FORMAT,
+        runId: request.runId,
+        taskName: task.name,
+        attempt: request.attempt,
+        processName: request.processName,
+        module,
+        exportName: task.exportName,
+        timeoutMs: request.timeoutMs,
+        logLevel: request.logLevel,
+        forwardLogs: request.log !== null,
+        tracedVars: request.tracedVars,
+        redact: request.redact,
+        transferResult: request.transferResult,
+        args,
+      };
+    } catch (error) {
+      return failed(error);
+    }
+    const inFlight = new InFlight(jobId, request, at, 'blob' in data.args ? [data.args.blob] : []);
+    return this.#reconciler.track(inFlight, signal, () =>
+      this.#queue.add(task.name, data, {
+        jobId,
+        attempts: 1,
+        // The reconciler removes a job once it has read it; these bound what an
+        // abandoned job (its coordinator gone) leaves behind.
+        removeOnComplete: { age: Math.ceil(sink.ttlMs / 1000) },
+        removeOnFail: { age: Math.ceil(sink.ttlMs / 1000) },
+      }),
+    );
+  }
+
+  #moduleOf(taskName: string, moduleUrl: string): Promise<JobData['module']> {
+    let module = this.#modules.get(moduleUrl);
+    if (!module) {
+      module = moduleIdentity(taskName, moduleUrl, this.#root);
+      this.#modules.set(moduleUrl, module);
+      // A failure is not cached: the file may appear.
+      module.catch(() => this.#modules.delete(moduleUrl));
+    }
+    return module;
+  }
+
+  /**
+   * Forgets cached module hashes, so the next attempt hashes the files again
+   * (after a deploy, in a long-lived coordinator).
+   */
+  rehashModules(): void {
+    this.#modules.clear();
+  }
+
+  /** Stops taking attempts, cleans up jobs it abandoned, and closes its connections. Running attempts are cancelled. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#reconciler.close();
+    // A Redis that does not answer must not keep close() from returning: after a
+    // grace period the connections are dropped instead of closed politely.
+    const polite = Promise.allSettled([this.#events.close(), this.#queue.close(), this.#redis.quit()]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      polite.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      this.#redis.disconnect();
+      // Not awaited: BullMQ's disconnect waits for a connection that may never come.
+      for (const closing of [this.#events.disconnect(), this.#queue.disconnect()]) closing.catch(() => undefined);
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
