@@ -1,6 +1,12 @@
 // The public API of processes-core. Anything not listed here is internal.
 
-export type { TaskDependencyOptions, TaskFunction, TaskOptions, TaskTarget } from './definition/task.js';
+export type {
+  CacheKeyContext,
+  TaskDependencyOptions,
+  TaskFunction,
+  TaskOptions,
+  TaskTarget,
+} from './definition/task.js';
 export { Task, TaskDependency } from './definition/task.js';
 export { WorkerTaskRef, workerTask } from './definition/worker-task.js';
 export type { TimeoutEnding } from './errors/errors.js';
@@ -16,11 +22,14 @@ export {
   PoolClosedError,
   ProcessesError,
   ReportFormatError,
+  ResultNotRestorableError,
+  ResumeFileError,
   RunAbortedError,
   SelfDependencyError,
   TaskNotFoundError,
   TaskStillRequiredError,
   TaskTimeoutError,
+  UnhashableInputError,
   UnknownOptionError,
   WorkerArgumentError,
   WorkerCrashError,
@@ -48,10 +57,16 @@ export type {
 } from './executors/types.js';
 export type { WorkerPoolOptions } from './executors/worker/worker-pool.js';
 export { WorkerPool } from './executors/worker/worker-pool.js';
+export type { FileCacheStoreOptions } from './incremental/cache/file-store.js';
+export { FileCacheStore } from './incremental/cache/file-store.js';
+export type { CacheSetOptions, CacheStore } from './incremental/cache/store.js';
+export type { ExplainOptions, TaskPlan } from './incremental/explain.js';
+export { explainRun } from './incremental/explain.js';
 export type { JsonValue } from './logging/json-safe.js';
 export { toJsonSafe } from './logging/json-safe.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
+export type { RunCacheOptions } from './options/run-options.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
@@ -62,6 +77,7 @@ export type {
   ErrorData,
   ErrorDocument,
   ExecutionReport,
+  FingerprintDocument,
   LogWriteError,
   LogWriteErrorDocument,
   NotifyOptions,
@@ -69,7 +85,10 @@ export type {
   ReportChannel,
   ReportDocument,
   ReportInit,
+  ReuseInfo,
+  RunReason,
   SendOptions,
+  TaskFingerprint,
   TaskReportEntry,
   ThrownDocument,
 } from './report/types.js';

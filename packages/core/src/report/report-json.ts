@@ -4,6 +4,7 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import { describeThrown } from '../logging/render-value.js';
+import { decodeV8Result, encodeResult, markLossyResult } from './result-encoding.js';
 import { TaskStatus } from './status.js';
 import type {
   EntryDocument,
@@ -12,12 +13,16 @@ import type {
   ExecutionReport,
   ReportDocument,
   ReportInit,
+  RunReason,
   TaskReportEntry,
   ThrownDocument,
 } from './types.js';
 
-/** The version of the report document; bumped on any incompatible change. */
-export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 1;
+/** The version of the report document; bumped on any incompatible change. Version 1 documents are still read. */
+export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
+
+/** The oldest version the reader accepts (its fields are a subset of the current ones). */
+const OLDEST_READABLE_VERSION = 1;
 
 export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
@@ -26,6 +31,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
   return {
     schema_version: REPORT_SCHEMA_VERSION,
     process_name: report.processName,
+    run_id: report.runId ?? null,
     started_at: report.startedAt?.toISOString() ?? null,
     finished_at: report.finishedAt?.toISOString() ?? null,
     elapsed_seconds: elapsed === undefined ? null : elapsed / 1000,
@@ -41,6 +47,8 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
 }
 
 function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocument {
+  const succeeded = entry.status === TaskStatus.SUCCESS;
+  const carried = succeeded ? encodeResult(entry) : undefined;
   return {
     name: entry.name,
     function: entry.function,
@@ -64,6 +72,12 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
           lost_lines: entry.logWriteError.lostLines,
         }
       : null,
+    result_encoding: carried?.encoding ?? null,
+    result_v8: carried?.v8 ?? null,
+    fingerprint: entry.fingerprint ? { ...entry.fingerprint } : null,
+    reused: entry.reused ? { source: entry.reused.source, from_run: entry.reused.fromRun } : null,
+    ran_because: entry.ranBecause ?? null,
+    cache_key: entry.cacheKey ?? null,
   };
 }
 
@@ -168,13 +182,48 @@ const entrySchema = z.object({
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
     .nullable()
     .optional(),
+  // Version 2 (absent in version 1 documents).
+  result_encoding: z.enum(['json', 'v8', 'lossy']).nullable().optional(),
+  result_v8: z.string().nullable().optional(),
+  fingerprint: z
+    .object({
+      code: z.string().nullable(),
+      args: z.string().nullable(),
+      kwargs: z.string().nullable(),
+      dependencies: z.string(),
+    })
+    .nullable()
+    .optional(),
+  reused: z
+    .object({ source: z.enum(['resume', 'cache']), from_run: z.string().nullable() })
+    .nullable()
+    .optional(),
+  ran_because: z
+    .enum([
+      'not-in-report',
+      'failed-before',
+      'no-fingerprint',
+      'code-changed',
+      'args-changed',
+      'kwargs-changed',
+      'dependencies-changed',
+      'unhashable-input',
+      'upstream-ran',
+      'cache-miss',
+      'cache-expired',
+      'cache-corrupt',
+    ] satisfies readonly RunReason[])
+    .nullable()
+    .optional(),
+  cache_key: z.string().nullable().optional(),
 });
 
 type EntryInput = z.infer<typeof entrySchema>;
 
 const documentSchema = z.object({
-  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  schema_version: z.union([z.literal(OLDEST_READABLE_VERSION), z.literal(REPORT_SCHEMA_VERSION)]),
   process_name: z.string(),
+  run_id: z.string().nullable().optional(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
   order: z.array(z.string()).optional(),
@@ -248,6 +297,7 @@ function readDocument(value: unknown): ReportInit {
   }
   return {
     processName: doc.process_name,
+    ...(typeof doc.run_id === 'string' ? { runId: doc.run_id } : {}),
     entries: orderedEntries(doc.order, entries).map(entryFromJson),
     ...dates(doc.started_at, doc.finished_at),
   };
@@ -304,7 +354,8 @@ function orderedEntries(order: readonly string[] | undefined, entries: Record<st
 }
 
 function entryFromJson(doc: EntryInput): TaskReportEntry {
-  return {
+  const succeeded = doc.status === TaskStatus.SUCCESS;
+  const entry: TaskReportEntry = Object.freeze({
     name: doc.name,
     function: doc.function,
     args: doc.args,
@@ -312,7 +363,7 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     status: doc.status,
     elapsedMs: doc.elapsed_ms ?? doc.elapsed_seconds * 1000,
     attempts: doc.attempts,
-    ...(doc.status === TaskStatus.SUCCESS ? { result: doc.result } : {}),
+    ...(succeeded ? { result: resultFromJson(doc) } : {}),
     ...(doc.error ? { error: errorFromJson(doc.error) } : {}),
     ...dates(doc.started_at, doc.finished_at),
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
@@ -327,7 +378,30 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
           },
         }
       : {}),
-  };
+    ...(doc.fingerprint ? { fingerprint: Object.freeze({ ...doc.fingerprint }) } : {}),
+    ...(doc.reused ? { reused: Object.freeze({ source: doc.reused.source, fromRun: doc.reused.from_run }) } : {}),
+    ...(doc.ran_because ? { ranBecause: doc.ran_because } : {}),
+    ...(typeof doc.cache_key === 'string' ? { cacheKey: doc.cache_key } : {}),
+  });
+  // A version 1 document never says its result was exact, so only a v2 `json` or `v8` one is.
+  if (succeeded && doc.result_encoding !== 'json' && doc.result_encoding !== 'v8') markLossyResult(entry);
+  return entry;
+}
+
+function resultFromJson(doc: EntryInput): unknown {
+  if (doc.result_encoding !== 'v8') return doc.result;
+  if (typeof doc.result_v8 !== 'string') {
+    throw new ReportFormatError(`entries.${doc.name}.result_v8`, 'expected the v8 serialisation of the result');
+  }
+  try {
+    return decodeV8Result(doc.result_v8);
+  } catch (error) {
+    throw new ReportFormatError(
+      `entries.${doc.name}.result_v8`,
+      `the v8 serialisation could not be read (${describeThrown(error)})`,
+      { cause: error },
+    );
+  }
 }
 
 function errorFromJson(doc: z.infer<typeof errorSchema>): ErrorData {

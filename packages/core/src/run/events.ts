@@ -1,5 +1,6 @@
 import type { SerializedError } from '../errors/serialize-error.js';
 import type { ProcessExecutionReport } from '../report/report.js';
+import type { ReuseInfo } from '../report/types.js';
 
 interface RunEventBase {
   /** Identifies the run; overlapping runs of one process have different ids. */
@@ -33,6 +34,8 @@ export type RunEvent =
       readonly taskName: string;
       readonly attempts: number;
       readonly elapsedMs: number;
+      /** Set when the task did not run: its result was reused (then `attempts` and `elapsedMs` are 0). */
+      readonly reused?: ReuseInfo;
     })
   | (RunEventBase & {
       readonly type: 'task:failed';

@@ -3,7 +3,14 @@ import { formatTraceback, type SerializedError } from '../errors/serialize-error
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome } from '../executors/types.js';
 import type { TaskStatus } from '../report/status.js';
-import type { ErrorData, LogWriteError, TaskReportEntry } from '../report/types.js';
+import type {
+  ErrorData,
+  LogWriteError,
+  ReuseInfo,
+  RunReason,
+  TaskFingerprint,
+  TaskReportEntry,
+} from '../report/types.js';
 
 /** How a task's part of a run ended, as its report entry records it. */
 export type EntryEnding =
@@ -11,6 +18,8 @@ export type EntryEnding =
   | { readonly status: typeof TaskStatus.PENDING }
   /** A task upstream of it did not succeed. */
   | { readonly status: typeof TaskStatus.SKIPPED; readonly because: string }
+  /** It did not run: its result was reused from an earlier run (a report or the cache). */
+  | { readonly status: typeof TaskStatus.SUCCESS; readonly reused: ReuseInfo; readonly result: unknown }
   /** It failed without an attempt of its own to show (the run was aborted under it, or the engine failed). */
   | { readonly status: typeof TaskStatus.ERRORED; readonly error: ErrorData }
   /** Its last attempt ended with `outcome`. */
@@ -35,6 +44,7 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
       elapsedMs: 0,
       attempts: 0,
       ...('because' in ending ? { skippedBecause: ending.because } : {}),
+      ...('reused' in ending ? { result: ending.result, reused: ending.reused } : {}),
       ...('error' in ending ? { error: ending.error } : {}),
     };
   }
@@ -51,6 +61,23 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
     ...(threadId === undefined ? {} : { threadId }),
     ...(outcome.ok ? { result: outcome.value } : ending.error ? { error: ending.error } : {}),
     ...(ending.logWriteError ? { logWriteError: ending.logWriteError } : {}),
+  };
+}
+
+/** What an incremental run adds to an entry (see incremental/). */
+export interface EntryNotes {
+  readonly fingerprint: TaskFingerprint;
+  readonly ranBecause?: RunReason | undefined;
+  readonly cacheKey?: string | undefined;
+}
+
+/** The entry with its fingerprint, and why it ran or the key it was cached under when there is one. */
+export function annotateEntry(entry: TaskReportEntry, notes: EntryNotes): TaskReportEntry {
+  return {
+    ...entry,
+    fingerprint: notes.fingerprint,
+    ...(notes.ranBecause && !entry.reused && entry.attempts > 0 ? { ranBecause: notes.ranBecause } : {}),
+    ...(notes.cacheKey ? { cacheKey: notes.cacheKey } : {}),
   };
 }
 

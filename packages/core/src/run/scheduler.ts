@@ -7,12 +7,13 @@ import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { NEVER_ABORTED } from '../executors/never-aborted.js';
 import type { ArgumentPath, Executor, TaskSpec } from '../executors/types.js';
 import type { TaskGraph } from '../graph/graph.js';
-import { setOwn } from '../logging/json-safe.js';
+import type { IncrementalHooks } from '../incremental/hooks.js';
 import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { TaskReportEntry } from '../report/types.js';
+import { argumentsOf } from './arguments.js';
 import type { RunEvent } from './events.js';
 import { ReadyQueue } from './ready-queue.js';
 import { buildEntry, errorData } from './report-entry.js';
@@ -36,6 +37,8 @@ export interface RunPlan {
   readonly onEvent: ((event: RunEvent) => void) | undefined;
   /** Names redacted in traced variables, and in args and kwargs wherever they are written out. */
   readonly redaction: Redaction;
+  /** Resume, cache and checkpoints (incremental/): absent for a run that needs none of them. */
+  readonly incremental?: IncrementalHooks | undefined;
 }
 
 const NOTHING_MOVABLE: readonly ArgumentPath[] = [];
@@ -107,7 +110,7 @@ class RunExecution {
     while (!this.#done && this.#running.size < this.#plan.concurrency && this.#ready.size > 0) {
       const index = this.#ready.pop();
       this.#running.add(index);
-      this.#runTask(index).then(
+      this.#dispatch(index).then(
         (entry) => this.#settle(index, entry),
         // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
         (thrown: unknown) => this.#settle(index, this.#internalFailure(index, thrown)),
@@ -115,7 +118,29 @@ class RunExecution {
     }
   }
 
-  #runTask(index: number): Promise<TaskReportEntry> {
+  /** Runs the task, unless the incremental hooks reuse its result (then it is reported as succeeded at once). */
+  #dispatch(index: number): Promise<TaskReportEntry> {
+    const args = this.#argumentsFor(index);
+    const intercepted = this.#plan.incremental?.intercept(index, args, () => this.#runTask(index, args));
+    if (!intercepted) return this.#runTask(index, args);
+    return intercepted.then((entry) => {
+      if (entry.reused && !this.#done) {
+        const taskName = entry.name;
+        this.#emit({
+          type: 'task:succeeded',
+          runId: this.#plan.runId,
+          at: Date.now(),
+          taskName,
+          attempts: 0,
+          elapsedMs: 0,
+          reused: entry.reused,
+        });
+      }
+      return entry;
+    });
+  }
+
+  #runTask(index: number, args: unknown[]): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
     const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
@@ -123,7 +148,7 @@ class RunExecution {
     return runTaskAttempts({
       task,
       spec: plan.specs[index] as TaskSpec,
-      args: this.#argumentsFor(index),
+      args,
       argumentOrigins: argumentOriginsOf(task),
       executor: plan.executors[index] as Executor,
       runId: plan.runId,
@@ -144,23 +169,13 @@ class RunExecution {
     });
   }
 
-  /**
-   * Own args, then each args-injected result in dependency-list order; then,
-   * when the task takes one, the options object: own kwargs overlaid with
-   * kwarg-injected results (later dependencies win).
-   */
+  /** See {@link argumentsOf}. */
   #argumentsFor(index: number): unknown[] {
-    const task = this.#order[index] as Task;
     const positions = this.#plan.graph.dependencies[index] ?? [];
-    const args = [...task.args];
-    const kwargs: Record<string, unknown> | undefined = task.passesKwargs ? { ...task.kwargs } : undefined;
-    task.dependencies.forEach((dependency, i) => {
-      const result = this.#results[positions[i] as number];
-      if (dependency.useResultAsAdditionalArgs) args.push(result);
-      if (kwargs && dependency.useResultAsAdditionalKwargs) setOwn(kwargs, dependency.additionalKwargName, result);
-    });
-    if (kwargs) args.push(kwargs);
-    return args;
+    return argumentsOf(
+      this.#order[index] as Task,
+      positions.map((p) => this.#results[p]),
+    );
   }
 
   /**
@@ -170,7 +185,7 @@ class RunExecution {
    * task only. Moving detaches them on the main thread (the upstream entry's
    * `result` with them), so a result two tasks consume is copied, and so is
    * any input of a task that may retry (a retry needs its inputs intact).
-   * Mirrors {@link RunExecution.#argumentsFor}.
+   * Mirrors {@link argumentsOf}.
    */
   #movableInputs(index: number): readonly ArgumentPath[] {
     const task = this.#order[index] as Task;
@@ -240,8 +255,10 @@ class RunExecution {
   }
 
   #record(index: number, entry: TaskReportEntry): void {
-    this.#entries[index] = Object.freeze(entry);
+    const incremental = this.#plan.incremental;
+    this.#entries[index] = Object.freeze(incremental ? incremental.annotate(index, entry) : entry);
     this.#settledCount++;
+    incremental?.settled(() => this.#report());
   }
 
   #downstreamNames(index: number): string[] {
@@ -259,6 +276,7 @@ class RunExecution {
   #report(): ProcessExecutionReport {
     return new ProcessExecutionReport({
       processName: this.#plan.processName,
+      runId: this.#plan.runId,
       entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.PENDING })),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
