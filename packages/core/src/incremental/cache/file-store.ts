@@ -60,6 +60,9 @@ export class FileCacheStore implements CacheStore {
     const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
     try {
       await writeFile(temp, value);
+      // Ages are read from mtime, stamped with the same clock as a hit's (Date), never a mix of two clocks.
+      const now = new Date();
+      await utimes(temp, now, now);
       await rename(temp, path);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
