@@ -121,6 +121,7 @@ describe('JSON.stringify(report)', () => {
     expect(Object.keys(doc)).toEqual([
       'schema_version',
       'process_name',
+      'run_id',
       'started_at',
       'finished_at',
       'elapsed_seconds',
@@ -129,8 +130,10 @@ describe('JSON.stringify(report)', () => {
       'entries',
     ]);
     expect(doc.order).toEqual(Object.keys(doc.entries));
-    expect(doc.schema_version).toBe(1);
-    expect(REPORT_SCHEMA_VERSION).toBe(1);
+    expect(doc.schema_version).toBe(2);
+    expect(REPORT_SCHEMA_VERSION).toBe(2);
+    expect(doc.run_id).toBe(report.runId);
+    expect(doc.run_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(doc.process_name).toBe('nightly-etl');
     expect(doc.started_at).toBe(report.startedAt?.toISOString());
     expect(doc.finished_at).toBe(report.finishedAt?.toISOString());
@@ -155,6 +158,17 @@ describe('JSON.stringify(report)', () => {
       skipped_because: null,
       thread_id: 0,
       log_write_error: null,
+      result_encoding: 'json',
+      result_v8: null,
+      fingerprint: {
+        code: expect.stringMatching(/^[0-9a-f]{64}$/),
+        args: expect.stringMatching(/^[0-9a-f]{64}$/),
+        kwargs: expect.stringMatching(/^[0-9a-f]{64}$/),
+        dependencies: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      reused: null,
+      ran_because: null,
+      cache_key: null,
     });
 
     const apply = doc.entries.apply;
@@ -212,6 +226,17 @@ describe('JSON.stringify(report)', () => {
       skipped_because: 'apply',
       thread_id: null,
       log_write_error: null,
+      result_encoding: null,
+      result_v8: null,
+      fingerprint: {
+        code: expect.stringMatching(/^[0-9a-f]{64}$/),
+        args: expect.stringMatching(/^[0-9a-f]{64}$/),
+        kwargs: expect.stringMatching(/^[0-9a-f]{64}$/),
+        dependencies: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      reused: null,
+      ran_because: null,
+      cache_key: null,
     });
   });
 
@@ -226,8 +251,9 @@ describe('JSON.stringify(report)', () => {
   it('writes null for an unknown run time and an unnamed process gives ""', () => {
     const doc = wire(new ProcessExecutionReport({ entries: [] }));
     expect(doc).toStrictEqual({
-      schema_version: 1,
+      schema_version: 2,
       process_name: '',
+      run_id: null,
       started_at: null,
       finished_at: null,
       elapsed_seconds: null,
@@ -344,8 +370,12 @@ describe('values JSON cannot hold', () => {
     const report = await p.run();
     expect(report.entries.get('produce')?.status).toBe('success');
     const text = JSON.stringify(report);
-    expect(JSON.parse(text).entries.produce.result).toStrictEqual(expected);
-    expect(ProcessExecutionReport.fromJSON(text).entries.get('produce')?.result).toStrictEqual(expected);
+    const written = JSON.parse(text).entries.produce;
+    expect(written.result).toStrictEqual(expected);
+    // What structured clone holds exactly comes back exactly (result_v8); the rest as the readable copy.
+    const back = ProcessExecutionReport.fromJSON(text).entries.get('produce')?.result;
+    if (written.result_encoding === 'v8') expect(back).toStrictEqual(report.entries.get('produce')?.result);
+    else expect(back).toStrictEqual(expected);
   });
 
   it('bounds a large Buffer', async () => {
@@ -497,10 +527,10 @@ describe('ProcessExecutionReport.fromJSON()', () => {
 
     it('a document from a newer schema version', () => {
       const doc = valid();
-      doc.schema_version = 2;
+      doc.schema_version = 3;
       const error = formatError(JSON.stringify(doc));
       expect(error.path).toBe('schema_version');
-      expect(error.message).toContain('version 2 was written by a newer release; this one reads version 1');
+      expect(error.message).toContain('version 3 was written by a newer release; this one reads version 2');
     });
   });
 });

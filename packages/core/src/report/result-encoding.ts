@@ -31,11 +31,12 @@ export function encodeResult(entry: TaskReportEntry): EncodedResult {
 }
 
 function encodeValue(value: unknown): EncodedResult {
-  if (isExactJson(value, new Set(), 0)) return { encoding: 'json', v8: null };
-  if (!isCloneExact(value, new Set())) return { encoding: 'lossy', v8: null };
   try {
+    if (isExactJson(value, new Set(), 0)) return { encoding: 'json', v8: null };
+    if (!canCloneExactly(value)) return { encoding: 'lossy', v8: null };
     return { encoding: 'v8', v8: serialize(value).toString('base64') };
   } catch {
+    // A Proxy's traps or a getter may throw while the value is looked at: only the readable copy is left.
     return { encoding: 'lossy', v8: null };
   }
 }
@@ -84,7 +85,6 @@ function isExactJson(value: unknown, ancestors: Set<object>, depth: number): boo
     }
     if (Object.getPrototypeOf(value) !== Object.prototype) return false;
     for (const key of Object.keys(value)) {
-      if (key === '__proto__') return false;
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (!descriptor || !('value' in descriptor) || !isExactJson(descriptor.value, ancestors, depth + 1)) return false;
     }
@@ -94,8 +94,16 @@ function isExactJson(value: unknown, ancestors: Set<object>, depth: number): boo
   }
 }
 
-/** Whether structured clone (v8 serialisation) gives back an equal value with the same types. */
-export function isCloneExact(value: unknown, seen: Set<object>): boolean {
+/** Whether structured clone (v8 serialisation) gives back an equal value with the same types; never throws. */
+export function canCloneExactly(value: unknown): boolean {
+  try {
+    return isCloneExact(value, new Set());
+  } catch {
+    return false; // a Proxy trap threw
+  }
+}
+
+function isCloneExact(value: unknown, seen: Set<object>): boolean {
   if (typeof value === 'function' || typeof value === 'symbol') return false;
   if (typeof value !== 'object' || value === null) return true;
   if (seen.has(value)) return true; // v8 serialisation keeps shared references and cycles

@@ -1,5 +1,5 @@
 import { emitProcessesWarning, WarningCode } from '../../errors/warnings.js';
-import { isCloneExact } from '../../report/result-encoding.js';
+import { canCloneExactly } from '../../report/result-encoding.js';
 import type { RunReason } from '../../report/types.js';
 import { type CacheRecord, openRecord, sealRecord } from './envelope.js';
 import type { CacheStore } from './store.js';
@@ -53,7 +53,7 @@ export class RunCache {
 
   /** Stores a result, when it can come back exactly; never throws. */
   async save(key: string, taskName: string, result: unknown): Promise<void> {
-    if (!isCloneExact(result, new Set())) {
+    if (!canCloneExactly(result)) {
       emitProcessesWarning(
         WarningCode.CACHE_RESULT_UNSTORABLE,
         `Task "${taskName}": its result was not cached: it cannot be stored exactly (a class instance, an Error or a function is in it). Return plain data to cache it.`,
