@@ -6,6 +6,8 @@ Usage
   processes run <pipeline> [flags]       run the pipeline, with live progress and a summary
   processes validate <pipeline>          check the graph without running it
   processes graph <pipeline> [flags]     print the graph as Mermaid or Graphviz DOT
+  processes cache explain <pipeline>     say which tasks a run would reuse, and why the rest run
+  processes cache clear                  delete the result cache
   processes help [command]               show help for a command
 
   processes --version                    print the version
@@ -42,6 +44,12 @@ Flags
   --only-errors       list only the errored tasks in the summary, the HTML report
                       and the notifications (nothing is sent when no task errored)
   -q, --quiet         no progress and no summary; errors still go to stderr
+  --resume <report>   resume from a report JSON (or a checkpoint): tasks that
+                      succeeded there and did not change are reused, not run
+  --cache <dir>       reuse results of tasks with \`cache: true\` from this directory
+                      across runs, and store new ones there
+  --checkpoint <file> write the report JSON as the run goes, after each task,
+                      so a killed run can be resumed with --resume <file>
   -h, --help          show this help
 
 Progress
@@ -62,6 +70,34 @@ Examples
   processes run pipeline.ts
   processes run pipeline.js --sequential --json report.json --html report.html
   processes run pipeline.ts --notify --only-errors --quiet
+  processes run pipeline.ts --checkpoint run.json --cache .processes-cache
+  processes run pipeline.ts --resume run.json
+`;
+
+export const CACHE_HELP: string = `processes cache — inspect and clear the result cache
+
+Usage
+  processes cache explain <pipeline> [--cache <dir>] [--resume <report>]
+  processes cache clear [--cache <dir>]
+
+explain loads the pipeline and prints, for each task, whether a run with the
+same --cache (and --resume) would reuse its result or run it, and why: its
+code, args or kwargs changed, a task it depends on runs again, no cache entry,
+an expired or corrupt one. A cached task whose inputs come from a task that
+runs first shows "run?": its key is known only once that task has run.
+Nothing runs and nothing is written.
+
+clear deletes every entry of the cache directory.
+
+Flags
+  --cache <dir>       the cache directory (default: .processes-cache)
+  --resume <report>   explain a run resumed from this report JSON
+  -h, --help          show this help
+
+Examples
+  processes cache explain pipeline.ts --cache .processes-cache
+  processes cache explain pipeline.ts --resume report.json
+  processes cache clear --cache .processes-cache
 `;
 
 export const VALIDATE_HELP = `processes validate — check a pipeline without running it

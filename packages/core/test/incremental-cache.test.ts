@@ -143,7 +143,7 @@ describe('the result cache', () => {
     const [first, second] = files as [string, string];
     await truncate(first, 20);
     const bytes = await readFile(second);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     await writeFile(second, bytes);
 
     const warnings = captureWarnings();
@@ -215,7 +215,10 @@ describe('the result cache', () => {
 
   it('fails a cached task that receives a result it cannot hash, naming the dependency', async () => {
     class Rows {
-      constructor(readonly n: number) {}
+      readonly n: number;
+      constructor(n: number) {
+        this.n = n;
+      }
     }
     const process = new Process([
       new Task('make', () => new Rows(2)),

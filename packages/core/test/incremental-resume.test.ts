@@ -106,7 +106,10 @@ describe('resuming a failed run', () => {
 
   it('refuses, naming the task, to reuse a result the report holds only as a readable copy', async () => {
     class Money {
-      constructor(readonly cents: number) {}
+      readonly cents: number;
+      constructor(cents: number) {
+        this.cents = cents;
+      }
     }
     const make = () =>
       new Process([new Task('price', () => new Money(250)), new Task('after', () => 1, { dependencies: ['price'] })]);

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-js';
 import { type FlagSpecs, integerFlag, onePositional, parseCommandArgs, stringFlag } from '../args.js';
+import { incrementalFlags } from '../incremental-flags.js';
 import { InvalidPipelineError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { plural } from '../format.js';
@@ -26,6 +27,9 @@ const FLAGS = {
   notify: { type: 'boolean' },
   'only-errors': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  resume: { type: 'string' },
+  cache: { type: 'string' },
+  checkpoint: { type: 'string' },
 } satisfies FlagSpecs;
 
 /** `processes run <pipeline>`: runs it, shows progress and a summary, writes and sends the report. */
@@ -46,6 +50,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const notify = parsed.values['notify'] === true;
   const onlyErrors = parsed.values['only-errors'] === true;
   const quiet = parsed.values['quiet'] === true;
+  const incremental = incrementalFlags(parsed.values, io.cwd);
 
   // Installed before the pipeline loads: a Ctrl-C while it imports still cancels the run cleanly.
   const interrupt = new Interrupt(err).install();
@@ -83,6 +88,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
         ...(maxWorkers === undefined ? {} : { maxWorkers }),
         signal: interrupt.signal,
         onEvent: (event) => progress.onEvent(event),
+        ...incremental,
       });
     } catch (error) {
       // Anything else (bad run options, a log file that cannot be opened) is the pipeline's problem: exit 2.
