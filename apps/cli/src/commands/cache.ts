@@ -45,7 +45,9 @@ async function explain(args: readonly string[], io: CliIo, out: Terminal): Promi
     for (const line of layoutColumns(rows)) out.line(line);
     const reused = plans.filter((plan) => plan.action === 'reuse').length;
     out.line();
-    out.line(`${plural(reused, 'task')} of ${plans.length} would be reused (cache: ${dir}${resume ? `, resume: ${resume}` : ''}).`);
+    out.line(
+      `${plural(reused, 'task')} of ${plans.length} would be reused (cache: ${dir}${resume ? `, resume: ${resume}` : ''}).`,
+    );
   } finally {
     await pipeline.process.close();
   }
@@ -87,7 +89,8 @@ async function clear(args: readonly string[], io: CliIo, out: Terminal): Promise
     out.write(CACHE_HELP);
     return ExitCode.OK;
   }
-  if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument: ${parsed.positionals.join(' ')}.`, 'cache');
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`Unexpected argument: ${parsed.positionals.join(' ')}.`, 'cache');
   const store = new FileCacheStore(resolve(io.cwd, stringFlag(parsed.values['cache']) ?? DEFAULT_CACHE_DIR));
   const entries = await store.entries();
   await store.clear();

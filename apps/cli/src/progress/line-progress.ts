@@ -52,7 +52,11 @@ export class LineProgress implements ProgressDisplay {
         return;
       case 'task:succeeded':
         if (event.reused) {
-          line('reuse', `${event.taskName} · from the ${event.reused.source === 'resume' ? 'report' : 'cache'}`, 'green');
+          line(
+            'reuse',
+            `${event.taskName} · from the ${event.reused.source === 'resume' ? 'report' : 'cache'}`,
+            'green',
+          );
           return;
         }
         line(

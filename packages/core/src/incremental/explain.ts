@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Task } from '../definition/task.js';
 import { TaskGraph } from '../graph/graph.js';
 import { described, type Parsed, type ShapeOf } from '../options/field.js';
-import { isPlainObject, parseOptions } from '../options/parse.js';
+import { parseOptions } from '../options/parse.js';
 import { type RunCacheOptions, resumeFromSchema, runCacheSchema } from '../options/run-options.js';
 import type { ExecutionReport, RunReason } from '../report/types.js';
 import { argumentsOf } from '../run/arguments.js';
@@ -56,7 +56,10 @@ export async function explainRun(
 const explainOptionsSchema: z.ZodType<Parsed<ExplainOptions>> = z.strictObject({
   resumeFrom: resumeFromSchema.optional(),
   cache: runCacheSchema.optional(),
-  env: described(z.custom<NodeJS.ProcessEnv>(isPlainObject), 'an object of environment variables').optional(),
+  env: described(
+    z.custom<NodeJS.ProcessEnv>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
+    'an object of environment variables',
+  ).optional(),
 } satisfies ShapeOf<ExplainOptions>);
 
 interface ExplainSetup {
