@@ -51,7 +51,7 @@ export function rule(expected: string, detail?: string): { expected: string; det
  * What the schema of an options interface parses to: the interface, where an
  * optional key may also hold `undefined` ("not given", as documented).
  */
-export type Parsed<T> = { [K in keyof T]: {} extends Pick<T, K> ? T[K] | undefined : T[K] };
+export type Parsed<T> = { [K in keyof T]: Record<never, never> extends Pick<T, K> ? T[K] | undefined : T[K] };
 
 /**
  * The shape of an options schema: exactly one schema per key of the
