@@ -55,6 +55,12 @@ export interface Translations {
   /** `{task}` is replaced by the failed task upstream. */
   readonly skippedBecause: string;
   readonly noTasks: string;
+  /** The marker beside the badge of a task whose result was reused (it did not run). */
+  readonly reusedLabel: string;
+  /** `{run}` is replaced by the id of the run whose report held the result. */
+  readonly reusedFromReport: string;
+  /** `{run}` is replaced by the id of the run that stored the result in the cache. */
+  readonly reusedFromCache: string;
 }
 
 /** The language codes, sorted as the Python library lists them in its error message. */
@@ -93,6 +99,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tasks',
     skippedBecause: 'Not run because {task} failed',
     noTasks: 'No tasks to show.',
+    reusedLabel: 'Reused',
+    reusedFromReport: 'Not run: its result was reused from the report of run {run}',
+    reusedFromCache: 'Not run: its result was reused from the cache (stored by run {run})',
   }),
   es: Object.freeze({
     functionLabel: 'Función',
@@ -123,6 +132,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tareas',
     skippedBecause: 'No se ejecutó porque {task} falló',
     noTasks: 'No hay tareas que mostrar.',
+    reusedLabel: 'Reutilizada',
+    reusedFromReport: 'No se ejecutó: se reutilizó su resultado del informe de la ejecución {run}',
+    reusedFromCache: 'No se ejecutó: se reutilizó su resultado de la caché (guardado por la ejecución {run})',
   }),
   pt: Object.freeze({
     functionLabel: 'Função',
@@ -153,6 +165,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tarefas',
     skippedBecause: 'Não executada porque {task} falhou',
     noTasks: 'Nenhuma tarefa para mostrar.',
+    reusedLabel: 'Reutilizada',
+    reusedFromReport: 'Não executada: o seu resultado foi reutilizado do relatório da execução {run}',
+    reusedFromCache: 'Não executada: o seu resultado foi reutilizado da cache (guardado pela execução {run})',
   }),
   fr: Object.freeze({
     functionLabel: 'Fonction',
@@ -183,6 +198,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tâches',
     skippedBecause: 'Non exécutée car {task} a échoué',
     noTasks: 'Aucune tâche à afficher.',
+    reusedLabel: 'Réutilisée',
+    reusedFromReport: 'Non exécutée : son résultat a été repris du rapport de l’exécution {run}',
+    reusedFromCache: 'Non exécutée : son résultat a été repris du cache (enregistré par l’exécution {run})',
   }),
   de: Object.freeze({
     functionLabel: 'Funktion',
@@ -213,6 +231,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Aufgaben',
     skippedBecause: 'Nicht ausgeführt, weil {task} fehlgeschlagen ist',
     noTasks: 'Keine Aufgaben anzuzeigen.',
+    reusedLabel: 'Wiederverwendet',
+    reusedFromReport: 'Nicht ausgeführt: Ergebnis aus dem Bericht von Lauf {run} übernommen',
+    reusedFromCache: 'Nicht ausgeführt: Ergebnis aus dem Cache übernommen (gespeichert von Lauf {run})',
   }),
   it: Object.freeze({
     functionLabel: 'Funzione',
@@ -243,5 +264,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Attività',
     skippedBecause: 'Non eseguita perché {task} non è riuscita',
     noTasks: 'Nessuna attività da mostrare.',
+    reusedLabel: 'Riutilizzata',
+    reusedFromReport: 'Non eseguita: il risultato è stato ripreso dal report dell’esecuzione {run}',
+    reusedFromCache: 'Non eseguita: il risultato è stato ripreso dalla cache (salvato dall’esecuzione {run})',
   }),
 });

@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
-import { exceptionText, statusLabel } from './entry-text.js';
+import { exceptionText, reusedText, statusLabel } from './entry-text.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
 import { checkReport, type RenderOptions, resolveOptions } from './options.js';
@@ -63,11 +63,18 @@ function taskLines(
   t: Translations,
   content: { showTraceback: boolean; showTracedVars: boolean },
 ): string[] {
-  const lines = ['', `[${statusLabel(entry.status, t)}] ${entry.name}`, `  ${t.functionLabel}: ${entry.function}`];
+  const marker = entry.reused ? ` (${t.reusedLabel})` : '';
+  const lines = [
+    '',
+    `[${statusLabel(entry.status, t)}] ${entry.name}${marker}`,
+    `  ${t.functionLabel}: ${entry.function}`,
+  ];
   if (entry.attempts > 0) {
     lines.push(`  ${t.durationLabel}: ${formatDuration(entry.elapsedMs)} · ${t.attemptsLabel}: ${entry.attempts}`);
   }
   if (entry.skippedBecause) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  const reused = reusedText(entry, t);
+  if (reused) lines.push(`  ${reused}`);
   const error = entry.status === 'errored' ? entry.error : undefined;
   if (!error) return lines;
   lines.push(`  ${t.exceptionLabel}: ${indentTail(exceptionText(error), '    ')}`);
