@@ -4,6 +4,7 @@
 //
 //   node --expose-gc dist/run.js [--quick] [--json] [--scope throughput,speedup,...]
 import { parseArgs } from 'node:util';
+import { cache } from './cache.js';
 import { graph } from './graph.js';
 import type { BenchOptions, BenchResult } from './measure.js';
 import { memory } from './memory.js';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult>>
   memory,
   graph,
   'traced-vars': tracedVars,
+  cache,
 };
 
 const { values } = parseArgs({

@@ -9,6 +9,7 @@ import { argumentOriginsOf } from '../run/task-spec.js';
 import { cacheKeyOf } from './cache/cache-key.js';
 import { RunCache } from './cache/run-cache.js';
 import type { CacheStore } from './cache/store.js';
+import { hashValue } from './canonical-hash.js';
 import type { CheckpointWriter } from './checkpoint.js';
 import { codeFingerprint, FileHashes, taskFingerprint } from './fingerprint.js';
 import type { IncrementalHooks } from './hooks.js';
@@ -40,6 +41,8 @@ export class IncrementalRun implements IncrementalHooks {
   /** Why each task ran (set when known), and its cache key. */
   readonly #reasons: (RunReason | undefined)[];
   readonly #keys: (string | undefined)[];
+  /** Canonical hashes of results, by task index, once known: each result is hashed at most once per run. */
+  readonly #resultHashes: (string | null | undefined)[] = [];
 
   private constructor(
     setup: IncrementalSetup,
@@ -96,7 +99,7 @@ export class IncrementalRun implements IncrementalHooks {
     if (!this.#cache || !task.cache || code === null || code === undefined) return undefined;
     let key: string;
     try {
-      key = cacheKeyOf(task, code, args, argumentOriginsOf(task), this.#setup.env ?? process.env);
+      key = cacheKeyOf(task, code, args, argumentOriginsOf(task), this.#setup.env ?? process.env, this.#resultHash);
     } catch (thrown) {
       // A received result that cannot be hashed (or a cacheKey that threw) fails this task, as data.
       const downstream = graph.transitiveDependants(index).map((i) => (graph.order[i] as Task).name);
@@ -117,6 +120,7 @@ export class IncrementalRun implements IncrementalHooks {
     const cache = this.#cache as RunCache;
     const found = await cache.lookup(key, task.name);
     if (found.hit) {
+      this.#resultHashes[index] = found.resultHash;
       return buildEntry(task, {
         status: TaskStatus.SUCCESS,
         result: found.result,
@@ -125,9 +129,29 @@ export class IncrementalRun implements IncrementalHooks {
     }
     this.#reasons[index] ??= found.reason;
     const entry = await run();
-    if (entry.status === TaskStatus.SUCCESS) await cache.save(key, task.name, entry.result);
+    if (entry.status === TaskStatus.SUCCESS) {
+      let hash: string | null = null;
+      try {
+        hash = hashValue(entry.result, task.name, 'result');
+      } catch {
+        // A dependant that is cached names this result when it cannot hash it; storing it needs no hash.
+      }
+      this.#resultHashes[index] = hash;
+      await cache.save(key, task.name, entry.result, hash);
+    }
     return entry;
   }
+
+  /** The hash of a received result, remembered per upstream task (results are immutable once settled). */
+  readonly #resultHash = (value: unknown, taskName: string, field: string, fromTask: string): string => {
+    const upstream = this.#setup.graph.indexOf(fromTask);
+    const known = upstream === undefined ? undefined : this.#resultHashes[upstream];
+    if (typeof known === 'string') return known;
+    // Unknown, or known to be unhashable: hashing names the field in the error this dependant gets.
+    const hash = hashValue(value, taskName, field);
+    if (upstream !== undefined) this.#resultHashes[upstream] = hash;
+    return hash;
+  };
 
   annotate(index: number, entry: TaskReportEntry): TaskReportEntry {
     return annotateEntry(entry, {

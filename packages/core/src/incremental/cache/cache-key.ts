@@ -20,10 +20,11 @@ export function cacheKeyOf(
   args: readonly unknown[],
   origins: readonly ArgumentOrigin[],
   env: NodeJS.ProcessEnv,
+  resultHash: ResultHasher = hashValue,
 ): string {
   const parts = [KEY_FORMAT, task.name, code];
   args.forEach((arg, i) => {
-    parts.push(hashArgument(task, arg, origins[i]));
+    parts.push(hashArgument(task, arg, origins[i], resultHash));
   });
   if (task.cacheKey)
     parts.push('cacheKey', hashValue(task.cacheKey({ taskName: task.name, args }), task.name, 'cacheKey'));
@@ -31,8 +32,15 @@ export function cacheKeyOf(
   return hashParts(...parts);
 }
 
-function hashArgument(task: Task, arg: unknown, origin: ArgumentOrigin | undefined): string {
-  if (origin?.kind === 'result') return hashValue(arg, task.name, `result of "${origin.task}"`);
+/**
+ * The hash of a received result: the same as `hashValue`, but a run may
+ * know it already (from the cache record, or from hashing it for another
+ * dependant), so a large result is hashed at most once per run.
+ */
+export type ResultHasher = (value: unknown, taskName: string, field: string, fromTask: string) => string;
+
+function hashArgument(task: Task, arg: unknown, origin: ArgumentOrigin | undefined, resultHash: ResultHasher): string {
+  if (origin?.kind === 'result') return resultHash(arg, task.name, `result of "${origin.task}"`, origin.task);
   if (origin?.kind === 'kwargs' && typeof arg === 'object' && arg !== null) {
     // Field names say where a kwarg came from: the task's own kwargs, or an injected result.
     const entries = Object.keys(arg)

@@ -16,6 +16,8 @@ export interface CacheRecord {
   /** When it was stored (epoch ms): entries older than `maxAgeMs` are misses. */
   readonly storedAt: number;
   readonly result: unknown;
+  /** The canonical hash of `result` (what a dependant's key includes), so a hit need not hash it again; null if unhashable. */
+  readonly resultHash: string | null;
 }
 
 export function sealRecord(record: CacheRecord): Uint8Array {
@@ -37,7 +39,7 @@ export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { corru
   }
   try {
     const record = deserialize(payload) as CacheRecord;
-    if (typeof record?.storedAt !== 'number' || typeof record.runId !== 'string') {
+    if (typeof record?.storedAt !== 'number' || typeof record.runId !== 'string' || !('resultHash' in record)) {
       return { corrupt: 'its record has the wrong shape' };
     }
     return { record };

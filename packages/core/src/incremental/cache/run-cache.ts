@@ -5,7 +5,7 @@ import { type CacheRecord, openRecord, sealRecord } from './envelope.js';
 import type { CacheStore } from './store.js';
 
 export type CacheLookup =
-  | { readonly hit: true; readonly result: unknown; readonly fromRun: string }
+  | { readonly hit: true; readonly result: unknown; readonly fromRun: string; readonly resultHash: string | null }
   | { readonly hit: false; readonly reason: Extract<RunReason, 'cache-miss' | 'cache-expired' | 'cache-corrupt'> };
 
 /**
@@ -48,11 +48,11 @@ export class RunCache {
       if (!readOnly) await this.#delete(key, taskName);
       return { hit: false, reason: 'cache-expired' };
     }
-    return { hit: true, result: record.result, fromRun: record.runId };
+    return { hit: true, result: record.result, fromRun: record.runId, resultHash: record.resultHash };
   }
 
-  /** Stores a result, when it can come back exactly; never throws. */
-  async save(key: string, taskName: string, result: unknown): Promise<void> {
+  /** Stores a result (with its hash), when it can come back exactly; never throws. */
+  async save(key: string, taskName: string, result: unknown, resultHash: string | null): Promise<void> {
     if (!canCloneExactly(result)) {
       emitProcessesWarning(
         WarningCode.CACHE_RESULT_UNSTORABLE,
@@ -60,7 +60,7 @@ export class RunCache {
       );
       return;
     }
-    const record: CacheRecord = { taskName, runId: this.#runId, storedAt: Date.now(), result };
+    const record: CacheRecord = { taskName, runId: this.#runId, storedAt: Date.now(), result, resultHash };
     try {
       await this.#store.set(key, sealRecord(record), { maxAgeMs: this.#maxAgeMs });
     } catch (error) {
