@@ -104,7 +104,10 @@ export function createEtlPipeline(options: EtlOptions): Process {
     new TaskDependency(name, { useResultAsAdditionalKwargs: true, additionalKwargName: kwarg });
 
   const perShard = ids.flatMap((id, shard) => [
-    new Task(`generate_${id}`, workerTask(TASKS, 'generate'), { args: [{ shard, bytes: bytesPerShard, dir: outDir }], cache }),
+    new Task(`generate_${id}`, workerTask(TASKS, 'generate'), {
+      args: [{ shard, bytes: bytesPerShard, dir: outDir }],
+      cache,
+    }),
     // Columns are typed arrays: moved between threads, not copied.
     new Task(`parse_${id}`, workerTask(TASKS, 'parse'), {
       dependencies: [asArg(`generate_${id}`)],
