@@ -11,7 +11,7 @@ import { cacheKeyOf } from './cache/cache-key.js';
 import { runCacheOf } from './cache/from-options.js';
 import { RunCache } from './cache/run-cache.js';
 import type { CacheStore } from './cache/store.js';
-import { codeFingerprint, FileHashes, taskFingerprint } from './fingerprint.js';
+import { codeFingerprints, FileHashes, taskFingerprint } from './fingerprint.js';
 import { loadResumeReport, planResume } from './resume.js';
 
 /** What a run with the same options would do with one task. */
@@ -73,7 +73,7 @@ async function explainTasks(options: ExplainSetup): Promise<TaskPlan[]> {
   const graph = new TaskGraph(options.tasks);
   const files = new FileHashes();
   const specs = graph.order.map(taskSpecOf);
-  const codes = await Promise.all(specs.map((spec) => codeFingerprint(spec, files)));
+  const codes = await codeFingerprints(specs, files);
   const fingerprints = graph.order.map((task, i) => taskFingerprint(task, codes[i] ?? null).fingerprint);
   const resume = options.resumeFrom && planResume(graph.order, graph.dependencies, fingerprints, options.resumeFrom);
   const cache = options.cache && new RunCache(options.cache.store, options.cache.maxAgeMs, 'explain');

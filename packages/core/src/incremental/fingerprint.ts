@@ -14,10 +14,37 @@ import { hashParts, hashValue } from './canonical-hash.js';
  * version in `cacheKey` when a helper changes). `null` when the module file
  * cannot be read (the run will report why; nothing can be reused for it).
  */
-export async function codeFingerprint(spec: TaskSpec, files: FileHashes): Promise<string | null> {
-  if (spec.kind === 'main-thread') return hashParts('main-thread', spec.fn.toString());
-  const file = await files.hashOf(spec.moduleUrl);
-  return file === null ? null : hashParts('worker', file, spec.exportName);
+export async function codeFingerprints(specs: readonly TaskSpec[], files: FileHashes): Promise<(string | null)[]> {
+  const urls = new Set<string>();
+  for (const spec of specs) if (spec.kind === 'worker') urls.add(spec.moduleUrl);
+  const fileHashes = new Map<string, string | null>();
+  await Promise.all([...urls].map(async (url) => fileHashes.set(url, await files.hashOf(url))));
+  // Many tasks share one module (or one function): each pair is hashed once.
+  const workerCodes = new Map<string, string | null>();
+  return specs.map((spec) => {
+    if (spec.kind === 'main-thread') return functionFingerprint(spec.fn);
+    const file = fileHashes.get(spec.moduleUrl) ?? null;
+    if (file === null) return null;
+    const id = `${file}|${spec.exportName}`;
+    let code = workerCodes.get(id);
+    if (code === undefined) {
+      code = hashParts('worker', file, spec.exportName);
+      workerCodes.set(id, code);
+    }
+    return code;
+  });
+}
+
+// A function's source cannot change, so its hash is kept as long as the function lives.
+const functionHashes = new WeakMap<object, string>();
+
+function functionFingerprint(fn: (...args: never[]) => unknown): string {
+  let found = functionHashes.get(fn);
+  if (found === undefined) {
+    found = hashParts('main-thread', Function.prototype.toString.call(fn));
+    functionHashes.set(fn, found);
+  }
+  return found;
 }
 
 /** Module file hashes, each file read once per run however many tasks share it. */
@@ -50,6 +77,24 @@ export function taskFingerprint(
   task: Task,
   code: string | null,
 ): { fingerprint: TaskFingerprint; unhashable: UnhashableInputError | undefined } {
+  const own = ownFingerprint(task);
+  return { fingerprint: { code, ...own.parts }, unhashable: own.unhashable };
+}
+
+interface OwnFingerprint {
+  readonly parts: Omit<TaskFingerprint, 'code'>;
+  readonly unhashable: UnhashableInputError | undefined;
+}
+
+// A Task is immutable (frozen, and its args and kwargs frozen copies at the top level),
+// so what it declares is hashed once, however many runs it takes part in.
+const ownFingerprints = new WeakMap<Task, OwnFingerprint>();
+const EMPTY_ARGS = hashValue([], '', 'args');
+const EMPTY_KWARGS = hashValue({}, '', 'kwargs');
+
+function ownFingerprint(task: Task): OwnFingerprint {
+  const found = ownFingerprints.get(task);
+  if (found) return found;
   let unhashable: UnhashableInputError | undefined;
   const attempt = (value: unknown, field: string): string | null => {
     try {
@@ -59,13 +104,20 @@ export function taskFingerprint(
       return null;
     }
   };
-  const args = attempt(task.args, 'args');
-  const kwargs = attempt(task.kwargs, 'kwargs');
+  const args = task.args.length === 0 ? EMPTY_ARGS : attempt(task.args, 'args');
+  const kwargs = Object.keys(task.kwargs).length === 0 ? EMPTY_KWARGS : attempt(task.kwargs, 'kwargs');
   const dependencies = hashParts(
     ...task.dependencies.map(
       (d) =>
         `${d.taskName}|${d.useResultAsAdditionalArgs ? 'a' : ''}${d.useResultAsAdditionalKwargs ? `k:${d.additionalKwargName}` : ''}`,
     ),
   );
-  return { fingerprint: { code, args, kwargs, dependencies }, unhashable };
+  const own: OwnFingerprint = { parts: { args, kwargs, dependencies }, unhashable };
+  // Nested values in args may be mutable objects the caller changes between runs: only flat ones are kept.
+  if (isFlat(task.args) && isFlat(Object.values(task.kwargs))) ownFingerprints.set(task, own);
+  return own;
+}
+
+function isFlat(values: readonly unknown[]): boolean {
+  return values.every((value) => value === null || (typeof value !== 'object' && typeof value !== 'function'));
 }

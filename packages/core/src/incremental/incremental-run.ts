@@ -11,7 +11,7 @@ import { RunCache } from './cache/run-cache.js';
 import type { CacheStore } from './cache/store.js';
 import { hashValue } from './canonical-hash.js';
 import type { CheckpointWriter } from './checkpoint.js';
-import { codeFingerprint, FileHashes, taskFingerprint } from './fingerprint.js';
+import { codeFingerprints, FileHashes, taskFingerprint } from './fingerprint.js';
 import type { IncrementalHooks } from './hooks.js';
 import { planResume, type ResumeDecision } from './resume.js';
 
@@ -61,7 +61,7 @@ export class IncrementalRun implements IncrementalHooks {
 
   static async prepare(setup: IncrementalSetup): Promise<IncrementalRun> {
     const files = new FileHashes();
-    const codes = await Promise.all(setup.specs.map((spec) => codeFingerprint(spec, files)));
+    const codes = await codeFingerprints(setup.specs, files);
     const { graph } = setup;
     const fingerprints = graph.order.map((task, i) => {
       const { fingerprint, unhashable } = taskFingerprint(task, codes[i] ?? null);
