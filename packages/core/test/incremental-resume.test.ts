@@ -207,6 +207,27 @@ describe('a resumed run after a change', () => {
     expect(second.entries.get('extract')?.ranBecause).toBe('no-fingerprint');
   });
 
+  it('runs without the cache a task whose args cannot be hashed, and a resume runs it again saying why', async () => {
+    let calls = 0;
+    const make = () =>
+      new Process([
+        new Task(
+          'hooked',
+          (hook: () => number) => {
+            calls++;
+            return hook();
+          },
+          { args: [() => 7] },
+        ),
+      ]);
+    const first = await make().run();
+    expect(first.entries.get('hooked')?.result).toBe(7);
+    expect(first.entries.get('hooked')?.fingerprint?.args).toBeNull();
+    const second = await make().run({ resumeFrom: first });
+    expect(calls).toBe(2);
+    expect(second.entries.get('hooked')?.ranBecause).toBe('unhashable-input');
+  });
+
   it('tells a task that did not succeed apart from one that changed', async () => {
     await writeFile(broken, '');
     const first = await etl().run();
