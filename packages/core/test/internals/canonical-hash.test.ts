@@ -35,6 +35,8 @@ describe('canonical hashing', () => {
   });
 
   it('tells apart values that print alike', () => {
+    const holey: unknown[] = [];
+    holey.length = 1; // a hole, not an undefined element
     const distinct = [
       1,
       '1',
@@ -62,7 +64,7 @@ describe('canonical hashing', () => {
       Buffer.from([1, 2]),
       Float32Array.of(1, 2),
       [undefined],
-      [,],
+      holey,
     ];
     const hashes = distinct.map(hash);
     // `0` is listed twice on purpose: the one duplicate.
