@@ -201,6 +201,8 @@ class RunExecution {
       const upstream = positions[i] as number;
       const consumable =
         (this.#order[upstream] as Task).transferResult &&
+        // A result reused from a report is that report's value too: moving it would empty the report.
+        this.#entries[upstream]?.reused?.source !== 'resume' &&
         (graph.dependants[upstream] ?? []).filter((d) =>
           (this.#order[d] as Task).dependencies.some(
             (dep) => dep.taskName === this.#order[upstream]?.name && injects(dep),
