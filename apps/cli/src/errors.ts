@@ -62,6 +62,41 @@ export class InvalidPipelineError extends ProcessesError {
   }
 }
 
+/** One worker task `processes validate` found cannot run (see `WorkerTaskCheckError`). */
+export interface WorkerTaskProblem {
+  readonly taskName: string;
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  /**
+   * `module-not-found`, `import-failed` (a syntax error, an exception at its
+   * top level), `load-timeout`, `thread-exited` (`process.exit()` while
+   * importing), `export-missing` or `not-a-function`.
+   */
+  readonly reason: string;
+  /** One line naming the module and the export, and what is wrong. */
+  readonly message: string;
+}
+
+/**
+ * `processes validate` loaded the pipeline's worker task modules in a
+ * throwaway worker thread and some task cannot run: its module does not
+ * import, or has no function under the task's export name. Exit code 2.
+ */
+export class WorkerTaskCheckError extends ProcessesError {
+  static override readonly code: string = 'PROC_CLI_WORKER_TASK_INVALID';
+  readonly path: string;
+  /** One per task that cannot run, in the pipeline's order. */
+  readonly problems: readonly WorkerTaskProblem[];
+  constructor(path: string, problems: readonly WorkerTaskProblem[]) {
+    const count = problems.length === 1 ? '1 worker task' : `${problems.length} worker tasks`;
+    super(
+      `Pipeline ${path}: ${count} cannot run:\n${problems.map((p) => `Task "${p.taskName}": ${p.message}`).join('\n')}\nRun \`processes validate --no-load\` to check the graph without loading modules.`,
+    );
+    this.path = path;
+    this.problems = problems;
+  }
+}
+
 /** A file named by a flag (`--report`, `--json`, `--html`) could not be read or written. */
 export class CliFileError extends ProcessesError {
   static override readonly code: string = 'PROC_CLI_FILE_FAILED';

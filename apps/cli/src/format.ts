@@ -1,4 +1,6 @@
 import { describeValueInProse, formatDuration as formatCoreDuration } from 'processes-core/internal';
+import { padEndToWidth, textWidth } from './text-width.js';
+
 /** A duration for the terminal: `0.4 ms`, `52 ms`, `1.23 s`, `2m 05s`, `1h 02m`. */
 export function formatDuration(ms: number): string {
   return formatCoreDuration(ms, 'compact');
@@ -30,17 +32,20 @@ export function firstLine(text: string): string {
   return newline === -1 ? text : `${text.slice(0, newline)} …`;
 }
 
-/** Lays out rows as columns padded to their widest cell; the last column is not padded. */
+/**
+ * Lays out rows as columns padded to their widest cell, by terminal columns
+ * (a CJK task name or an emoji takes two); the last column is not padded.
+ */
 export function layoutColumns(rows: readonly (readonly string[])[], gap = '  '): string[] {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
+      widths[i] = Math.max(widths[i] ?? 0, textWidth(cell));
     });
   }
   return rows.map((row) =>
     row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)))
+      .map((cell, i) => (i === row.length - 1 ? cell : padEndToWidth(cell, widths[i] ?? 0)))
       .join(gap)
       .trimEnd(),
   );

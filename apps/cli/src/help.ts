@@ -4,7 +4,7 @@ export const MAIN_HELP = `processes — run a graph of tasks from a pipeline fil
 
 Usage
   processes run <pipeline> [flags]       run the pipeline, with live progress and a summary
-  processes validate <pipeline>          check the graph without running it
+  processes validate <pipeline>          check the graph and the worker task modules without running it
   processes graph <pipeline> [flags]     print the graph as Mermaid or Graphviz DOT
   processes cache explain <pipeline>     say which tasks a run would reuse, and why the rest run
   processes cache clear                  delete the result cache
@@ -24,8 +24,10 @@ one (it may be async). It may also export \`channels\`: the report channels
 Exit codes
   0    every task succeeded
   1    a task errored or was skipped
-  2    the pipeline is invalid or could not be loaded, or the command line is wrong
-  130  cancelled with Ctrl-C (143: SIGTERM)
+  2    the pipeline is invalid or could not be loaded (validate: a worker task's module
+       or export is wrong), or the command line is wrong
+  130  cancelled with Ctrl-C (143: SIGTERM); tasks the cancel stopped or kept from
+       starting are reported as cancelled
 
 Run \`processes <command> --help\` for a command's flags.
 `;
@@ -59,8 +61,9 @@ Progress
   each failure's traceback follow.
 
 Ctrl-C cancels the run cleanly: running tasks see their signal aborted,
-worker threads are stopped, the summary shows what finished, the --json and
---html files are written, and processes exits with 130. Notifications are
+worker threads are stopped, the summary shows what finished and, as
+cancelled, what was stopped or never started; the --json and --html files
+are written, and processes exits with 130. Notifications are
 not sent for a cancelled run. A second Ctrl-C exits at once.
 
 Exit codes: 0 every task succeeded; 1 a task errored or was skipped;
@@ -106,10 +109,15 @@ Usage
   processes validate <pipeline>
 
 Loads the pipeline file and builds its Process, which validates the graph:
-task names, options, missing dependencies, cycles. Prints the tasks in the
-order a sequential run follows, or the error with its code and exits with 2.
+task names, options, missing dependencies, cycles. Then imports each worker
+task's module in a throwaway worker thread (terminated afterwards, so what a
+module does at its top level stays off this thread) and checks the export
+the task names is a function. Prints the tasks in the order a sequential run
+follows, or each problem (one line per task, naming its module and export)
+with the error's code, and exits with 2.
 
 Flags
+  --no-load    do not import worker task modules: check the graph only
   -h, --help   show this help
 
 Example

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Process, ReportChannel } from 'processes-js';
 import { InvalidPipelineError, PipelineLoadError, PipelineNotFoundError } from './errors.js';
 import { describeValue } from './format.js';
+import { formatLocation, locateSyntaxError, syntaxErrorLocation } from './syntax-location.js';
 import { isTypedError } from './typed-error.js';
 
 /** Extensions imported through tsx; anything else is imported by Node itself. */
@@ -103,8 +104,30 @@ async function importModule(path: string, displayPath: string): Promise<Record<s
   } catch (error) {
     // A Process built at the top level of the module threw: show that error as it is.
     if (isTypedError(error)) throw error;
-    throw new PipelineLoadError(displayPath, 'import', error, await commonJsHint(path));
+    throw new PipelineLoadError(
+      displayPath,
+      'import',
+      error,
+      (await syntaxHint(path, error)) ?? (await commonJsHint(path)),
+    );
   }
+}
+
+/**
+ * Where a syntax error in a JavaScript pipeline (or a local module it
+ * imports) is: `file:line:column` and the line with a caret, as tsx already
+ * shows for TypeScript. Node 20 gives an ES module's SyntaxError no location.
+ */
+async function syntaxHint(path: string, error: unknown): Promise<string | undefined> {
+  if ((error as { name?: unknown } | null)?.name !== 'SyntaxError' || TYPESCRIPT_EXTENSIONS.has(extname(path))) {
+    return undefined;
+  }
+  const inStack = syntaxErrorLocation(error);
+  if (inStack) return `Syntax error at ${inStack}`;
+  const found = await locateSyntaxError(path);
+  if (!found) return undefined;
+  const excerpt = found.excerpt ? `\n${found.excerpt.replace(/^/gm, '    ')}` : '';
+  return `Syntax error at ${formatLocation(found)}${excerpt}`;
 }
 
 /**

@@ -2,17 +2,29 @@ import type { ProcessExecutionReport, TaskReportEntry } from 'processes-js';
 import { firstLine, formatDuration, layoutColumns, plural } from './format.js';
 import { fitLine, type Segment, type Style, type Terminal } from './terminal.js';
 
-const STATUS_STYLE: Record<string, Style> = { success: 'green', errored: 'red', skipped: 'yellow', pending: 'gray' };
+const STATUS_STYLE: Record<string, Style> = {
+  success: 'green',
+  errored: 'red',
+  skipped: 'yellow',
+  cancelled: 'magenta',
+  pending: 'gray',
+};
 /** Traceback lines shown per failure; the JSON report has them all. */
 const TRACEBACK_LINES = 12;
 const TRACED_VARS_SHOWN = 10;
+/** The summary row's short form of why a failure with retries left was not retried (the full sentence follows). */
+const NOT_RETRIED: Record<string, string> = {
+  'retry-on-no-match': 'not retried: retryOn does not match',
+  'retry-on-rejected': 'not retried: the retryOn predicate said no',
+  'retry-on-threw': 'not retried: the retryOn predicate threw',
+};
 
 export interface SummaryOptions {
   /** The process name, or the file name when the process has none. */
   readonly label: string;
   /** List only the errored tasks (the totals still count every task). */
   readonly onlyErrors: boolean;
-  /** The run was cancelled: pending tasks never started. */
+  /** The run was cancelled (Ctrl-C): cancelled tasks were stopped or never started. */
   readonly cancelled: boolean;
 }
 
@@ -48,14 +60,6 @@ export function printSummary(out: Terminal, report: ProcessExecutionReport, opti
   printFailures(out, report, options);
 }
 
-/**
- * A task that was running when the run was cancelled: the report marks it
- * errored with no attempt counted (a task that failed by itself made at least one).
- */
-function interruptedByCancel(entry: TaskReportEntry): boolean {
-  return entry.status === 'errored' && entry.attempts === 0;
-}
-
 /** Styles a laid-out row by where its status cell sits: the header dim, each status in its colour. */
 function styleRow(line: string, status: string | undefined): Segment[] {
   if (status === undefined) return [[line, 'dim']];
@@ -66,11 +70,14 @@ function styleRow(line: string, status: string | undefined): Segment[] {
 
 function detail(entry: TaskReportEntry, cancelled: boolean): string {
   switch (entry.status) {
-    case 'errored':
-      if (cancelled && interruptedByCancel(entry)) return 'cancelled while running';
-      return entry.error ? firstLine(`${entry.error.errorName}: ${entry.error.exception}`) : '';
+    case 'errored': {
+      const message = entry.error ? firstLine(`${entry.error.errorName}: ${entry.error.exception}`) : '';
+      return entry.notRetried ? `${message} (${NOT_RETRIED[entry.notRetried.reason] ?? 'not retried'})` : message;
+    }
     case 'skipped':
       return entry.skippedBecause ? `because ${entry.skippedBecause} errored` : 'a dependency errored';
+    case 'cancelled':
+      return entry.attempts > 0 ? 'stopped while running: the run was cancelled' : 'not started: the run was cancelled';
     case 'pending':
       return cancelled ? 'not started: the run was cancelled' : 'not started';
     default:
@@ -94,6 +101,7 @@ function totals(out: Terminal, report: ProcessExecutionReport, label: string): s
   if (reused) parts.push(out.style(`${reused} reused`, 'cyan'));
   if (report.errored.size) parts.push(out.style(`${report.errored.size} errored`, 'red'));
   if (report.skipped.size) parts.push(out.style(`${report.skipped.size} skipped`, 'yellow'));
+  if (report.cancelled.size) parts.push(out.style(`${report.cancelled.size} cancelled`, 'magenta'));
   if (report.pending.size) parts.push(out.style(`${report.pending.size} not started`, 'gray'));
   if (report.elapsedMs !== undefined) parts.push(formatDuration(report.elapsedMs));
   return parts.join(' · ');
@@ -102,8 +110,7 @@ function totals(out: Terminal, report: ProcessExecutionReport, label: string): s
 function printFailures(out: Terminal, report: ProcessExecutionReport, options: SummaryOptions): void {
   for (const entry of report.errored.values()) {
     const error = entry.error;
-    // A task stopped by the cancel has nothing to debug: the summary row says what happened to it.
-    if (!error || (options.cancelled && interruptedByCancel(entry))) continue;
+    if (!error) continue;
     out.line();
     out.line(
       `${out.style('✖', 'red')} ${out.style(entry.name, 'bold')}${entry.attempts > 1 ? ` (${entry.attempts} attempts)` : ''}`,
@@ -119,6 +126,7 @@ function printFailures(out: Terminal, report: ProcessExecutionReport, options: S
       for (const [name, value] of vars.slice(0, TRACED_VARS_SHOWN)) out.line(`    ${name} = ${firstLine(value)}`);
       if (vars.length > TRACED_VARS_SHOWN) out.line(out.style(`    … ${vars.length - TRACED_VARS_SHOWN} more`, 'gray'));
     }
+    if (entry.notRetried) out.line(`  not retried: ${entry.notRetried.message}`);
     if (!options.onlyErrors && !options.cancelled && error.downstreamImpact.length > 0) {
       out.line(`  skipped because of it: ${error.downstreamImpact.join(', ')}`);
     }

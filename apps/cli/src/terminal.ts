@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import { styleText } from 'node:util';
+import { textWidth, truncateToWidth } from './text-width.js';
 
 /** A stream the CLI writes to; a TTY stream also has `isTTY`, `columns` and `rows`. */
 export type OutputStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
@@ -12,17 +14,8 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gray';
-
-const SGR: Record<Style, readonly [number, number]> = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  gray: [90, 39],
-};
+/** The styles the CLI uses: names `util.styleText` knows. */
+export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'magenta' | 'cyan' | 'gray';
 
 /**
  * One output stream with what the CLI needs to know about it: whether it is
@@ -61,10 +54,15 @@ export class Terminal {
     this.#stream.write(`${text}\n`);
   }
 
-  /** `text` in the given styles when colours are on; as is otherwise. */
+  /**
+   * `text` in the given styles when colours are on; as is otherwise. Whether
+   * they are on is decided here, for this stream and this environment (an
+   * embedded CLI's `io.env`, not necessarily `process.env`), so styleText is
+   * told not to decide again (`validateStream: false`; Node 20 ignores it).
+   */
   style(text: string, ...styles: Style[]): string {
-    if (!this.color || text === '') return text;
-    return styles.reduce((out, style) => `\x1b[${SGR[style][0]}m${out}\x1b[${SGR[style][1]}m`, text);
+    if (!this.color || text === '' || styles.length === 0) return text;
+    return styleText(styles, text, { validateStream: false });
   }
 
   /** Resolves once everything written so far has been handed to the OS. */
@@ -79,15 +77,18 @@ export class Terminal {
 /** A piece of a line and its styles; lines are cut to the terminal width by visible length, then styled. */
 export type Segment = readonly [text: string, ...styles: Style[]];
 
-/** Joins segments into one line of at most `width` visible characters (the rest becomes `…`), styled. */
+/**
+ * Joins segments into one line of at most `width` terminal columns (the
+ * rest becomes `…`), styled. Columns, not characters: a CJK character or an
+ * emoji takes two.
+ */
 export function fitLine(terminal: Terminal, segments: readonly Segment[], width: number): string {
   let room = Math.max(1, width);
   let out = '';
   for (const [text, ...styles] of segments) {
     if (room <= 0) break;
-    let piece = text;
-    if ([...piece].length > room) piece = `${[...piece].slice(0, Math.max(0, room - 1)).join('')}…`;
-    room -= [...piece].length;
+    const piece = truncateToWidth(text, room);
+    room -= textWidth(piece);
     out += terminal.style(piece, ...styles);
   }
   return out;

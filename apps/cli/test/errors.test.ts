@@ -27,6 +27,7 @@ describe('error codes', () => {
       'PipelineLoadError',
       'PipelineNotFoundError',
       'UsageError',
+      'WorkerTaskCheckError',
     ]);
   });
 

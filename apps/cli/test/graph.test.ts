@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ProcessExecutionReport, type TaskReportEntry } from 'processes-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProcesses, tempDir } from './helpers/cli.js';
 
@@ -78,6 +79,34 @@ describe('processes graph', () => {
     );
     expect(stdout).toContain('"load" [label="load\\nskipped", style="rounded,filled", fillcolor="#fef9c3"');
     expect(stdout).toContain('"transform" -> "load" [style=dashed];');
+  });
+
+  it('colours tasks an aborted run cancelled in their own colour', async () => {
+    const entry = (name: string, status: TaskReportEntry['status'], attempts: number): TaskReportEntry => ({
+      name,
+      function: name,
+      args: [],
+      kwargs: {},
+      status,
+      elapsedMs: attempts,
+      attempts,
+    });
+    const aborted = new ProcessExecutionReport({
+      processName: 'ok-pipeline',
+      entries: [
+        entry('load', 'success', 1),
+        entry('double', 'cancelled', 1),
+        entry('flaky', 'cancelled', 0),
+        entry('total', 'cancelled', 0),
+      ],
+    });
+    const path = join(tempDir(), 'aborted.json');
+    writeFileSync(path, JSON.stringify(aborted));
+    const { code, stdout } = await runProcesses(['graph', 'ok.js', '--report', path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      '  classDef cancelled fill:#ffedd5,stroke:#ea580c,color:#7c2d12\n  class t1,t2,t3 cancelled',
+    );
   });
 
   it('notes a report of another process, matches tasks by name, and draws the others as unknown', async () => {

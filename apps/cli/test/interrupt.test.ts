@@ -21,11 +21,15 @@ describe('Ctrl-C', () => {
 
     expect({ code, signal }).toEqual({ code: 130, signal: null });
     expect(stderr).toContain('processes: Ctrl-C: cancelling the run… (press Ctrl-C again to exit at once)');
-    expect(stderr).toContain('processes: cancelled; 1 task did not start.');
-    // The summary of the partial report: the running tasks were stopped, the rest never started.
-    expect(stdout).toMatch(/\nwait\s+errored\s+0\s+-\s+cancelled while running\n/);
-    expect(stdout).toMatch(/\nspin\s+errored\s+0\s+-\s+cancelled while running\n/);
-    expect(stdout).toMatch(/\nafter\s+pending\s+0\s+-\s+not started: the run was cancelled\n/);
+    expect(stderr).toContain('processes: cancelled; 2 running tasks stopped, 1 task did not start.');
+    // The summary of the partial report: the running tasks were stopped, the rest never started; all cancelled.
+    expect(stdout).toMatch(/\nwait\s+cancelled\s+1\s+\S+ m?s\s+stopped while running: the run was cancelled\n/);
+    expect(stdout).toMatch(/\nspin\s+cancelled\s+1\s+\S+ m?s\s+stopped while running: the run was cancelled\n/);
+    expect(stdout).toMatch(/\nafter\s+cancelled\s+0\s+-\s+not started: the run was cancelled\n/);
+    expect(stdout).toMatch(/long-pipeline: 3 tasks · 0 succeeded · 3 cancelled · /);
+    expect(stdout).toMatch(/\] done {4}0 succeeded · 3 cancelled · /);
+    // Nothing failed by itself, so no failure is printed.
+    expect(stdout).not.toContain('✖');
     // Node exited by itself: the spinning worker thread was terminated and nothing else was left open.
     expect(stderr).not.toContain('keeps Node.js running');
     expect(exitMs).toBeLessThan(PROMPT_EXIT_MS);
@@ -41,7 +45,9 @@ describe('Ctrl-C', () => {
     cli.child.kill('SIGINT');
     expect((await cli.exited).code).toBe(130);
     const json = JSON.parse(readFileSync(file, 'utf8'));
-    expect(json.summary).toEqual({ success: 0, errored: 2, skipped: 0, pending: 1 });
+    expect(json.summary).toEqual({ success: 0, errored: 0, skipped: 0, cancelled: 3, pending: 0 });
+    expect(json.entries.spin).toMatchObject({ status: 'cancelled', attempts: 1, error: { error_name: 'AbortError' } });
+    expect(json.entries.after).toMatchObject({ status: 'cancelled', attempts: 0, error: null });
   });
 
   it('exits at once on a second Ctrl-C, while something ignores the first', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessExecutionReport } from 'processes-js';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,27 @@ describe('processes run', () => {
     expect(stdout).toContain('skipped because of it: load');
   });
 
+  it('says why a failure with retries left was not retried', async () => {
+    const dir = tempDir();
+    const processes = new URL('../node_modules/processes-js/dist/index.js', import.meta.url).href;
+    writeFileSync(
+      join(dir, 'retry.mjs'),
+      `import { Process, Task } from '${processes}';\n` +
+        'class RateLimitError extends Error {}\n' +
+        "export default new Process([new Task('fetch', () => { throw new TypeError('bad url'); }, { retries: 2, retryOn: [RateLimitError] })]);\n",
+    );
+    const { code, stdout, stderr } = await runProcesses(['run', 'retry.mjs'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /\nfetch\s+errored\s+1\s+\S+ m?s\s+TypeError: bad url \(not retried: retryOn does not match\)\n/,
+    );
+    const reason =
+      'Task "fetch" failed with TypeError, which retryOn does not match: not retried (2 retries left unused); retryOn accepts RateLimitError.';
+    expect(stdout).toContain(`  not retried: ${reason}\n`);
+    // The library's warning, as any program using it gets.
+    expect(stderr).toContain(`[PROC_TASK_NOT_RETRIED] ProcessesWarning: ${reason}`);
+  });
+
   it('runs one task at a time with --sequential, in topological order', async () => {
     const { code, stdout } = await runProcesses(['run', 'failing.js', '--sequential']);
     expect(code).toBe(1);
@@ -84,7 +105,7 @@ describe('processes run', () => {
 
     const json = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
     expect(json.process_name).toBe('failing-pipeline');
-    expect(json.summary).toEqual({ success: 2, errored: 1, skipped: 1, pending: 0 });
+    expect(json.summary).toEqual({ success: 2, errored: 1, skipped: 1, cancelled: 0, pending: 0 });
     const report = ProcessExecutionReport.fromJSON(json);
     expect(report.errored.get('transform')?.error?.exception).toBe('bad row <7> & "quoted"');
     expect(report.skipped.get('load')?.skippedBecause).toBe('transform');

@@ -1,7 +1,23 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runProcesses, tempDir } from './helpers/cli.js';
+import { runCli, WorkerTaskCheckError } from '../dist/index.js';
+import { FIXTURES, runProcesses, tempDir } from './helpers/cli.js';
+
+/** `runCli` in this process, with streams that keep what is written (not terminals), colours off. */
+async function runInProcess(args: string[], env: Record<string, string> = { NO_COLOR: '1' }) {
+  const written = { stdout: '', stderr: '' };
+  const sink = (key: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk, _encoding, callback) {
+        written[key] += String(chunk);
+        callback();
+      },
+    });
+  const code = await runCli(args, { stdout: sink('stdout'), stderr: sink('stderr'), env, cwd: FIXTURES });
+  return { code, ...written };
+}
 
 describe('processes validate', () => {
   it('reports OK with the task count and the topological order, without running anything', async () => {
@@ -96,5 +112,99 @@ describe('processes validate', () => {
     expect(stderr).toContain(
       'The file was loaded as CommonJS (its package.json does not say "type": "module"). Pipelines are ES modules: rename it to .mts, or add "type": "module" to its package.json.',
     );
+  });
+
+  it('shows file:line:column for a syntax error in an .mjs pipeline, as for .ts', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.mjs'), 'const rows = [1, 2];\nexport default (;\n');
+    const { code, stderr } = await runProcesses(['validate', 'broken.mjs'], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `  Pipeline broken.mjs could not be imported: Unexpected token ';'\n  Syntax error at ${join(dir, 'broken.mjs')}:2:17\n      export default (;\n                      ^\n`,
+    );
+  });
+
+  it('finds the syntax error in a local module the .mjs pipeline imports', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'pipeline.mjs'), "import { rows } from './lib/rows.mjs';\nexport default rows;\n");
+    writeFileSync(join(dir, 'lib', 'rows.mjs'), 'export const rows = [1, 2;\n');
+    const { code, stderr } = await runProcesses(['validate', 'pipeline.mjs'], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`Syntax error at ${join(dir, 'lib', 'rows.mjs')}:1:26\n`);
+  });
+});
+
+describe('processes validate: worker tasks', () => {
+  it('loads worker task modules in a throwaway thread: their side effects stay off the main thread', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'side-effect.json');
+    process.env['PROCESSES_SIDE_EFFECT_FILE'] = file;
+    try {
+      const { code, stdout, stderr } = await runInProcess(['validate', 'worker-check/pipeline-ok.js']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain(
+        "Worker tasks: 1 module loaded in a throwaway worker thread; every task's export is a function.",
+      );
+      // What the module prints while it loads is not validate's output.
+      expect(stdout).not.toContain('printed while importing');
+    } finally {
+      delete process.env['PROCESSES_SIDE_EFFECT_FILE'];
+    }
+    // The module ran (it wrote its file), in a worker thread, and set its global there, not here.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ isMainThread: false });
+    expect(JSON.parse(readFileSync(file, 'utf8')).threadId).toBeGreaterThan(0);
+    expect((globalThis as Record<string, unknown>)['__processesValidateSideEffect']).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 2 with one line per task that cannot run, naming the task, the module and the export', async () => {
+    const { code, stdout, stderr } = await runProcesses(['validate', 'worker-check/pipeline-bad.js']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const fixture = (name: string) => join(FIXTURES, 'worker-check', name);
+    expect(stderr).toBe(
+      [
+        '✖ WorkerTaskCheckError [PROC_CLI_WORKER_TASK_INVALID]',
+        '  Pipeline worker-check/pipeline-bad.js: 6 worker tasks cannot run:',
+        '  Task "typo": module worker-check/side-effects.js has no export `pars` (it exports `config`, `parse`).',
+        '  Task "not_a_function": module worker-check/side-effects.js: export `config` is an object, not a function.',
+        `  Task "missing_module": module worker-check/no-such-tasks.js was not found (no file at ${fixture('no-such-tasks.js')}).`,
+        `  Task "bad_syntax": module worker-check/syntax-error.mjs cannot be imported: SyntaxError: Unexpected token ';' (at ${fixture('syntax-error.mjs')}:2:11)`,
+        '  Task "exits": module worker-check/exits.js ended its thread while importing (exit code 3).',
+        '  Task "typescript": module typed-tasks.ts has no export `normalise` (it exports `norm`).',
+        '  Run `processes validate --no-load` to check the graph without loading modules.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('runs in process too, leaving the caller’s globals alone', async () => {
+    const { code, stderr } = await runInProcess(['validate', 'worker-check/pipeline-bad.js']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`[${WorkerTaskCheckError.code}]`);
+    expect(stderr).toContain('Task "typo": module worker-check/side-effects.js has no export `pars`');
+    expect((globalThis as Record<string, unknown>)['__processesValidateSideEffect']).toBeUndefined();
+  });
+
+  it('checks a TypeScript worker module through tsx', async () => {
+    const { code, stdout } = await runProcesses(['validate', 'typed.ts']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "Worker tasks: 1 module loaded in a throwaway worker thread; every task's export is a function.",
+    );
+  });
+
+  it('skips loading modules with --no-load', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'side-effect.json');
+    const { code, stdout } = await runProcesses(['validate', 'worker-check/pipeline-bad.js', '--no-load'], {
+      env: { PROCESSES_SIDE_EFFECT_FILE: file },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('OK worker-check/pipeline-bad.js: process "worker-check-bad" is valid · 8 tasks');
+    expect(stdout).toContain('Worker tasks: modules not loaded (--no-load).');
+    expect(existsSync(file)).toBe(false);
   });
 });

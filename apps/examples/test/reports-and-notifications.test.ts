@@ -23,7 +23,7 @@ describe('reports-and-notifications', () => {
     expect(out).toMatch(/skipped +ship_orders +attempts=0/);
     expect(out).toMatch(/success +archive_logs +attempts=1/);
     expect(out).toContain('skipped: ship_orders (because charge_payments errored)');
-    expect(out).toMatch(/JSON: \d+ bytes, schema version 1, round trip ok/);
+    expect(out).toMatch(/JSON: \d+ bytes, schema version 2, round trip ok/);
     // Offline by default: it only describes the notifications.
     expect(out).toContain('Notifications (offline)');
     expect(out).toContain('only charge_payments would be sent.');

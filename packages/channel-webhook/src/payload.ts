@@ -11,8 +11,12 @@ import type { ContentFlags } from 'processes-core/internal';
 import { setOwn } from 'processes-core/internal';
 import { resultValue } from './result-value.js';
 
-/** The version of the webhook report object; bumped on any incompatible change. */
-export const WEBHOOK_SCHEMA_VERSION = 1;
+/**
+ * The version of the webhook report object; bumped on any incompatible
+ * change. Version 2 added the `cancelled` status (a task the run's abort
+ * stopped; with an `error` when it was running then).
+ */
+export const WEBHOOK_SCHEMA_VERSION = 2;
 
 /**
  * The report as the webhook sends it (docs/webhook-schema.md). Keys, in
@@ -33,7 +37,7 @@ export interface WebhookEntryDocument {
   attempts: number;
   /** Only for a successful task: the result as JSON, or a readable string when it is not plain JSON. */
   result?: JsonValue;
-  /** Only for an errored task. */
+  /** Only for an errored task, and a cancelled one that was running when the run was aborted. */
   error?: WebhookErrorDocument;
 }
 

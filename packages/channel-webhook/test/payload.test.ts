@@ -133,7 +133,7 @@ describe('the payload', () => {
     const text = JSON.stringify(buildWebhookPayload(report, { extraPayload: JSON.parse('{"__proto__":{"x":1}}') }));
     expect(JSON.parse(text)).toEqual(
       JSON.parse(
-        '{"process_name":"","entries":{"__proto__":{"status":"success","function":"f","elapsed_seconds":0.001,"attempts":1,"result":null}},"schema_version":1,"__proto__":{"x":1}}',
+        '{"process_name":"","entries":{"__proto__":{"status":"success","function":"f","elapsed_seconds":0.001,"attempts":1,"result":null}},"schema_version":2,"__proto__":{"x":1}}',
       ),
     );
     expect(text).toContain('"entries":{"__proto__":');
@@ -161,7 +161,7 @@ describe('the payload', () => {
 
   it('is flat for nestUnder "" or null, and an extra "entries" replaces the real ones (the seed precedence)', async () => {
     const { json } = await received(sampleReport(), { nestUnder: '', extraPayload: { entries: 'replaced' } });
-    expect(json).toEqual({ process_name: 'nightly-etl', entries: 'replaced', schema_version: 1 });
+    expect(json).toEqual({ process_name: 'nightly-etl', entries: 'replaced', schema_version: 2 });
     await server?.close();
     const again = await received(sampleReport(), { nestUnder: null, extraPayload: { channel: '#ops' } });
     expect(Object.keys(again.json)).toEqual(['process_name', 'entries', 'schema_version', 'channel']);

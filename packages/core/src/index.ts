@@ -82,6 +82,8 @@ export type {
   LogWriteErrorDocument,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ReportChannel,
   ReportDocument,
   ReportInit,

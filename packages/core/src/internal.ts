@@ -4,6 +4,8 @@
 
 export { closestName } from './errors/errors.js';
 export { emitProcessesWarning, WARNING_TYPE, WarningCode } from './errors/warnings.js';
+// How a worker thread imports a task module (TypeScript through tsx); `processes validate` loads modules the same way.
+export { importModule as importTaskModule } from './executors/worker/typescript-import.js';
 export type { DurationStyle } from './format/duration.js';
 export { formatDuration } from './format/duration.js';
 export { readSafely, setOwn } from './logging/json-safe.js';

@@ -71,15 +71,28 @@ describe('aborting a run through its signal', () => {
       broken: 'errored',
       after_broken: 'skipped',
       broken_free: 'success',
-      load: 'errored',
-      transform: 'pending',
-      save: 'pending',
+      load: 'cancelled',
+      transform: 'cancelled',
+      save: 'cancelled',
     });
     expect(report.entries.get('config')?.result).toEqual({ rows: 3 });
     expect(report.entries.get('broken')?.error?.exception).toBe('broken');
     expect(report.entries.get('after_broken')?.skippedBecause).toBe('broken');
-    expect(report.entries.get('load')?.error?.exception).toContain('operator pressed Ctrl-C');
-    expect(report.pending.size).toBe(2);
+    // The task running at the abort: cancelled, with the abort as its error and the attempt it was on.
+    const load = report.entries.get('load');
+    expect(load?.error?.exception).toContain('operator pressed Ctrl-C');
+    expect(load?.error?.errorName).toBe('AbortError');
+    expect(load?.attempts).toBe(1);
+    expect(load?.queuedAt).toBeInstanceOf(Date);
+    expect(load?.finishedAt?.getTime()).toBeGreaterThanOrEqual(load?.queuedAt?.getTime() ?? Number.NaN);
+    // Tasks the abort kept from starting: cancelled too, with no attempt and no error.
+    expect(report.entries.get('transform')).toMatchObject({ status: 'cancelled', attempts: 0, elapsedMs: 0 });
+    expect(report.entries.get('transform')?.error).toBeUndefined();
+    expect(report.entries.get('transform')?.queuedAt).toBeUndefined();
+    expect([...report.cancelled.keys()]).toEqual(['load', 'transform', 'save']);
+    expect(report.errored.size).toBe(1);
+    expect(report.pending.size).toBe(0);
+    expect(report.toJSON().summary).toEqual({ success: 2, errored: 1, skipped: 1, cancelled: 3, pending: 0 });
     expect(called).toEqual(['config', 'broken', 'broken_free', 'load']);
 
     // The running task was told to stop, with the run's abort reason.
@@ -89,7 +102,7 @@ describe('aborting a run through its signal', () => {
     // Listeners hear the end of an aborted run too, with the same partial report.
     const finished = events.filter((e) => e.type === 'run:finished');
     expect(finished).toHaveLength(1);
-    expect(finished[0]?.type === 'run:finished' && finished[0].report.pending.size).toBeGreaterThan(0);
+    expect(finished[0]?.type === 'run:finished' && finished[0].report.cancelled.size).toBe(3);
   });
 
   it('aborts the signal of every task running at the time', async () => {
@@ -109,7 +122,7 @@ describe('aborting a run through its signal', () => {
     controller.abort();
     const error = await rejectionOf(run);
     expect([...signals.values()].every((signal) => signal.aborted)).toBe(true);
-    expect([...error.report.errored.keys()]).toEqual(['a', 'b', 'c']);
+    expect([...error.report.cancelled.keys()]).toEqual(['a', 'b', 'c']);
   });
 
   it('rejects without calling any task when the signal is already aborted', async () => {
@@ -121,7 +134,7 @@ describe('aborting a run through its signal', () => {
     );
     expect(calls).toBe(0);
     expect(error.code).toBe('PROC_RUN_ABORTED');
-    expect([...error.report.entries.values()].map((e) => e.status)).toEqual(['pending', 'pending']);
+    expect([...error.report.entries.values()].map((e) => e.status)).toEqual(['cancelled', 'cancelled']);
     expect(events.filter((e) => e.type.startsWith('task:'))).toEqual([]);
   });
 
@@ -156,8 +169,8 @@ describe('aborting a run through its signal', () => {
     for (let i = 0; i < 5; i++) await nextMacrotask();
 
     expect(dependantCalls).toBe(0);
-    expect(error.report.entries.get('stubborn')?.status).toBe('errored');
-    expect(error.report.entries.get('dependant')?.status).toBe('pending');
+    expect(error.report.entries.get('stubborn')?.status).toBe('cancelled');
+    expect(error.report.entries.get('dependant')?.status).toBe('cancelled');
     expect(JSON.stringify(error.report)).toBe(before);
     // The run is over: the abandoned task does not report progress for it any more.
     expect(events.slice(eventsAtRejection)).toEqual([]);
@@ -210,6 +223,6 @@ describe('aborting a run through its signal', () => {
     });
     const error = await rejectionOf(run);
     expect(attempts).toBe(1);
-    expect(error.report.entries.get('retrying')?.status).toBe('errored');
+    expect(error.report.entries.get('retrying')?.status).toBe('cancelled');
   });
 });

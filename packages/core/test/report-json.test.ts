@@ -138,7 +138,7 @@ describe('JSON.stringify(report)', () => {
     expect(doc.started_at).toBe(report.startedAt?.toISOString());
     expect(doc.finished_at).toBe(report.finishedAt?.toISOString());
     expect(doc.elapsed_seconds).toBe((report.elapsedMs ?? Number.NaN) / 1000);
-    expect(doc.summary).toEqual({ success: 1, errored: 1, skipped: 1, pending: 0 });
+    expect(doc.summary).toEqual({ success: 1, errored: 1, skipped: 1, cancelled: 0, pending: 0 });
     expect(Object.keys(doc.entries)).toEqual(['load', 'apply', 'notify']);
 
     const load = report.entries.get('load');
@@ -153,9 +153,11 @@ describe('JSON.stringify(report)', () => {
       attempts: 1,
       result: { k: 1 },
       error: null,
+      queued_at: load?.queuedAt?.toISOString(),
       started_at: load?.startedAt?.toISOString(),
       finished_at: load?.finishedAt?.toISOString(),
       skipped_because: null,
+      not_retried: null,
       thread_id: 0,
       log_write_error: null,
       result_encoding: 'json',
@@ -221,9 +223,11 @@ describe('JSON.stringify(report)', () => {
       attempts: 0,
       result: null,
       error: null,
+      queued_at: null,
       started_at: null,
       finished_at: null,
       skipped_because: 'apply',
+      not_retried: null,
       thread_id: null,
       log_write_error: null,
       result_encoding: null,
@@ -257,7 +261,7 @@ describe('JSON.stringify(report)', () => {
       started_at: null,
       finished_at: null,
       elapsed_seconds: null,
-      summary: { success: 0, errored: 0, skipped: 0, pending: 0 },
+      summary: { success: 0, errored: 0, skipped: 0, cancelled: 0, pending: 0 },
       order: [],
       entries: {},
     });
@@ -591,5 +595,76 @@ describe('task names that look like integers', () => {
     const json = JSON.stringify(report);
     expect(Object.keys((JSON.parse(json) as { entries: object }).entries)).toEqual(['1', '2', 'b']);
     expect([...ProcessExecutionReport.fromJSON(json).entries.keys()]).toEqual(['b', '2', '1']);
+  });
+});
+
+describe('schema version 2', () => {
+  it('round-trips cancelled entries, queued_at and not_retried', () => {
+    const report = new ProcessExecutionReport({
+      processName: 'v2',
+      entries: [
+        entry({
+          name: 'fetch',
+          status: TaskStatus.ERRORED,
+          attempts: 1,
+          error: applyError,
+          queuedAt: new Date('2026-11-22T15:48:46.800Z'),
+          startedAt: new Date('2026-11-22T15:48:46.900Z'),
+          finishedAt: new Date('2026-11-22T15:48:46.901Z'),
+          notRetried: { reason: 'retry-on-no-match', message: 'Task "fetch" failed with ValueError …' },
+        }),
+        entry({ name: 'running', status: TaskStatus.CANCELLED, attempts: 1, error: applyError }),
+        entry({ name: 'later', status: TaskStatus.CANCELLED }),
+      ],
+    });
+    const doc = wire(report);
+    expect(doc.summary).toEqual({ success: 0, errored: 1, skipped: 0, cancelled: 2, pending: 0 });
+    expect(doc.entries.fetch).toMatchObject({
+      queued_at: '2026-11-22T15:48:46.800Z',
+      started_at: '2026-11-22T15:48:46.900Z',
+      not_retried: { reason: 'retry-on-no-match', message: 'Task "fetch" failed with ValueError …' },
+    });
+    expect(doc.entries.running).toMatchObject({
+      status: 'cancelled',
+      attempts: 1,
+      error: { exception: 'apply failed' },
+    });
+    expect(doc.entries.later).toMatchObject({ status: 'cancelled', attempts: 0, error: null, queued_at: null });
+    const back = ProcessExecutionReport.fromJSON(doc);
+    expect(wire(back)).toStrictEqual(doc);
+    expect([...back.cancelled.keys()]).toEqual(['running', 'later']);
+    expect(back.entries.get('fetch')?.notRetried?.reason).toBe('retry-on-no-match');
+    expect(back.entries.get('fetch')?.queuedAt).toEqual(new Date('2026-11-22T15:48:46.800Z'));
+  });
+
+  it('still reads a version-1 document, pending tasks and all', () => {
+    const back = ProcessExecutionReport.fromJSON({
+      schema_version: 1,
+      process_name: 'old',
+      summary: { success: 0, errored: 0, skipped: 0, pending: 1 },
+      entries: {
+        archive: {
+          name: 'archive',
+          function: 'archive',
+          args: [],
+          kwargs: {},
+          status: 'pending',
+          elapsed_seconds: 0,
+          attempts: 0,
+          result: null,
+          error: null,
+          started_at: null,
+          finished_at: null,
+          skipped_because: null,
+          thread_id: null,
+          log_write_error: null,
+        },
+      },
+    });
+    expect([...back.pending.keys()]).toEqual(['archive']);
+    expect(back.cancelled.size).toBe(0);
+    expect(back.entries.get('archive')?.queuedAt).toBeUndefined();
+    // Written back out, it is a version-2 document.
+    expect(back.toJSON().schema_version).toBe(2);
   });
 });

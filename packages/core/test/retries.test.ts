@@ -3,6 +3,7 @@ import {
   DEFAULT_RETRY_CODES,
   InvalidOptionError,
   Process,
+  ProcessExecutionReport,
   type RunEvent,
   type SerializedError,
   Task,
@@ -11,13 +12,15 @@ import {
   taskContext,
 } from '../dist/index.js';
 import { codedError, nextMacrotask } from './fixtures/control.js';
+import { captureWarnings } from './helpers/warnings.js';
 
 /**
  * Runs one task whose first `failures` attempts throw `makeError(attempt)`
  * and whose next attempt returns `'ok'`. Returns the entry, the number of
- * calls and the run's events.
+ * calls, the run's events and the warnings it emitted (captured, not printed).
  */
 async function runFlaky(failures: number, makeError: (attempt: number) => unknown, options: TaskOptions) {
+  const emitted = captureWarnings();
   let calls = 0;
   const events: RunEvent[] = [];
   const task = new Task(
@@ -29,10 +32,13 @@ async function runFlaky(failures: number, makeError: (attempt: number) => unknow
     },
     options,
   );
-  const report = await new Process([task]).run({ onEvent: (event) => events.push(event) });
+  const report = await new Process([task]).run({ onEvent: (event) => events.push(event) }).finally(() => {
+    vi.restoreAllMocks();
+  });
   const entry = report.entries.get('flaky');
   if (!entry) throw new Error('no entry for flaky');
-  return { entry, calls, events };
+  const warnings = emitted.map(({ message, options }) => ({ message, code: (options as { code?: string }).code }));
+  return { entry, calls, events, warnings };
 }
 
 const retryingEvents = (events: RunEvent[]) =>
@@ -188,27 +194,90 @@ describe('retryOn', () => {
   });
 
   it('does not retry when the predicate throws, and warns with PROC_RETRY_PREDICATE_FAILED', async () => {
-    const warnings: Array<Error & { code?: string }> = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on('warning', onWarning);
-    try {
-      const { entry, calls } = await runFlaky(1, () => codedError('ECONNRESET'), {
-        retries: 2,
-        retryOn: () => {
-          throw new Error('predicate bug');
+    const { entry, calls, warnings } = await runFlaky(1, () => codedError('ECONNRESET'), {
+      retries: 2,
+      retryOn: () => {
+        throw new Error('predicate bug');
+      },
+    });
+    expect(entry).toMatchObject({ status: 'errored', attempts: 1 });
+    expect(entry.error?.thrown.code).toBe('ECONNRESET'); // the task's error, not the predicate's
+    expect(entry.notRetried?.reason).toBe('retry-on-threw');
+    expect(calls).toBe(1);
+    // One warning, the predicate's: not a second one saying the failure was not retried.
+    expect(warnings.map((w) => w.code)).toEqual(['PROC_RETRY_PREDICATE_FAILED']);
+    expect(warnings[0]?.message).toContain('"flaky"');
+    expect(warnings[0]?.message).toContain('predicate bug');
+  });
+});
+
+describe('a failure retryOn does not match, with retries left', () => {
+  it('says on the entry and in the JSON that it was not retried and why', async () => {
+    const { entry, calls } = await runFlaky(1, () => new HttpError(500), {
+      retries: 2,
+      retryOn: [RateLimitError, 'E_BUSY'],
+    });
+    expect(calls).toBe(1);
+    expect(entry).toMatchObject({ status: 'errored', attempts: 1 });
+    expect(entry.notRetried).toEqual({
+      reason: 'retry-on-no-match',
+      message:
+        'Task "flaky" failed with HttpError, which retryOn does not match: not retried (2 retries left unused); retryOn accepts RateLimitError, E_BUSY.',
+    });
+    const report = new ProcessExecutionReport({ entries: [entry] });
+    expect(report.toJSON().entries['flaky']?.not_retried).toEqual({
+      reason: 'retry-on-no-match',
+      message: entry.notRetried?.message,
+    });
+  });
+
+  it('names the default retryOn when none was given, and the code of the error', async () => {
+    const { entry } = await runFlaky(1, () => codedError('EACCES', 'permission denied'), { retries: 1 });
+    expect(entry.notRetried?.reason).toBe('retry-on-no-match');
+    expect(entry.notRetried?.message).toBe(
+      'Task "flaky" failed with Error (EACCES), which retryOn does not match: not retried (1 retry left unused); without retryOn only TaskTimeoutError and network error codes (ECONNRESET, ECONNREFUSED, ECONNABORTED, …) are retried.',
+    );
+  });
+
+  it('says a predicate rejected it', async () => {
+    const { entry } = await runFlaky(1, () => new HttpError(400), { retries: 1, retryOn: () => false });
+    expect(entry.notRetried?.reason).toBe('retry-on-rejected');
+    expect(entry.notRetried?.message).toContain('which its retryOn predicate rejected');
+  });
+
+  it('warns with PROC_TASK_NOT_RETRIED once per task and run', async () => {
+    const emitted = captureWarnings();
+    const failing = (name: string) =>
+      new Task(
+        name,
+        () => {
+          throw new HttpError(500);
         },
-      });
-      expect(entry).toMatchObject({ status: 'errored', attempts: 1 });
-      expect(entry.error?.thrown.code).toBe('ECONNRESET'); // the task's error, not the predicate's
-      expect(calls).toBe(1);
-      await nextMacrotask(); // process.emitWarning delivers on the next tick
-    } finally {
-      process.off('warning', onWarning);
-    }
-    const warning = warnings.find((w) => w.code === 'PROC_RETRY_PREDICATE_FAILED');
-    expect(warning).toBeDefined();
-    expect(warning?.message).toContain('"flaky"');
-    expect(warning?.message).toContain('predicate bug');
+        { retries: 3, retryOn: [RateLimitError] },
+      );
+    const p = new Process([failing('a'), failing('b')]);
+    await p.run();
+    await p.run();
+    vi.restoreAllMocks();
+    const notRetried = emitted.filter((w) => (w.options as { code?: string }).code === 'PROC_TASK_NOT_RETRIED');
+    expect(notRetried.map((w) => String(w.message).slice(0, 10))).toEqual([
+      'Task "a" f',
+      'Task "b" f',
+      'Task "a" f',
+      'Task "b" f',
+    ]);
+    expect(notRetried[0]?.options).toMatchObject({ type: 'ProcessesWarning', code: 'PROC_TASK_NOT_RETRIED' });
+  });
+
+  it('sets nothing when the failure was retried until the attempts ran out, or there were no retries', async () => {
+    const exhausted = await runFlaky(5, () => codedError('ECONNRESET'), { retries: 1 });
+    expect(exhausted.entry).toMatchObject({ status: 'errored', attempts: 2 });
+    expect(exhausted.entry.notRetried).toBeUndefined();
+    expect(exhausted.warnings).toEqual([]);
+    const none = await runFlaky(1, () => new HttpError(500), {});
+    expect(none.entry.notRetried).toBeUndefined();
+    expect(none.warnings).toEqual([]);
+    expect(new ProcessExecutionReport({ entries: [none.entry] }).toJSON().entries['flaky']?.not_retried).toBeNull();
   });
 });
 

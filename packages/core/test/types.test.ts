@@ -126,10 +126,11 @@ describe('Process types', () => {
 });
 
 describe('report types', () => {
-  it('TaskStatus is the union of the seed wire strings', () => {
-    expectTypeOf<TaskStatus>().toEqualTypeOf<'pending' | 'success' | 'errored' | 'skipped'>();
+  it('TaskStatus is the union of the seed wire strings and cancelled', () => {
+    expectTypeOf<TaskStatus>().toEqualTypeOf<'pending' | 'success' | 'errored' | 'skipped' | 'cancelled'>();
     expectTypeOf(TaskStatus.ERRORED).toEqualTypeOf<'errored'>();
-    expect(Object.values(TaskStatus).sort()).toEqual(['errored', 'pending', 'skipped', 'success']);
+    expectTypeOf(TaskStatus.CANCELLED).toEqualTypeOf<'cancelled'>();
+    expect(Object.values(TaskStatus).sort()).toEqual(['cancelled', 'errored', 'pending', 'skipped', 'success']);
   });
 
   it('ExecutionReport, which channels and RunAbortedError are typed with, is the report class type', () => {

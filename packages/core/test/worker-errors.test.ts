@@ -1,10 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Process, TaskStatus, WorkerPool } from '../dist/index.js';
 import { RecoverableError } from './fixtures/tasks.js';
+import { captureWarnings } from './helpers/warnings.js';
 import { workerFixture } from './helpers/worker-fixtures.js';
 
 const pool = new WorkerPool({ maxThreads: 2 });
 afterAll(() => pool.close());
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('errors thrown in a worker thread', () => {
   it('cross the thread as data: name, message, stack, code, cause chain, class names and own properties', async () => {
@@ -31,6 +35,7 @@ describe('errors thrown in a worker thread', () => {
   });
 
   it('are matched by their code, and not retried when nothing matches', async () => {
+    const warnings = captureWarnings();
     const report = await new Process([
       workerFixture('by_code', 'failUntilAttempt', { args: [2], retries: 2, retryOn: ['E_RECOVERABLE'] }),
       workerFixture('no_match', 'failUntilAttempt', { args: [2], retries: 2, retryOn: [TypeError] }),
@@ -39,5 +44,10 @@ describe('errors thrown in a worker thread', () => {
     expect(report.entries.get('by_code')?.status).toBe(TaskStatus.SUCCESS);
     expect(report.entries.get('no_match')?.attempts).toBe(1);
     expect(report.entries.get('no_match')?.status).toBe(TaskStatus.ERRORED);
+    // The class names crossed the thread: the reason names the worker's error and the main thread's retryOn.
+    expect(report.entries.get('no_match')?.notRetried?.message).toContain(
+      'failed with RecoverableError (E_RECOVERABLE), which retryOn does not match',
+    );
+    expect(warnings.map((w) => (w.options as { code?: string }).code)).toEqual(['PROC_TASK_NOT_RETRIED']);
   });
 });

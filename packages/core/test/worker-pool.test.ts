@@ -107,6 +107,12 @@ describe('WorkerPool', () => {
     expect(() => new WorkerPool({ maxThreads: 0 })).toThrow(
       'WorkerPool: expected `maxThreads` to be an integer >= 1, got `0` (number)',
     );
+    for (const maxThreads of [-1, 2.5, Number.NaN]) {
+      expect(() => new WorkerPool({ maxThreads }), String(maxThreads)).toThrow(InvalidOptionError);
+    }
+    expect(() => new WorkerPool({ maxThreads: -1 })).toThrow(
+      'WorkerPool: expected `maxThreads` to be an integer >= 1, got `-1` (number)',
+    );
     expect(() => new WorkerPool({ timeoutGraceMs: -1 })).toThrow(/`timeoutGraceMs` to be a finite number >= 0/);
     expect(() => new WorkerPool({ threads: 2 } as never)).toThrow(UnknownOptionError);
   });
@@ -130,8 +136,9 @@ describe('cancelling a run with worker tasks', () => {
     const error = (await run.catch((e: unknown) => e)) as RunAbortedError;
     expect(error).toBeInstanceOf(RunAbortedError);
     expect(error.report.entries.get('quick')?.status).toBe(TaskStatus.SUCCESS);
-    expect(error.report.entries.get('runaway')?.status).toBe(TaskStatus.ERRORED);
-    expect(error.report.entries.get('never')?.status).toBe(TaskStatus.PENDING);
+    expect(error.report.entries.get('runaway')).toMatchObject({ status: TaskStatus.CANCELLED, attempts: 1 });
+    expect(error.report.entries.get('runaway')?.error?.errorName).toBe('AbortError');
+    expect(error.report.entries.get('never')).toMatchObject({ status: TaskStatus.CANCELLED, attempts: 0 });
     // The pool replaced the terminated thread and still works.
     const after = await new Process([workerFixture('after', 'add', { args: [2, 3] })]).run({ pool });
     expect(after.entries.get('after')?.result).toBe(5);

@@ -70,6 +70,8 @@ export type {
   MainThreadTaskSpec,
   NotifyOptions,
   NotifyOutcome,
+  NotRetried,
+  NotRetriedReason,
   ProcessOptions,
   RenderLimits,
   ReportChannel,

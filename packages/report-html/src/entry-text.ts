@@ -12,6 +12,8 @@ export function statusLabel(status: TaskStatus, t: Translations): string {
       return t.statusSkipped;
     case 'pending':
       return t.statusPending;
+    case 'cancelled':
+      return t.statusCancelled;
     default:
       // A report read from a newer document may carry a status this version does not know.
       return String(status);

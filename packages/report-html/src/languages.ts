@@ -1,7 +1,7 @@
 /**
  * Every label a report shows, per language. The first eighteen are the
  * Python library's language files (its key in each comment), copied verbatim; the
- * rest are this port's additions (timeline, pending tasks, durations).
+ * rest are this port's additions (timeline, cancelled and pending tasks, durations).
  * Task names, function names, messages and tracebacks are data and are
  * never translated.
  */
@@ -46,6 +46,14 @@ export interface Translations {
   readonly statusPending: string;
   /** Summary label counting pending tasks. */
   readonly pendingLabel: string;
+  /** Badge of a task stopped by aborting the run (running then, or not started yet). */
+  readonly statusCancelled: string;
+  /** Summary label counting cancelled tasks. */
+  readonly cancelledLabel: string;
+  /** Card field: time from being handed to its executor to its first attempt's start (a free thread, start-up). */
+  readonly waitedLabel: string;
+  /** Card field: why a failure with retries left was not retried. */
+  readonly notRetriedLabel: string;
   readonly processLabel: string;
   readonly startedLabel: string;
   readonly durationLabel: string;
@@ -91,6 +99,10 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     statusSkipped: 'Skipped',
     statusPending: 'Pending',
     pendingLabel: 'Pending',
+    statusCancelled: 'Cancelled',
+    cancelledLabel: 'Cancelled',
+    waitedLabel: 'Waited',
+    notRetriedLabel: 'Not retried',
     processLabel: 'Process',
     startedLabel: 'Started',
     durationLabel: 'Duration',
@@ -124,6 +136,10 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     statusSkipped: 'Omitida',
     statusPending: 'Pendiente',
     pendingLabel: 'Pendientes',
+    statusCancelled: 'Cancelada',
+    cancelledLabel: 'Canceladas',
+    waitedLabel: 'En espera',
+    notRetriedLabel: 'Sin reintento',
     processLabel: 'Proceso',
     startedLabel: 'Inicio',
     durationLabel: 'Duración',
@@ -157,6 +173,10 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     statusSkipped: 'Ignorada',
     statusPending: 'Pendente',
     pendingLabel: 'Pendentes',
+    statusCancelled: 'Cancelada',
+    cancelledLabel: 'Canceladas',
+    waitedLabel: 'Em espera',
+    notRetriedLabel: 'Sem nova tentativa',
     processLabel: 'Processo',
     startedLabel: 'Início',
     durationLabel: 'Duração',
@@ -190,6 +210,10 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     statusSkipped: 'Ignorée',
     statusPending: 'En attente',
     pendingLabel: 'En attente',
+    statusCancelled: 'Annulée',
+    cancelledLabel: 'Annulées',
+    waitedLabel: 'Attente',
+    notRetriedLabel: 'Non relancée',
     processLabel: 'Processus',
     startedLabel: 'Début',
     durationLabel: 'Durée',
@@ -223,6 +247,10 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     statusSkipped: 'Übersprungen',
     statusPending: 'Ausstehend',
     pendingLabel: 'Ausstehend',
+    statusCancelled: 'Abgebrochen',
+    cancelledLabel: 'Abgebrochen',
+    waitedLabel: 'Wartezeit',
+    notRetriedLabel: 'Nicht wiederholt',
     processLabel: 'Prozess',
     startedLabel: 'Beginn',
     durationLabel: 'Dauer',
@@ -256,6 +284,10 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     statusSkipped: 'Saltata',
     statusPending: 'In sospeso',
     pendingLabel: 'In sospeso',
+    statusCancelled: 'Annullata',
+    cancelledLabel: 'Annullate',
+    waitedLabel: 'In attesa',
+    notRetriedLabel: 'Non ritentata',
     processLabel: 'Processo',
     startedLabel: 'Inizio',
     durationLabel: 'Durata',

@@ -13,17 +13,19 @@ export interface Palette {
   readonly accent: string;
   /** Text on the header band: the Python library's white, except on slate's light accent where white is unreadable. */
   readonly onAccent: string;
-  /** The errored badge's background. */
+  /** The Python library's alert background (its errored badge, which now takes the `errored` colour). */
   readonly alertBg: string;
-  /** The errored badge's text and the error count. */
+  /** The Python library's alert text colour. */
   readonly alertText: string;
   readonly border: string;
   /** Behind tracebacks, traced variables and the timeline track. */
   readonly codeBg: string;
   /** Successful tasks' timeline bars and the success count (the Python library's `#22c55e`). */
   readonly success: string;
-  /** Errored tasks' timeline bars; readable as "failed" on this palette's card. */
+  /** Errored tasks: their badge, count, card edge and timeline bars; readable as "failed" on this palette's card. */
   readonly errored: string;
+  /** Cancelled tasks (stopped by aborting the run): their badge, count, card edge and timeline bars; amber, not red. */
+  readonly cancelled: string;
   /** Whether the palette is dark, for the `color-scheme` hint to mail clients. */
   readonly dark: boolean;
 }
@@ -34,7 +36,7 @@ export const PALETTE_NAMES = ['catppuccin', 'neobones', 'neutral', 'slate'] as c
 /** One of {@link PALETTE_NAMES}. */
 export type PaletteName = (typeof PALETTE_NAMES)[number];
 
-/** The Python library's colours, unchanged; `onAccent`, `success`, `errored` and `dark` are this port's additions. */
+/** The Python library's colours, unchanged; `onAccent`, `success`, `errored`, `cancelled` and `dark` are this port's additions. */
 export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
   neutral: Object.freeze({
     bgPage: '#f5f7fa',
@@ -49,6 +51,7 @@ export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
     codeBg: '#f4f4f4',
     success: '#22c55e',
     errored: '#ef4444',
+    cancelled: '#b45309',
     dark: false,
   }),
   catppuccin: Object.freeze({
@@ -64,6 +67,7 @@ export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
     codeBg: '#e6e9ef',
     success: '#22c55e',
     errored: '#d20f39',
+    cancelled: '#fe640b',
     dark: false,
   }),
   neobones: Object.freeze({
@@ -79,6 +83,7 @@ export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
     codeBg: '#e3dfd9',
     success: '#22c55e',
     errored: '#a8334c',
+    cancelled: '#9a6a1f',
     dark: false,
   }),
   slate: Object.freeze({
@@ -94,6 +99,7 @@ export const PALETTES: Readonly<Record<PaletteName, Palette>> = Object.freeze({
     codeBg: '#0f172a',
     success: '#22c55e',
     errored: '#f87171',
+    cancelled: '#fbbf24',
     dark: true,
   }),
 });

@@ -67,7 +67,8 @@ export function renderReportHtml(report: ProcessExecutionReport, options: Render
 
 /** The line inbox lists show next to the subject; hidden in the message itself. */
 function preheader(report: ProcessExecutionReport, t: Translations): string {
-  const text = `${t.successLabel}: ${report.successes.size} · ${t.errorLabel}: ${report.errored.size} · ${t.skippedLabel}: ${report.skipped.size}`;
+  const cancelled = report.cancelled.size > 0 ? ` · ${t.cancelledLabel}: ${report.cancelled.size}` : '';
+  const text = `${t.successLabel}: ${report.successes.size} · ${t.errorLabel}: ${report.errored.size} · ${t.skippedLabel}: ${report.skipped.size}${cancelled}`;
   return `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">${esc(text)}</div>`;
 }
 
@@ -103,13 +104,14 @@ function header(report: ProcessExecutionReport, o: ResolvedOptions): string {
 }
 
 function summary(report: ProcessExecutionReport, p: Palette, t: Translations): string {
-  // Colours as in the Python library: success #22c55e, errors in the alert colour, skipped muted.
+  // Each count in its status's colour, the one its cards and badges use.
   const counts: [string, number, string][] = [
-    [t.successLabel, report.successes.size, p.success],
-    [t.errorLabel, report.errored.size, p.errored],
-    [t.skippedLabel, report.skipped.size, p.textMuted],
+    [t.successLabel, report.successes.size, statusColor('success', p)],
+    [t.errorLabel, report.errored.size, statusColor('errored', p)],
+    [t.skippedLabel, report.skipped.size, statusColor('skipped', p)],
   ];
-  if (report.pending.size > 0) counts.push([t.pendingLabel, report.pending.size, p.textMuted]);
+  if (report.cancelled.size > 0) counts.push([t.cancelledLabel, report.cancelled.size, statusColor('cancelled', p)]);
+  if (report.pending.size > 0) counts.push([t.pendingLabel, report.pending.size, statusColor('pending', p)]);
   const width = Math.floor(100 / counts.length);
   const cells = counts.map(
     ([label, count, color]) =>
@@ -123,19 +125,25 @@ function summary(report: ProcessExecutionReport, p: Palette, t: Translations): s
   return `${heading(t.summaryTitle, p)}\n<table ${TABLE}><tr>\n${cells.join('\n')}\n</tr></table>`;
 }
 
+/** A status's colour: its count in the summary, its cards' edge, its timeline bars and its badge. */
 function statusColor(status: TaskStatus, p: Palette): string {
   if (status === 'success') return p.success;
   if (status === 'errored') return p.errored;
+  if (status === 'cancelled') return p.cancelled;
   return p.textMuted;
 }
 
-/** The status badge, translated and coloured (the Python library computed both and applied neither). */
+/**
+ * The status badge, translated and coloured (the Python library computed
+ * both and applied neither). Errored and cancelled badges are filled with the
+ * status colour, so the badge, the card's edge and the summary count agree.
+ */
 function badge(status: TaskStatus, p: Palette, t: Translations): string {
   const { bg, fg } =
     status === 'success'
       ? SUCCESS_BADGE
-      : status === 'errored'
-        ? { bg: p.alertBg, fg: p.alertText }
+      : status === 'errored' || status === 'cancelled'
+        ? { bg: statusColor(status, p), fg: p.bgCard }
         : { bg: p.codeBg, fg: p.textMuted };
   return (
     `<span data-badge="${esc(status)}" style="display:inline-block;padding:2px 10px;border-radius:10px;` +
@@ -180,10 +188,18 @@ function barTrack(row: TimelineRow, p: Palette, t: Translations, cell: (extra: s
     return `${open}<td ${cell('')}>&nbsp;</td></tr></table>`;
   }
   const color = statusColor(row.status, p);
-  const rest = Math.max(Math.round((100 - row.offsetPct - row.widthPct) * 100) / 100, 0);
-  const tip = `${row.name}: +${formatDuration(row.startMs ?? 0)}, ${formatDuration(row.durationMs)} (${statusLabel(row.status, t)})`;
+  const waitPct = row.waitPct ?? 0;
+  const rest = Math.max(Math.round((100 - row.offsetPct - waitPct - row.widthPct) * 100) / 100, 0);
+  const waited = row.waitMs ? `, ${t.waitedLabel.toLowerCase()} ${formatDuration(row.waitMs)}` : '';
+  const tip = `${row.name}: +${formatDuration(row.startMs ?? 0)}, ${formatDuration(row.durationMs)}${waited} (${statusLabel(row.status, t)})`;
   const cells = [
     row.offsetPct > 0 ? `<td width="${row.offsetPct}%" ${cell('')}>&nbsp;</td>` : '',
+    // The wait: the border colour, hatched where the client draws gradients, so it reads as "not running yet".
+    waitPct > 0
+      ? `<td width="${waitPct}%" bgcolor="${p.border}" data-wait="${esc(row.name)}" ` +
+        `title="${esc(`${row.name}: ${t.waitedLabel} ${formatDuration(row.waitMs ?? 0)}`)}" ` +
+        `${cell(`background-color:${p.border};background-image:repeating-linear-gradient(135deg,${p.border} 0 3px,${p.codeBg} 3px 6px);border-radius:3px 0 0 3px;`)}>&nbsp;</td>`
+      : '',
     `<td width="${row.widthPct}%" bgcolor="${color}" data-bar="${esc(row.status)}" title="${esc(tip)}" ` +
       `${cell(`background-color:${color};border-radius:3px;`)}>&nbsp;</td>`,
     rest > 0 ? `<td width="${rest}%" ${cell('')}>&nbsp;</td>` : '',
@@ -202,17 +218,23 @@ function tasks(listed: TaskReportEntry[], o: ResolvedOptions): string {
 function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
   const { palette: p, labels: t, content } = o;
   const rows: string[] = [field(t.functionLabel, code(entry.function, p), p)];
-  if (entry.attempts > 0) rows.push(field(t.durationLabel, esc(formatDuration(entry.elapsedMs)), p));
-  // One attempt is the norm; the count is news only when the task was retried.
-  if (entry.attempts > 1) rows.push(field(t.attemptsLabel, String(entry.attempts), p));
+  if (entry.attempts > 0) {
+    rows.push(field(t.durationLabel, esc(formatDuration(entry.elapsedMs)), p));
+    rows.push(field(t.attemptsLabel, String(entry.attempts), p));
+  }
+  const waitedMs = waitOf(entry);
+  if (waitedMs !== undefined) rows.push(field(t.waitedLabel, esc(formatDuration(waitedMs)), p));
   if (entry.skippedBecause) {
     rows.push(field(t.statusSkipped, esc(t.skippedBecause.replace('{task}', entry.skippedBecause)), p));
   }
   const reused = reusedText(entry, t);
   if (reused) rows.push(field(t.reusedLabel, esc(reused), p));
-  const error = entry.status === 'errored' ? entry.error : undefined;
+  if (entry.notRetried) rows.push(field(t.notRetriedLabel, esc(entry.notRetried.message), p));
+  const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   const blocks: string[] = [];
-  if (error) {
+  // A task cancelled while running shows only the abort: its stack is the engine's, and nothing was skipped for it.
+  if (error && entry.status === 'cancelled') rows.push(field(t.exceptionLabel, code(exceptionText(error), p), p));
+  else if (error) {
     rows.push(field(t.exceptionLabel, code(exceptionText(error), p), p));
     if (error.downstreamImpact.length > 0) {
       const items = error.downstreamImpact.map((name) => `<li style="margin:0;">${code(name, p)}</li>`).join('');
@@ -246,6 +268,13 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
     // A spacer row instead of a margin, which Outlook ignores on tables.
     `<table ${TABLE}><tr><td style="height:10px;line-height:10px;font-size:1px;">&nbsp;</td></tr></table>`,
   ].join('\n');
+}
+
+/** From being handed to its executor to its first attempt's start, when both are known and it is not nothing. */
+function waitOf(entry: TaskReportEntry): number | undefined {
+  if (!entry.queuedAt || !entry.startedAt) return undefined;
+  const ms = entry.startedAt.getTime() - entry.queuedAt.getTime();
+  return ms >= 1 ? ms : undefined;
 }
 
 function field(label: string, valueHtml: string, p: Palette): string {

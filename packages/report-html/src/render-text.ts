@@ -31,6 +31,7 @@ export function renderReportText(report: ProcessExecutionReport, options: Render
     `${t.errorLabel}: ${checked.errored.size}`,
     `${t.skippedLabel}: ${checked.skipped.size}`,
   ];
+  if (checked.cancelled.size > 0) counts.push(`${t.cancelledLabel}: ${checked.cancelled.size}`);
   if (checked.pending.size > 0) counts.push(`${t.pendingLabel}: ${checked.pending.size}`);
   lines.push('', t.summaryTitle, `  ${counts.join('   ')}`);
 
@@ -45,9 +46,12 @@ export function renderReportText(report: ProcessExecutionReport, options: Render
         continue;
       }
       const start = Math.min(Math.round((row.offsetPct / 100) * TRACK), TRACK - 1);
-      const length = Math.min(Math.max(Math.round((row.widthPct / 100) * TRACK), 1), TRACK - start);
-      const mark = row.status === 'errored' ? 'x' : '#';
-      const bar = ' '.repeat(start) + mark.repeat(length) + ' '.repeat(TRACK - start - length);
+      // The wait before the bar (queued, not started yet) as dots.
+      const wait = Math.min(Math.round(((row.waitPct ?? 0) / 100) * TRACK), TRACK - start - 1);
+      const length = Math.min(Math.max(Math.round((row.widthPct / 100) * TRACK), 1), TRACK - start - wait);
+      const mark = row.status === 'errored' ? 'x' : row.status === 'cancelled' ? '/' : '#';
+      const bar =
+        ' '.repeat(start) + '.'.repeat(wait) + mark.repeat(length) + ' '.repeat(TRACK - start - wait - length);
       lines.push(`  ${label}  |${bar}|  ${formatDuration(row.durationMs)}`);
     }
   }
@@ -72,12 +76,18 @@ function taskLines(
   if (entry.attempts > 0) {
     lines.push(`  ${t.durationLabel}: ${formatDuration(entry.elapsedMs)} · ${t.attemptsLabel}: ${entry.attempts}`);
   }
+  if (entry.queuedAt && entry.startedAt && entry.startedAt.getTime() - entry.queuedAt.getTime() >= 1) {
+    lines.push(`  ${t.waitedLabel}: ${formatDuration(entry.startedAt.getTime() - entry.queuedAt.getTime())}`);
+  }
   if (entry.skippedBecause) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
   const reused = reusedText(entry, t);
   if (reused) lines.push(`  ${reused}`);
-  const error = entry.status === 'errored' ? entry.error : undefined;
+  if (entry.notRetried) lines.push(`  ${t.notRetriedLabel}: ${entry.notRetried.message}`);
+  const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   if (!error) return lines;
   lines.push(`  ${t.exceptionLabel}: ${indentTail(exceptionText(error), '    ')}`);
+  // A task cancelled while running shows only the abort: its stack is the engine's, and nothing was skipped for it.
+  if (entry.status === 'cancelled') return lines;
   if (error.downstreamImpact.length > 0) lines.push(`  ${t.downstreamTitle}: ${error.downstreamImpact.join(', ')}`);
   if (content.showTraceback && error.traceback) {
     lines.push(`  ${t.tracebackTitle}:`, indent(error.traceback, '    '));

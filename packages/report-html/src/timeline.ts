@@ -4,8 +4,20 @@ import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'proces
 export interface TimelineRow {
   readonly name: string;
   readonly status: TaskStatus;
-  /** Where the bar starts, in percent of the run (0–100); undefined when the task did not run. */
+  /**
+   * Where the task's row starts, in percent of the run (0–100): where it was
+   * handed to its executor (or, without that time, where it started);
+   * undefined when the task did not run.
+   */
   readonly offsetPct?: number;
+  /**
+   * The width of the wait before the bar, in percent of the run: from being
+   * handed to its executor to its first attempt's start (waiting for a free
+   * thread, a thread starting, the module loading). 0 when there was none.
+   */
+  readonly waitPct?: number;
+  /** That wait in milliseconds. */
+  readonly waitMs?: number;
   /** The bar's width in percent of the run; at least {@link MIN_BAR_PCT} so a 0 ms task shows. */
   readonly widthPct?: number;
   /** From the run's start to the task's start. */
@@ -26,40 +38,53 @@ export const MIN_BAR_PCT = 0.5;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/** Where a task's row begins: when it was queued, else when it started. */
+const beginOf = (entry: TaskReportEntry): Date | undefined => entry.queuedAt ?? entry.startedAt;
+
 /**
  * Places each task on the run's time axis: from the report's start (or the
- * earliest task start) to its end (or the latest task end). Undefined when
- * no entry has both a start and an end time (a report built by hand without
- * them), as there is nothing to draw.
+ * earliest task start) to its end (or the latest task end). A task's row
+ * shows its wait (queued to started) before its bar (started to finished):
+ * in a short run most of the time may be threads starting, and without the
+ * wait the bars would be slivers that do not add up to the run. Undefined
+ * when no entry has both a start and an end time (a report built by hand
+ * without them), as there is nothing to draw.
  */
 export function buildTimeline(
   report: ProcessExecutionReport,
   entries: readonly TaskReportEntry[],
 ): Timeline | undefined {
-  const timed = [...report.entries.values()].filter((entry) => entry.startedAt && entry.finishedAt);
+  const timed = [...report.entries.values()].filter((entry) => beginOf(entry) && entry.finishedAt);
   if (timed.length === 0) return undefined;
-  const starts = timed.map((entry) => entry.startedAt?.getTime() ?? 0);
+  const starts = timed.map((entry) => beginOf(entry)?.getTime() ?? 0);
   const ends = timed.map((entry) => entry.finishedAt?.getTime() ?? 0);
   const origin = Math.min(report.startedAt?.getTime() ?? Number.POSITIVE_INFINITY, ...starts);
   const end = Math.max(report.finishedAt?.getTime() ?? Number.NEGATIVE_INFINITY, ...ends);
   // A run that took under a millisecond still needs a scale to divide by.
   const spanMs = Math.max(end - origin, 1);
   const rows = entries.map((entry): TimelineRow => {
-    const { startedAt, finishedAt } = entry;
-    if (!startedAt || !finishedAt) return { name: entry.name, status: entry.status };
+    const { finishedAt } = entry;
+    const begin = beginOf(entry);
+    if (!begin || !finishedAt) return { name: entry.name, status: entry.status };
+    // A task cancelled while running has no start of its own: its bar runs from its queueing to the abort.
+    const startedAt = entry.startedAt ?? begin;
+    const waitMs = Math.max(startedAt.getTime() - begin.getTime(), 0);
     const startMs = startedAt.getTime() - origin;
     const spannedMs = Math.max(finishedAt.getTime() - startedAt.getTime(), 0);
-    const widthPct = Math.max((spannedMs / spanMs) * 100, MIN_BAR_PCT);
+    const widthPct = Math.min(Math.max((spannedMs / spanMs) * 100, MIN_BAR_PCT), 100);
+    const waitPct = Math.min((waitMs / spanMs) * 100, 100 - widthPct);
     // Dates hold whole milliseconds; the entry's own measure is finer, so the label uses it.
     const durationMs = Number.isFinite(entry.elapsedMs) && entry.elapsedMs >= 0 ? entry.elapsedMs : spannedMs;
-    // Keep the bar inside the track: a minimum-width bar at the very end moves left.
-    const offsetPct = Math.min((startMs / spanMs) * 100, 100 - widthPct);
+    // Keep the row inside the track: a minimum-width bar at the very end moves left.
+    const offsetPct = Math.min(((begin.getTime() - origin) / spanMs) * 100, 100 - widthPct - waitPct);
     return {
       name: entry.name,
       status: entry.status,
       offsetPct: round2(Math.max(offsetPct, 0)),
-      widthPct: round2(Math.min(widthPct, 100)),
+      waitPct: round2(waitPct),
+      widthPct: round2(widthPct),
       startMs,
+      waitMs,
       durationMs,
     };
   });

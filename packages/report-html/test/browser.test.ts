@@ -10,7 +10,7 @@ import type { ProcessExecutionReport } from 'processes-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PALETTE_NAMES, type RenderOptions, renderReportHtml } from '../dist/index.js';
 import { launchChromium } from './fixtures/chromium.js';
-import { HOSTILE, hostileReport, ordersReport } from './fixtures/reports.js';
+import { abortedReport, HOSTILE, hostileReport, ordersReport } from './fixtures/reports.js';
 
 let browser: Browser;
 let dir: string;
@@ -118,6 +118,37 @@ describe('a saved report in a browser', () => {
     });
     expect(look.color).toBe('rgb(239, 68, 68)');
     expect(look.height).toBeGreaterThanOrEqual(8);
+    await page.close();
+  });
+
+  it('draws the wait for a thread before the bar, and colours badge, card edge and bar alike', async () => {
+    const { page } = await open(abortedReport());
+    const wait = await page.$eval('[data-wait="parse"]', (el) => {
+      const box = el.getBoundingClientRect();
+      const track = el.closest('table')?.getBoundingClientRect();
+      const bar = el.parentElement?.querySelector('[data-bar]')?.getBoundingClientRect();
+      return { x: box.x, width: box.width, trackX: track?.x ?? 0, trackWidth: track?.width ?? 0, barX: bar?.x ?? 0 };
+    });
+    // The run is 500 ms; parse waited 0–300 ms, then its bar starts where the wait ends.
+    expect(Math.abs(wait.x - wait.trackX)).toBeLessThan(2);
+    expect(Math.abs(wait.width - 0.6 * wait.trackWidth)).toBeLessThan(2);
+    expect(Math.abs(wait.barX - (wait.x + wait.width))).toBeLessThan(1);
+    for (const [task, status] of [
+      ['fetch', 'errored'],
+      ['load', 'cancelled'],
+    ] as const) {
+      const colours = await page.$eval(
+        `[data-task="${task}"]`,
+        (card, status) => ({
+          edge: getComputedStyle(card).borderLeftColor,
+          badge: getComputedStyle(card.querySelector(`[data-badge="${status}"]`) as Element).backgroundColor,
+          bar: getComputedStyle(document.querySelector(`[data-bar="${status}"]`) as Element).backgroundColor,
+        }),
+        status,
+      );
+      expect(colours.badge, task).toBe(colours.edge);
+      expect(colours.bar, task).toBe(colours.edge);
+    }
     await page.close();
   });
 

@@ -1,4 +1,11 @@
-import { InvalidOptionError, Process, ProcessExecutionReport, Task, UnknownOptionError } from 'processes-core';
+import {
+  InvalidOptionError,
+  Process,
+  ProcessExecutionReport,
+  Task,
+  UnknownOptionError,
+  workerTask,
+} from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import {
   buildTimeline,
@@ -16,6 +23,7 @@ import {
   UnknownPaletteError,
 } from '../dist/index.js';
 import {
+  abortedReport,
   at,
   EARLIER_RUN,
   errorData,
@@ -91,7 +99,7 @@ describe('renderReportHtml: document', () => {
       /<span data-badge="success" style="[^"]*background-color:#dcfce7;color:#166534;[^"]*">Success<\/span>/,
     );
     expect(card(html, 'charge_payments')).toMatch(
-      /<span data-badge="errored" style="[^"]*background-color:#fff8dc;color:#b45309;[^"]*">Error<\/span>/,
+      /<span data-badge="errored" style="[^"]*background-color:#ef4444;color:#ffffff;[^"]*">Error<\/span>/,
     );
     expect(card(html, 'ship_orders')).toMatch(/<span data-badge="skipped" [^>]*>Skipped<\/span>/);
   });
@@ -107,8 +115,9 @@ describe('renderReportHtml: document', () => {
     expect(failure).toContain('The following local variables had these values at file:///srv/etl/charge.ts:12:</p>');
     expect(failure).toContain('>amount = 42\ncurrency = &#x27;EUR&#x27;</pre>');
     expect(card(html, 'ship_orders')).toContain('Not run because charge_payments failed');
-    // A single attempt is not worth a row.
-    expect(card(html, 'fetch_inventory')).not.toContain('Attempts');
+    // Every card that ran shows its attempts, one included.
+    expect(card(html, 'fetch_inventory')).toMatch(/>Attempts<\/td><td[^>]*>1</);
+    expect(card(html, 'ship_orders')).not.toContain('Attempts');
   });
 
   it('says so when there is nothing to list', () => {
@@ -125,6 +134,67 @@ describe('renderReportHtml: document', () => {
     const out = renderReportHtml(report, { language: 'de' });
     expect(out).toMatch(/>1<\/div>[^<]*<div[^>]*>Ausstehend</);
     expect(out).toMatch(/<span data-badge="pending" [^>]*>Ausstehend<\/span>/);
+  });
+});
+
+describe('renderReportHtml: an aborted run, waits and retries', () => {
+  const html = renderReportHtml(abortedReport());
+  const p = PALETTES.neutral;
+
+  it('gives cancelled tasks their own badge, colour and count', () => {
+    expect(card(html, 'load')).toMatch(
+      new RegExp(
+        `<span data-badge="cancelled" style="[^"]*background-color:${p.cancelled};color:${p.bgCard};[^"]*">Cancelled</span>`,
+      ),
+    );
+    expect(card(html, 'load')).toContain(`border-left:4px solid ${p.cancelled};`);
+    expect(html).toMatch(new RegExp(`color:${p.cancelled};[^>]*>2</div>[^<]*<div[^>]*>Cancelled<`));
+    expect(html).toContain('Errors: 1 · Skipped: 0 · Cancelled: 2');
+    // The running one shows the abort; the one that never started shows no attempts.
+    expect(card(html, 'load')).toContain('AbortError: The run was aborted while this task was running (Ctrl-C).');
+    // Only the abort: not the engine's stack, and nothing downstream was skipped for it.
+    expect(card(html, 'load')).not.toContain('Traceback');
+    expect(card(html, 'load')).not.toContain('Downstream Impact');
+    expect(card(html, 'load')).toMatch(/>Attempts<\/td><td[^>]*>1</);
+    expect(card(html, 'save')).not.toContain('Attempts');
+    expect(timelineRow(html, 'load')).toMatch(new RegExp(`bgcolor="${p.cancelled}" data-bar="cancelled"`));
+  });
+
+  it('draws the wait for a thread before the bar, on the run scale', () => {
+    // parse was queued at 0, started at 300 (60%), ran 20 ms (4%).
+    const parse = timelineRow(html, 'parse');
+    expect(parse).toMatch(
+      new RegExp(
+        `<tr><td width="60%" bgcolor="${p.border}" data-wait="parse"[^>]*>&nbsp;</td><td width="4%" bgcolor="${p.success}" data-bar="success"`,
+      ),
+    );
+    expect(parse).toContain('title="parse: +300 ms, 20 ms, waited 300 ms (Success)"');
+    expect(card(html, 'parse')).toMatch(/>Waited<\/td><td[^>]*>300 ms</);
+    // fetch started as soon as it was queued: no wait drawn or shown.
+    expect(timelineRow(html, 'fetch')).not.toContain('data-wait');
+    expect(card(html, 'fetch')).not.toContain('Waited');
+  });
+
+  it('says on the card why a failure was not retried', () => {
+    expect(card(html, 'fetch')).toMatch(
+      />Not retried<\/td><td[^>]*>Task &quot;fetch&quot; failed with HttpError, which retryOn does not match/,
+    );
+  });
+
+  it('shows the wait of a real worker run: pool start-up is not lost from the timeline', async () => {
+    const process = new Process([new Task('parse', workerTask('data:text/javascript,export default () => 1'))]);
+    const report = await process.run();
+    await process.close();
+    const entry = report.entries.get('parse');
+    expect(entry?.status).toBe('success');
+    // A fresh pool starts its thread for the task: the wait is real and on the entry.
+    expect(entry?.queuedAt?.getTime()).toBeLessThanOrEqual(entry?.startedAt?.getTime() ?? Number.NaN);
+    const row = buildTimeline(report, [...report.entries.values()])?.rows[0];
+    const waited = (entry?.startedAt?.getTime() ?? 0) - (entry?.queuedAt?.getTime() ?? 0);
+    // Starting a thread takes milliseconds, never none.
+    expect(waited).toBeGreaterThan(0);
+    expect(row?.waitPct).toBeGreaterThan(0);
+    expect(row?.waitMs).toBe(waited);
   });
 });
 
@@ -214,13 +284,14 @@ describe('renderReportHtml: timeline', () => {
     const out = renderReportHtml(report);
     const bar = (task: string) => {
       const row = timelineRow(out, task);
-      const width = Number(/<td width="([\d.]+)%" bgcolor/.exec(row)?.[1]);
+      const width = Number(/<td width="([\d.]+)%" bgcolor="[^"]*" data-bar/.exec(row)?.[1]);
+      const wait = /<td width="([\d.]+)%" bgcolor="[^"]*" data-wait/.exec(row);
       const before = /<tr><td width="([\d.]+)%" style="[^"]*">&nbsp;<\/td><td width="[\d.]+%" bgcolor/.exec(row);
-      return { offset: before ? Number(before[1]) : 0, width };
+      return { offset: before ? Number(before[1]) : 0, wait: wait ? Number(wait[1]) : 0, width };
     };
     const timeline = buildTimeline(report, [...report.entries.values()]);
     for (const row of timeline?.rows ?? []) {
-      expect(bar(row.name), row.name).toEqual({ offset: row.offsetPct, width: row.widthPct });
+      expect(bar(row.name), row.name).toEqual({ offset: row.offsetPct, wait: row.waitPct, width: row.widthPct });
     }
     expect(timeline?.rows.map((row) => row.name).sort()).toEqual(['broken', 'first', 'second']);
     const first = bar('first');
@@ -279,7 +350,10 @@ describe('renderReportHtml: palettes', () => {
     expect(html).toContain(
       `<tr><td bgcolor="${colors.accent}" style="background-color:${colors.accent};color:${colors.onAccent};`,
     );
-    expect(html).toContain(`background-color:${colors.alertBg};color:${colors.alertText};`);
+    // The errored badge, the errored card's edge and the error count share the errored colour.
+    expect(html).toContain(`background-color:${colors.errored};color:${colors.bgCard};`);
+    expect(card(html, 'charge_payments')).toContain(`border-left:4px solid ${colors.errored};`);
+    expect(html).toMatch(new RegExp(`color:${colors.errored};[^>]*>1</div>[^<]*<div[^>]*>`));
     expect(html).toContain(`data-bar="errored"`);
     expect(html).toContain(`bgcolor="${colors.errored}" data-bar="errored"`);
     expect(html).toContain(`bgcolor="${colors.success}" data-bar="success"`);
@@ -326,6 +400,7 @@ describe('renderReportHtml: languages', () => {
       renderReportHtml(ordersReport(), { language, onlyErrors: true }),
       renderReportHtml(pending, { language }),
       renderReportHtml(reusedReport(), { language }),
+      renderReportHtml(abortedReport(), { language }),
       renderReportHtml(new ProcessExecutionReport({ entries: [] }), { language }),
       escapeHtml(reportSubject(ordersReport(), { language })),
       escapeHtml(reportSubject(ordersReport(), { language, onlyErrors: true })),

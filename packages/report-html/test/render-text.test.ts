@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportText } from '../dist/index.js';
-import { HOSTILE, hostileReport, ordersReport } from './fixtures/reports.js';
+import { abortedReport, HOSTILE, hostileReport, ordersReport } from './fixtures/reports.js';
 
 describe('renderReportText', () => {
   const text = renderReportText(ordersReport());
@@ -71,5 +71,17 @@ describe('renderReportText', () => {
 
   it('keeps text as it is (no HTML escaping in the text part)', () => {
     expect(renderReportText(hostileReport())).toContain(`Process: etl ${HOSTILE}`);
+  });
+
+  it('counts cancelled tasks, draws waits as dots and says why a failure was not retried', () => {
+    const aborted = renderReportText(abortedReport());
+    expect(aborted).toContain('Summary\n  Successes: 1   Errors: 1   Skipped: 0   Cancelled: 2\n');
+    // parse: queued at 0, waited until 60% of the run, then ran (at least one mark).
+    expect(aborted).toMatch(/\n {2}parse {2}\|\.{24}#+ +\| {2}20 ms\n/);
+    expect(aborted).toMatch(/\n {2}load {3}\| +\/+\| {2}180 ms\n/);
+    expect(aborted).toContain('[Cancelled] load\n');
+    expect(aborted).toContain('  Exception: AbortError: The run was aborted while this task was running (Ctrl-C).\n');
+    expect(aborted).toContain('  Waited: 300 ms\n');
+    expect(aborted).toContain('  Not retried: Task "fetch" failed with HttpError, which retryOn does not match');
   });
 });

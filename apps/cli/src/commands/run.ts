@@ -110,7 +110,10 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       await sendNotifications(report, channels, { out, err, onlyErrors, quiet, signal: interrupt.signal });
 
     if (interrupt.exitCode !== undefined) {
-      err.line(`processes: cancelled; ${plural(report.pending.size, 'task')} did not start.`);
+      const notStarted = [...report.cancelled.values()].filter((entry) => entry.attempts === 0).length;
+      err.line(
+        `processes: cancelled; ${plural(report.cancelled.size - notStarted, 'running task')} stopped, ${plural(notStarted, 'task')} did not start.`,
+      );
       return interrupt.exitCode;
     }
     return report.ok ? ExitCode.OK : ExitCode.TASKS_FAILED;

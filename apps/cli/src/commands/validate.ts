@@ -1,13 +1,19 @@
 import { type FlagSpecs, onePositional, parseCommandArgs } from '../args.js';
+import { WorkerTaskCheckError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { layoutColumns, plural } from '../format.js';
 import { VALIDATE_HELP } from '../help.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { type CliIo, Terminal } from '../terminal.js';
+import { checkWorkerTasks, type WorkerTaskToCheck } from '../worker-check/check-worker-tasks.js';
 
-const FLAGS = {} satisfies FlagSpecs;
+const FLAGS = { 'no-load': { type: 'boolean' } } satisfies FlagSpecs;
 
-/** `processes validate <pipeline>`: builds the Process (which validates it) and prints the order. */
+/**
+ * `processes validate <pipeline>`: builds the Process (which validates the
+ * graph), then loads the worker tasks' modules in a throwaway worker thread
+ * to check each export is a function (unless `--no-load`), and prints the order.
+ */
 export async function validateCommand(args: readonly string[], io: CliIo): Promise<number> {
   const out = new Terminal(io.stdout, io.env);
   const parsed = parseCommandArgs('validate', args, FLAGS);
@@ -20,6 +26,16 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
     io.cwd,
   );
   const { process } = pipeline;
+  const workerTasks: WorkerTaskToCheck[] = process.tasks.flatMap((task) =>
+    typeof task.fn === 'object'
+      ? [{ taskName: task.name, moduleUrl: task.fn.moduleUrl, exportName: task.fn.exportName }]
+      : [],
+  );
+  const load = parsed.values['no-load'] !== true;
+  if (load) {
+    const problems = await checkWorkerTasks(workerTasks, io.cwd);
+    if (problems.length > 0) throw new WorkerTaskCheckError(pipeline.displayPath, problems);
+  }
   const name = process.name ? `process "${process.name}"` : 'the process';
   out.line(
     `${out.style('OK', 'green', 'bold')} ${pipeline.displayPath}: ${name} is valid · ${plural(process.tasks.length, 'task')}`,
@@ -35,6 +51,15 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
       task.dependencies.length ? `← ${task.dependencies.map((d) => d.taskName).join(', ')}` : '',
     ]);
     for (const line of layoutColumns(rows)) out.line(`  ${line}`);
+  }
+  if (workerTasks.length > 0) {
+    const modules = new Set(workerTasks.map((task) => task.moduleUrl)).size;
+    out.line('');
+    out.line(
+      load
+        ? `Worker tasks: ${plural(modules, 'module')} loaded in a throwaway worker thread; every task's export is a function.`
+        : 'Worker tasks: modules not loaded (--no-load).',
+    );
   }
   if (pipeline.hasChannels) {
     out.line('');

@@ -34,6 +34,7 @@ export const STATUS_COLOURS: Readonly<Record<string, readonly [string, string, s
   success: ['#dcfce7', '#16a34a', '#14532d'],
   errored: ['#fee2e2', '#dc2626', '#7f1d1d'],
   skipped: ['#fef9c3', '#ca8a04', '#713f12'],
+  cancelled: ['#ffedd5', '#ea580c', '#7c2d12'],
   pending: ['#f1f5f9', '#94a3b8', '#334155'],
   unknown: ['#ffffff', '#94a3b8', '#64748b'],
 };

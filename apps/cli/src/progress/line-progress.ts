@@ -81,6 +81,8 @@ export class LineProgress implements ProgressDisplay {
         const parts = [`${counts.success} succeeded`];
         if (counts.errored) parts.push(`${counts.errored} errored`);
         if (counts.skipped) parts.push(`${counts.skipped} skipped`);
+        // Only the report knows which tasks the abort stopped or kept from starting.
+        if (event.report.cancelled.size) parts.push(`${event.report.cancelled.size} cancelled`);
         line('done', `${parts.join(' · ')} · ${formatDuration(event.at - start)}`, 'bold');
         return;
       }

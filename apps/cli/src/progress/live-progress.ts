@@ -1,6 +1,7 @@
 import type { RunEvent } from 'processes-js';
 import { formatDuration } from '../format.js';
 import { fitLine, type Segment, type Style, type Terminal } from '../terminal.js';
+import { padEndToWidth, textWidth, truncateToWidth } from '../text-width.js';
 import type { ProgressDisplay, RunHeader } from './display.js';
 import { RunState, type TaskProgress, type TaskState } from './run-state.js';
 
@@ -134,7 +135,7 @@ export function renderLiveFrame(
     hidden = tasks.filter((task) => !keep.has(task));
   }
   // From every task, not just those shown, so the columns stay put as tasks come and go.
-  const nameWidth = Math.min(NAME_WIDTH_MAX, Math.max(4, ...tasks.map((task) => task.name.length)));
+  const nameWidth = Math.min(NAME_WIDTH_MAX, Math.max(4, ...tasks.map((task) => textWidth(task.name))));
   const lines = shown.map((task) => fitLine(out, taskSegments(task, nameWidth, now, tick), width));
   if (hidden.length > 0) {
     const byState = countStates(hidden);
@@ -158,7 +159,7 @@ export function renderLiveFrame(
 function taskSegments(task: TaskProgress, nameWidth: number, now: number, tick: number): Segment[] {
   const [symbol, symbolStyle] =
     task.state === 'running' ? [SPINNER[tick % SPINNER.length] ?? '*', 'cyan' as Style] : SYMBOL[task.state];
-  const name = task.name.length > nameWidth ? `${task.name.slice(0, nameWidth - 1)}…` : task.name.padEnd(nameWidth);
+  const name = padEndToWidth(truncateToWidth(task.name, nameWidth), nameWidth);
   const segments: Segment[] = [
     [` ${symbol} `, symbolStyle],
     [`${name}  `],

@@ -231,7 +231,7 @@ export class NoExecutorError extends ProcessesError {
 /** `run()` was cancelled through its `signal`. `report` holds what had finished by then. */
 export class RunAbortedError extends ProcessesError {
   static override readonly code: string = 'PROC_RUN_ABORTED';
-  /** The partial report: finished tasks as they ended, running ones ERRORED, the rest PENDING. */
+  /** The partial report: finished tasks as they ended, running ones and those not started CANCELLED. */
   readonly report: ExecutionReport;
   constructor(report: ExecutionReport, reason: unknown) {
     super(

@@ -12,6 +12,8 @@ export const WarningCode = {
   EVENT_LISTENER_FAILED: 'PROC_EVENT_LISTENER_FAILED',
   /** A task's `retryOn` predicate threw; the failure is not retried. */
   RETRY_PREDICATE_FAILED: 'PROC_RETRY_PREDICATE_FAILED',
+  /** A failure with retries left was not retried: `retryOn` did not match it (the entry's `notRetried` says why). */
+  TASK_NOT_RETRIED: 'PROC_TASK_NOT_RETRIED',
   /** Lines of a task could not be written to its log file, or the process logger threw; the task ran. */
   LOG_WRITE_FAILED: 'PROC_LOG_WRITE_FAILED',
   /** A callback a worker task scheduled threw after its attempt had ended. */

@@ -18,11 +18,16 @@ import type {
   ThrownDocument,
 } from './types.js';
 
-/** The version of the report document; bumped on any incompatible change. Version 1 documents are still read. */
+/**
+ * The version of the report document; bumped on any incompatible change.
+ * Version 2 added the `cancelled` status (and its summary count), `queued_at`
+ * and `not_retried`, and the fields of incremental runs (`run_id`,
+ * `result_encoding`, `result_v8`, `fingerprint`, `reused`, `ran_because`,
+ * `cache_key`); version-1 documents are still read.
+ */
 export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
-
-/** The oldest version the reader accepts (its fields are a subset of the current ones). */
-const OLDEST_READABLE_VERSION = 1;
+/** The versions `fromJSON` reads. */
+const READABLE_VERSIONS = [1, 2] as const;
 
 export function reportToJson(report: ExecutionReport): ReportDocument {
   const entries: Record<string, EntryDocument> = {};
@@ -39,6 +44,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
       success: report.successes.size,
       errored: report.errored.size,
       skipped: report.skipped.size,
+      cancelled: report.cancelled.size,
       pending: report.pending.size,
     },
     order: [...report.entries.keys()],
@@ -59,10 +65,15 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
     elapsed_ms: entry.elapsedMs,
     attempts: entry.attempts,
     result: entry.status === TaskStatus.SUCCESS ? toJsonSafe(entry.result) : null,
-    error: entry.status === TaskStatus.ERRORED && entry.error ? errorToJson(entry.error, redaction) : null,
+    error:
+      (entry.status === TaskStatus.ERRORED || entry.status === TaskStatus.CANCELLED) && entry.error
+        ? errorToJson(entry.error, redaction)
+        : null,
+    queued_at: entry.queuedAt?.toISOString() ?? null,
     started_at: entry.startedAt?.toISOString() ?? null,
     finished_at: entry.finishedAt?.toISOString() ?? null,
     skipped_because: entry.skippedBecause ?? null,
+    not_retried: entry.notRetried ? { reason: entry.notRetried.reason, message: entry.notRetried.message } : null,
     thread_id: entry.threadId ?? null,
     log_write_error: entry.logWriteError
       ? {
@@ -168,15 +179,26 @@ const entrySchema = z.object({
   function: z.string(),
   args: z.array(json),
   kwargs: jsonObject,
-  status: z.enum([TaskStatus.PENDING, TaskStatus.SUCCESS, TaskStatus.ERRORED, TaskStatus.SKIPPED]),
+  status: z.enum([
+    TaskStatus.PENDING,
+    TaskStatus.SUCCESS,
+    TaskStatus.ERRORED,
+    TaskStatus.SKIPPED,
+    TaskStatus.CANCELLED,
+  ]),
   elapsed_seconds: z.number(),
   elapsed_ms: z.number().optional(),
   attempts: z.number().int().nonnegative(),
   result: json,
   error: errorSchema.nullable(),
+  queued_at: isoDate.optional(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
   skipped_because: z.string().nullable().optional(),
+  not_retried: z
+    .object({ reason: z.enum(['retry-on-no-match', 'retry-on-rejected', 'retry-on-threw']), message: z.string() })
+    .nullable()
+    .optional(),
   thread_id: z.number().int().nullable().optional(),
   log_write_error: z
     .object({ path: z.string(), code: z.string(), message: z.string(), lost_lines: z.number().int().nonnegative() })
@@ -221,7 +243,7 @@ const entrySchema = z.object({
 type EntryInput = z.infer<typeof entrySchema>;
 
 const documentSchema = z.object({
-  schema_version: z.union([z.literal(OLDEST_READABLE_VERSION), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.literal(READABLE_VERSIONS),
   process_name: z.string(),
   run_id: z.string().nullable().optional(),
   started_at: isoDate.optional(),
@@ -365,8 +387,10 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     attempts: doc.attempts,
     ...(succeeded ? { result: resultFromJson(doc) } : {}),
     ...(doc.error ? { error: errorFromJson(doc.error) } : {}),
+    ...(doc.queued_at ? { queuedAt: new Date(doc.queued_at) } : {}),
     ...dates(doc.started_at, doc.finished_at),
     ...(typeof doc.skipped_because === 'string' ? { skippedBecause: doc.skipped_because } : {}),
+    ...(doc.not_retried ? { notRetried: { reason: doc.not_retried.reason, message: doc.not_retried.message } } : {}),
     ...(typeof doc.thread_id === 'number' ? { threadId: doc.thread_id } : {}),
     ...(doc.log_write_error
       ? {

@@ -52,7 +52,12 @@ export class ProcessExecutionReport implements ExecutionReport {
     return withStatus(this.entries, TaskStatus.SKIPPED);
   }
 
-  /** Tasks that never started because the run was aborted first. */
+  /** Tasks stopped by aborting the run: those running then, and those not started yet. */
+  get cancelled(): ReadonlyMap<string, TaskReportEntry> {
+    return withStatus(this.entries, TaskStatus.CANCELLED);
+  }
+
+  /** Tasks a version-1 document reported as not started because the run was aborted; empty for newer reports. */
   get pending(): ReadonlyMap<string, TaskReportEntry> {
     return withStatus(this.entries, TaskStatus.PENDING);
   }

@@ -50,12 +50,23 @@ export interface TaskReportEntry {
   readonly result?: unknown;
   /** Why it failed, when it errored. */
   readonly error?: ErrorData;
+  /**
+   * When the scheduler handed the task to its executor (all its dependencies
+   * done). From here to `startedAt` the task waited: for a free worker thread,
+   * for a thread to start, for its module to load.
+   */
+  readonly queuedAt?: Date;
   /** When the first attempt started. */
   readonly startedAt?: Date;
   /** When the last attempt ended. */
   readonly finishedAt?: Date;
   /** For a skipped task: the errored task upstream that caused the skip. */
   readonly skippedBecause?: string;
+  /**
+   * Set when the task had retries left but its failure was not retried
+   * because `retryOn` did not match it (or its predicate said no or threw).
+   */
+  readonly notRetried?: NotRetried;
   /**
    * Where the last attempt ran, as its executor names it (`main`,
    * `thread:3`, `host:pid:thread`, …).
@@ -128,6 +139,20 @@ export type RunReason =
   | 'cache-expired'
   /** A cached task: the entry under its key was corrupt (a `PROC_CACHE_ENTRY_CORRUPT` warning says how). */
   | 'cache-corrupt';
+/** Why a failure with retries left was not retried. */
+export interface NotRetried {
+  /**
+   * `retry-on-no-match`: the error matched none of the classes or codes in
+   * `retryOn` (or, without `retryOn`, is not a timeout or network error);
+   * `retry-on-rejected`: the `retryOn` predicate returned false;
+   * `retry-on-threw`: the predicate threw.
+   */
+  readonly reason: NotRetriedReason;
+  /** The same in a sentence, naming the error and what `retryOn` accepts. */
+  readonly message: string;
+}
+
+export type NotRetriedReason = 'retry-on-no-match' | 'retry-on-rejected' | 'retry-on-threw';
 
 /** Why a task's log lines did not reach its log file. */
 export interface LogWriteError {
@@ -174,7 +199,9 @@ export interface ExecutionReport {
   readonly successes: ReadonlyMap<string, TaskReportEntry>;
   readonly errored: ReadonlyMap<string, TaskReportEntry>;
   readonly skipped: ReadonlyMap<string, TaskReportEntry>;
-  /** Tasks that never started because the run was aborted first. */
+  /** Tasks stopped by aborting the run: those running then, and those not started yet. */
+  readonly cancelled: ReadonlyMap<string, TaskReportEntry>;
+  /** Tasks a version-1 document reported as not started because the run was aborted; empty for newer reports. */
   readonly pending: ReadonlyMap<string, TaskReportEntry>;
   /** True when every task succeeded. */
   readonly ok: boolean;
@@ -241,7 +268,8 @@ export interface ReportDocument {
   started_at: string | null;
   finished_at: string | null;
   elapsed_seconds: number | null;
-  summary: { success: number; errored: number; skipped: number; pending: number };
+  /** `pending` is always 0 since version 2 (such tasks are `cancelled`); kept for readers of version 1. */
+  summary: { success: number; errored: number; skipped: number; cancelled: number; pending: number };
   /**
    * The task names in topological order. `entries` is an object, and
    * JavaScript orders integer-like keys ("1", "2") first, so readers take the
@@ -263,9 +291,13 @@ export interface EntryDocument {
   attempts: number;
   result: JsonValue;
   error: ErrorDocument | null;
+  /** Since version 2: when the task was handed to its executor (absent in version 1). */
+  queued_at: string | null;
   started_at: string | null;
   finished_at: string | null;
   skipped_because: string | null;
+  /** Since version 2: why a failure with retries left was not retried. */
+  not_retried: { reason: NotRetriedReason; message: string } | null;
   thread_id: number | null;
   /** Set when lines of this task could not be written to its log file (the task still ran). */
   log_write_error: LogWriteErrorDocument | null;

@@ -50,7 +50,7 @@ export type RunEvent =
       /** The errored task that caused the skip. */
       readonly because: string;
     })
-  /** The run ended, also when it was aborted (then `run()` rejects and the report has pending tasks). */
+  /** The run ended, also when it was aborted (then `run()` rejects and the report has cancelled tasks). */
   | (RunEventBase & { readonly type: 'run:finished'; readonly report: ProcessExecutionReport });
 
 export type RunEventType = RunEvent['type'];

@@ -6,6 +6,7 @@ import type { TaskStatus } from '../report/status.js';
 import type {
   ErrorData,
   LogWriteError,
+  NotRetried,
   ReuseInfo,
   RunReason,
   TaskFingerprint,
@@ -14,29 +15,70 @@ import type {
 
 /** How a task's part of a run ended, as its report entry records it. */
 export type EntryEnding =
-  /** It never started (the run was aborted first). */
+  /** Not finished yet when a checkpoint of the run was written (`run({ checkpoint })`). */
   | { readonly status: typeof TaskStatus.PENDING }
   /** A task upstream of it did not succeed. */
   | { readonly status: typeof TaskStatus.SKIPPED; readonly because: string }
   /** It did not run: its result was reused from an earlier run (a report or the cache). */
   | { readonly status: typeof TaskStatus.SUCCESS; readonly reused: ReuseInfo; readonly result: unknown }
-  /** It failed without an attempt of its own to show (the run was aborted under it, or the engine failed). */
+  /** The engine failed under it (or the cache refused its input): no attempt of its own to show. */
   | { readonly status: typeof TaskStatus.ERRORED; readonly error: ErrorData }
+  /**
+   * The run was aborted: before it started (no `progress`), or while an
+   * attempt ran (`error` is the abort; `progress` what it got through).
+   */
+  | {
+      readonly status: typeof TaskStatus.CANCELLED;
+      readonly error?: ErrorData;
+      readonly progress?: AttemptProgress;
+      /** When the run was aborted (epoch ms). */
+      readonly at?: number;
+    }
   /** Its last attempt ended with `outcome`. */
   | {
       readonly status: typeof TaskStatus.SUCCESS | typeof TaskStatus.ERRORED;
       readonly attempts: number;
       /** When the first attempt started (epoch ms). */
       readonly firstStart: number;
+      /** When the scheduler handed the task to its executor (epoch ms). */
+      readonly queuedAt: number;
       readonly outcome: AttemptOutcome;
       readonly error?: ErrorData;
+      readonly notRetried?: NotRetried | undefined;
       /** Lines of the task that did not reach its log file. */
       readonly logWriteError?: LogWriteError | undefined;
     };
 
+/**
+ * How far a task got, updated by the task runner as it goes, so the
+ * scheduler can say so when the run is aborted under it.
+ */
+export interface AttemptProgress {
+  /** When the scheduler handed the task to its executor (epoch ms). */
+  readonly queuedAt: number;
+  /** The attempt under way (1-based). */
+  attempt: number;
+  /** When the first attempt started, once an attempt has ended. */
+  firstStart: number | undefined;
+}
+
 /** The one place a report entry is built: every entry of a run comes from here. */
 export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
   const base = { name: task.name, function: task.functionName, args: task.args, kwargs: task.kwargs };
+  if (ending.status === 'cancelled') {
+    const { progress, at } = ending;
+    const from = progress?.firstStart ?? progress?.queuedAt;
+    return {
+      ...base,
+      status: ending.status,
+      elapsedMs: from === undefined || at === undefined ? 0 : at - from,
+      attempts: progress?.attempt ?? 0,
+      ...(progress ? { queuedAt: new Date(progress.queuedAt) } : {}),
+      ...(progress?.firstStart === undefined ? {} : { startedAt: new Date(progress.firstStart) }),
+      ...(progress && at !== undefined ? { finishedAt: new Date(at) } : {}),
+      ...(ending.error ? { error: ending.error } : {}),
+    };
+  }
   if (!('outcome' in ending)) {
     return {
       ...base,
@@ -55,11 +97,14 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
     status: ending.status,
     elapsedMs: outcome.finishedAt - firstStart,
     attempts: ending.attempts,
+    // A custom executor's clock may run ahead of ours: the wait is never negative.
+    queuedAt: new Date(Math.min(ending.queuedAt, firstStart)),
     startedAt: new Date(firstStart),
     finishedAt: new Date(outcome.finishedAt),
     workerId: outcome.workerId,
     ...(threadId === undefined ? {} : { threadId }),
     ...(outcome.ok ? { result: outcome.value } : ending.error ? { error: ending.error } : {}),
+    ...(ending.notRetried ? { notRetried: ending.notRetried } : {}),
     ...(ending.logWriteError ? { logWriteError: ending.logWriteError } : {}),
   };
 }

@@ -14,9 +14,10 @@ import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { TaskReportEntry } from '../report/types.js';
 import { argumentsOf } from './arguments.js';
+import { now } from './clock.js';
 import type { RunEvent } from './events.js';
 import { ReadyQueue } from './ready-queue.js';
-import { buildEntry, errorData } from './report-entry.js';
+import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
 import { runTaskAttempts } from './task-runner.js';
 import { argumentOriginsOf } from './task-spec.js';
 
@@ -61,7 +62,8 @@ class RunExecution {
   readonly #results: unknown[];
   readonly #remainingDependencies: Int32Array;
   readonly #ready = new ReadyQueue();
-  readonly #running = new Set<number>();
+  /** The tasks handed to an executor and not settled yet, with how far each got. */
+  readonly #running = new Map<number, AttemptProgress>();
   /** Aborted by the plan's signal; handed to executors so running attempts stop. */
   readonly #abort = new AbortController();
   readonly #startedAt = new Date();
@@ -109,8 +111,9 @@ class RunExecution {
   #pump(): void {
     while (!this.#done && this.#running.size < this.#plan.concurrency && this.#ready.size > 0) {
       const index = this.#ready.pop();
-      this.#running.add(index);
-      this.#dispatch(index).then(
+      const progress: AttemptProgress = { queuedAt: now(), attempt: 0, firstStart: undefined };
+      this.#running.set(index, progress);
+      this.#dispatch(index, progress).then(
         (entry) => this.#settle(index, entry),
         // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
         (thrown: unknown) => this.#settle(index, this.#internalFailure(index, thrown)),
@@ -119,10 +122,10 @@ class RunExecution {
   }
 
   /** Runs the task, unless the incremental hooks reuse its result (then it is reported as succeeded at once). */
-  #dispatch(index: number): Promise<TaskReportEntry> {
+  #dispatch(index: number, progress: AttemptProgress): Promise<TaskReportEntry> {
     const args = this.#argumentsFor(index);
-    const intercepted = this.#plan.incremental?.intercept(index, args, () => this.#runTask(index, args));
-    if (!intercepted) return this.#runTask(index, args);
+    const intercepted = this.#plan.incremental?.intercept(index, args, () => this.#runTask(index, progress, args));
+    if (!intercepted) return this.#runTask(index, progress, args);
     return intercepted.then((entry) => {
       if (entry.reused && !this.#done) {
         const taskName = entry.name;
@@ -140,7 +143,7 @@ class RunExecution {
     });
   }
 
-  #runTask(index: number, args: unknown[]): Promise<TaskReportEntry> {
+  #runTask(index: number, progress: AttemptProgress, args: unknown[]): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
     const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
@@ -166,6 +169,7 @@ class RunExecution {
           }
         : undefined,
       downstreamImpact: () => this.#downstreamNames(index),
+      progress,
     });
   }
 
@@ -260,7 +264,7 @@ class RunExecution {
     const incremental = this.#plan.incremental;
     this.#entries[index] = Object.freeze(incremental ? incremental.annotate(index, entry) : entry);
     this.#settledCount++;
-    incremental?.settled(() => this.#report());
+    incremental?.settled(() => this.#report(true));
   }
 
   #downstreamNames(index: number): string[] {
@@ -275,11 +279,16 @@ class RunExecution {
     });
   }
 
-  #report(): ProcessExecutionReport {
+  #report(snapshot = false): ProcessExecutionReport {
     return new ProcessExecutionReport({
       processName: this.#plan.processName,
       runId: this.#plan.runId,
-      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.PENDING })),
+      // A checkpoint is written while the run goes on: what has not finished yet is pending. At the end,
+      // only an aborted run has tasks without an entry: the abort stopped them before they started.
+      entries: this.#order.map(
+        (task, i) =>
+          this.#entries[i] ?? buildEntry(task, { status: snapshot ? TaskStatus.PENDING : TaskStatus.CANCELLED }),
+      ),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
       redaction: this.#plan.redaction,
@@ -300,15 +309,18 @@ class RunExecution {
     const reason: unknown = this.#plan.signal?.reason;
     this.#abort.abort(reason);
     const aborted = serializeError(new RunAbortedAttemptError(reason));
-    for (const index of this.#running) {
+    const at = now();
+    for (const [index, progress] of this.#running) {
       const task = this.#order[index] as Task;
       this.#entries[index] = buildEntry(task, {
-        status: TaskStatus.ERRORED,
+        status: TaskStatus.CANCELLED,
         error: errorData(task, aborted, this.#downstreamNames(index)),
+        progress,
+        at,
       });
     }
     const report = this.#report();
-    // Listeners hear the end of an aborted run too; its report has the running tasks errored, the rest pending.
+    // Listeners hear the end of an aborted run too; its report has the running tasks and the rest cancelled.
     this.#emit({ type: 'run:finished', runId: this.#plan.runId, at: Date.now(), report });
     this.#reject(new RunAbortedError(report, reason));
   };

@@ -7,10 +7,10 @@ import { logWriteErrorOf, type TaskLog, type TaskLogFile } from '../logging/logg
 import type { Redaction } from '../logging/redaction.js';
 import { backoffDelayMs } from '../options/backoff.js';
 import { TaskStatus } from '../report/status.js';
-import type { TaskReportEntry } from '../report/types.js';
+import type { NotRetried, TaskReportEntry } from '../report/types.js';
 import type { RunEvent } from './events.js';
-import { buildEntry, errorData } from './report-entry.js';
-import { isRetryable } from './retry.js';
+import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
+import { DEFAULT_RETRY_CODES, isRetryable } from './retry.js';
 
 /** Everything one task needs for its attempts within a run. */
 export interface TaskRun {
@@ -34,6 +34,8 @@ export interface TaskRun {
   readonly emit: ((event: RunEvent) => void) | undefined;
   /** The names of every task downstream, computed only when the task fails. */
   readonly downstreamImpact: () => readonly string[];
+  /** Updated as attempts go; the scheduler reads it when the run is aborted under the task. */
+  readonly progress: AttemptProgress;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface TaskRun {
  * report entry; never rejects.
  */
 export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
-  const { task, runId, runSignal, taskLog, emit } = run;
+  const { task, runId, runSignal, taskLog, emit, progress } = run;
   const maxAttempts = task.retries + 1;
   taskLog.started(task.name);
   let firstStart: number | undefined;
@@ -61,18 +63,29 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     logLevel: taskLog.level,
   };
   for (let attempt = 1; ; attempt++) {
+    progress.attempt = attempt;
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
     const attemptRequest: AttemptRequest = { ...request, args: argumentsForAttempt(task, run.args), attempt };
     const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
+    progress.firstStart = firstStart;
+    const { queuedAt } = progress;
     const elapsedMs = outcome.finishedAt - firstStart;
     if (outcome.ok) {
       taskLog.finished(task.name, attempt, elapsedMs);
       emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
       const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-      return buildEntry(task, { status: TaskStatus.SUCCESS, attempts: attempt, firstStart, outcome, logWriteError });
+      return buildEntry(task, {
+        status: TaskStatus.SUCCESS,
+        attempts: attempt,
+        firstStart,
+        queuedAt,
+        outcome,
+        logWriteError,
+      });
     }
-    if (attempt < maxAttempts && !runSignal.aborted && shouldRetry(task, outcome.error)) {
+    const decision = attempt < maxAttempts && !runSignal.aborted ? retryDecision(task, outcome.error) : undefined;
+    if (decision === true) {
       const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
       taskLog.retrying(attempt, maxAttempts, outcome.error.message, delayMs);
       emit?.({
@@ -98,13 +111,20 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       elapsedMs,
       error: outcome.error,
     });
+    const notRetried = typeof decision === 'object' ? decision : undefined;
+    if (notRetried && notRetried.reason !== 'retry-on-threw') {
+      // The loop ends here, so this fires once per task and run.
+      emitProcessesWarning(WarningCode.TASK_NOT_RETRIED, notRetried.message);
+    }
     const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
     return buildEntry(task, {
       status: TaskStatus.ERRORED,
       attempts: attempt,
       firstStart,
+      queuedAt,
       outcome,
       error,
+      notRetried,
       logWriteError,
     });
   }
@@ -120,14 +140,36 @@ function argumentsForAttempt(task: Task, args: readonly unknown[]): readonly unk
   return [...args.slice(0, -1), { ...(args.at(-1) as Record<string, unknown>) }];
 }
 
-function shouldRetry(task: Task, error: SerializedError): boolean {
+/**
+ * Whether a failure with attempts left is tried again: `true`, or why not.
+ * The why names the error and what `retryOn` accepts, because a retryOn that
+ * silently does not match is the usual reason retries "do nothing".
+ */
+function retryDecision(task: Task, error: SerializedError): true | NotRetried {
+  let retryable: boolean;
   try {
-    return isRetryable(error, task.retryOn);
+    retryable = isRetryable(error, task.retryOn);
   } catch (thrown) {
-    emitProcessesWarning(
-      WarningCode.RETRY_PREDICATE_FAILED,
-      `Task "${task.name}": its retryOn predicate threw (${thrown instanceof Error ? thrown.message : String(thrown)}); the failure is not retried.`,
-    );
-    return false;
+    const message = `Task "${task.name}": its retryOn predicate threw (${thrown instanceof Error ? thrown.message : String(thrown)}); the failure is not retried.`;
+    emitProcessesWarning(WarningCode.RETRY_PREDICATE_FAILED, message);
+    return { reason: 'retry-on-threw', message };
   }
+  if (retryable) return true;
+  const failed = `Task "${task.name}" failed with ${error.name}${error.code === undefined ? '' : ` (${error.code})`}`;
+  const unused = `${task.retries} ${task.retries === 1 ? 'retry' : 'retries'} left unused`;
+  const { retryOn } = task;
+  if (typeof retryOn === 'function') {
+    return {
+      reason: 'retry-on-rejected',
+      message: `${failed}, which its retryOn predicate rejected: not retried (${unused}).`,
+    };
+  }
+  const accepted =
+    retryOn === undefined
+      ? `without retryOn only TaskTimeoutError and network error codes (${[...DEFAULT_RETRY_CODES].slice(0, 3).join(', ')}, …) are retried`
+      : `retryOn accepts ${retryOn.length === 0 ? 'nothing' : retryOn.map((m) => (typeof m === 'string' ? m : m.name)).join(', ')}`;
+  return {
+    reason: 'retry-on-no-match',
+    message: `${failed}, which retryOn does not match: not retried (${unused}); ${accepted}.`,
+  };
 }
