@@ -60,9 +60,10 @@ function newest(dir: string): number {
   return latest;
 }
 
-export default function setup(): void {
+/** Rebuilds `packageDir` and the workspace packages it depends on, deepest first, where src/ is newer than dist/. */
+export function buildIfStale(packageDir: string): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  for (const dir of buildOrder(process.cwd(), workspacePackages())) {
+  for (const dir of buildOrder(packageDir, workspacePackages())) {
     const config = path.join(dir, 'tsconfig.build.json');
     if (!existsSync(config)) continue;
     const dist = newest(path.join(dir, 'dist'));
@@ -70,4 +71,8 @@ export default function setup(): void {
     console.log(`[vitest] building ${path.relative(ROOT, dir)}: its src/ is newer than its dist/`);
     execFileSync(process.execPath, [tsc, '-p', config], { cwd: dir, stdio: 'inherit' });
   }
+}
+
+export default function setup(): void {
+  buildIfStale(process.cwd());
 }

@@ -1,4 +1,4 @@
-import { ProcessesError } from 'processes-js';
+import { ProcessesError } from 'processes-core';
 
 /**
  * The command line was wrong: an unknown command or flag, a missing

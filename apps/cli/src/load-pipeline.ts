@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Process, ReportChannel } from 'processes-js';
+import type { Process, ReportChannel } from 'processes-core';
 import { InvalidPipelineError, PipelineLoadError, PipelineNotFoundError } from './errors.js';
 import { describeValue } from './format.js';
 import { formatLocation, locateSyntaxError, syntaxErrorLocation } from './syntax-location.js';

@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport, TaskReportEntry } from 'processes-js';
+import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
 import { firstLine, formatDuration, layoutColumns, plural } from './format.js';
 import { fitLine, type Segment, type Style, type Terminal } from './terminal.js';
 

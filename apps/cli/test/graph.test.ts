@@ -120,7 +120,7 @@ describe('processes graph', () => {
 
   it('escapes names for Mermaid labels and DOT strings', async () => {
     const dir = tempDir();
-    const processes = new URL('../node_modules/processes-js/dist/index.js', import.meta.url).href;
+    const processes = new URL('../../../node_modules/processes-js/dist/index.js', import.meta.url).href;
     writeFileSync(
       join(dir, 'names.mjs'),
       `import { Process, Task, TaskDependency } from '${processes}';\n` +

@@ -57,7 +57,7 @@ describe('processes run', () => {
 
   it('says why a failure with retries left was not retried', async () => {
     const dir = tempDir();
-    const processes = new URL('../node_modules/processes-js/dist/index.js', import.meta.url).href;
+    const processes = new URL('../../../node_modules/processes-js/dist/index.js', import.meta.url).href;
     writeFileSync(
       join(dir, 'retry.mjs'),
       `import { Process, Task } from '${processes}';\n` +

@@ -1,5 +1,5 @@
 import type { NotifyOutcome, ReportChannel } from 'processes-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   EmailChannel,
   EmailDeliveryError,
@@ -55,18 +55,21 @@ async function deliver(channel: EmailChannel, onlyErrors = false, target = serve
   return { receipt, captured, report };
 }
 
+/** Records the warnings emitted (instead of printing them) until `stop()`. */
 function captureWarnings() {
-  const warnings: (Error & { code?: string; detail?: string })[] = [];
-  const listener = (warning: Error) => warnings.push(warning);
-  process.on('warning', listener);
-  return {
-    warnings,
-    // Warnings are emitted on a later tick.
-    stop: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      process.off('warning', listener);
-    },
-  };
+  const warnings: { message: string; code?: string; detail?: string }[] = [];
+  const spy = vi.spyOn(process, 'emitWarning').mockImplementation((message: unknown, options?: unknown) => {
+    const { code, detail } = (typeof options === 'object' && options !== null ? options : {}) as {
+      code?: string;
+      detail?: string;
+    };
+    warnings.push({
+      message: String(message),
+      ...(code === undefined ? {} : { code }),
+      ...(detail === undefined ? {} : { detail }),
+    });
+  });
+  return { warnings, stop: (): void => spy.mockRestore() };
 }
 
 describe('EmailChannel: the message', () => {
@@ -260,7 +263,7 @@ describe('EmailChannel: TLS and AUTH', () => {
     const before = tlsServer.messages.length;
     const warnings = captureWarnings();
     const outcomes = await (await runOrders()).notify([channel]);
-    await warnings.stop();
+    warnings.stop();
     expect(tlsServer.messages.length).toBe(before);
     const outcome = outcomes[0] as Extract<NotifyOutcome, { ok: false }>;
     expect(outcome.ok).toBe(false);
@@ -353,7 +356,7 @@ describe('EmailChannel: servers that fail', () => {
     const before = server.messages.length;
     const warnings = captureWarnings();
     const outcomes = await (await runOrders()).notify([new EmailChannel(plain({ port })), next, after]);
-    await warnings.stop();
+    warnings.stop();
     expect(outcomes.map((o) => [o.channel, o.ok])).toEqual([
       ['EmailChannel', false],
       ['EmailChannel', true],
@@ -383,7 +386,7 @@ describe('EmailChannel: servers that fail', () => {
         new EmailChannel(plain()),
       ]);
       const elapsed = Date.now() - started;
-      await warnings.stop();
+      warnings.stop();
       expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
       const error = (outcomes[0] as Extract<NotifyOutcome, { ok: false }>).error as EmailDeliveryError;
       expect(error.smtpCode).toBe('ETIMEDOUT');

@@ -52,10 +52,11 @@ export type {
   LogLevel,
   LogSink,
   MainThreadTaskSpec,
+  OutcomeTiming,
   TaskSpec,
   WorkerTaskSpec,
 } from './executors/types.js';
-export type { WorkerPoolOptions } from './executors/worker/worker-pool.js';
+export type { WorkerPoolOptions, WorkerResourceLimits } from './executors/worker/worker-pool.js';
 export { WorkerPool } from './executors/worker/worker-pool.js';
 export type { FileCacheStoreOptions } from './incremental/cache/file-store.js';
 export { FileCacheStore } from './incremental/cache/file-store.js';
@@ -64,6 +65,7 @@ export type { ExplainOptions, TaskPlan } from './incremental/explain.js';
 export { explainRun } from './incremental/explain.js';
 export type { JsonValue } from './logging/json-safe.js';
 export { toJsonSafe } from './logging/json-safe.js';
+export type { RedactOption } from './logging/redaction.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
 export type { RunCacheOptions } from './options/run-options.js';
@@ -96,7 +98,7 @@ export type {
 } from './report/types.js';
 export type { TaskContext } from './run/context.js';
 export { runInTaskContext, taskContext } from './run/context.js';
-export type { RunEvent, RunEventType } from './run/events.js';
+export type { RunEvent, RunEventBase, RunEventType } from './run/events.js';
 export type { ProcessOptions, RunOptions } from './run/process.js';
 export { Process } from './run/process.js';
 export type { BackoffOptions, ErrorClass, RetryOn } from './run/retry.js';

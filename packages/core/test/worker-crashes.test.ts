@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Process, TaskStatus, WorkerPool } from '../dist/index.js';
+import { captureWarnings } from './helpers/warnings.js';
 import { workerFixture } from './helpers/worker-fixtures.js';
 
 // One pool for every crash: each case also proves the pool still works afterwards.
@@ -73,22 +74,20 @@ describe('a worker task that crashes its thread or throws oddly', () => {
   });
 
   it('a timer that throws after the task returned becomes a warning, and the thread keeps working', async () => {
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error) => warnings.push(warning);
-    process.on('warning', onWarning);
+    const warnings = captureWarnings();
     try {
       const report = await new Process([workerFixture('late', 'throwFromTimerAfterReturn')]).run({ pool });
       expect(report.entries.get('late')?.result).toBe('returned before the timer fired');
       // The throw happens on the worker after the result was sent; wait for its warning.
       await expect.poll(() => warnings.length, { timeout: 5_000 }).toBeGreaterThan(0);
-      const warning = warnings[0] as Error & { code?: string };
-      expect(warning.code).toBe('PROC_WORKER_LATE_ERROR');
-      expect(warning.message).toContain('Task "late"');
-      expect(warning.message).toContain('thrown after the task returned');
+      const warning = warnings[0];
+      expect(warning?.options).toMatchObject({ code: 'PROC_WORKER_LATE_ERROR' });
+      expect(warning?.message).toContain('Task "late"');
+      expect(warning?.message).toContain('thrown after the task returned');
       const after = await new Process([workerFixture('after', 'add', { args: [1, 2] })]).run({ pool });
       expect(after.entries.get('after')?.result).toBe(3);
     } finally {
-      process.off('warning', onWarning);
+      vi.restoreAllMocks();
     }
   });
 });

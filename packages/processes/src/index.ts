@@ -1,5 +1,8 @@
-// `processes`: the package users install. It re-exports the public API of
-// the workspace packages by name; nothing is defined here.
+// `processes-js`: the package users install. It re-exports the public API of
+// the workspace packages by name; nothing is defined here. Each package also
+// has a subpath of its own (src/core.ts, html.ts, email.ts, webhook.ts,
+// cli.ts, and the package.json `exports`); the CLI is a subpath only, so
+// importing this entry does not load the command.
 
 export type {
   Addresses,
@@ -72,7 +75,9 @@ export type {
   NotifyOutcome,
   NotRetried,
   NotRetriedReason,
+  OutcomeTiming,
   ProcessOptions,
+  RedactOption,
   RenderLimits,
   ReportChannel,
   ReportContentOptions,
@@ -83,6 +88,7 @@ export type {
   ReuseInfo,
   RunCacheOptions,
   RunEvent,
+  RunEventBase,
   RunEventType,
   RunOptions,
   RunReason,
@@ -101,6 +107,7 @@ export type {
   TimeoutEnding,
   TracedVarsSnapshot,
   WorkerPoolOptions,
+  WorkerResourceLimits,
   WorkerTaskSpec,
 } from 'processes-core';
 export {

@@ -30,3 +30,18 @@ describe('the processes package', () => {
     expect(report.successes.get('sum')?.result).toBe(6);
   });
 });
+
+describe('the subpaths of the processes package', () => {
+  it.each([
+    ['processes-js/core', 'processes-core'],
+    ['processes-js/html', 'processes-report-html'],
+    ['processes-js/email', 'processes-channel-email'],
+    ['processes-js/webhook', 'processes-channel-webhook'],
+    ['processes-js/cli', 'processes-cli'],
+    ['processes-js/cache-redis', 'processes-cache-redis'],
+  ])('%s re-exports every runtime export of %s, as the same object', async (subpath, source) => {
+    const [entry, original] = await Promise.all([import(subpath), import(source)]);
+    expect(Object.keys(entry).sort()).toEqual(Object.keys(original).sort());
+    for (const [name, value] of Object.entries(original)) expect(entry[name], name).toBe(value);
+  });
+});

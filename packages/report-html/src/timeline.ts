@@ -18,7 +18,7 @@ export interface TimelineRow {
   readonly waitPct?: number;
   /** That wait in milliseconds. */
   readonly waitMs?: number;
-  /** The bar's width in percent of the run; at least {@link MIN_BAR_PCT} so a 0 ms task shows. */
+  /** The bar's width in percent of the run; at least `MIN_BAR_PCT` (0.5) so a 0 ms task shows. */
   readonly widthPct?: number;
   /** From the run's start to the task's start. */
   readonly startMs?: number;

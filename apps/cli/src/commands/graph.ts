@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ProcessExecutionReport } from 'processes-js';
+import { ProcessExecutionReport } from 'processes-core';
 import { type FlagSpecs, onePositional, parseCommandArgs, stringFlag } from '../args.js';
 import { CliFileError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-js';
+import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-core';
 import { type FlagSpecs, integerFlag, onePositional, parseCommandArgs, stringFlag } from '../args.js';
 import { InvalidPipelineError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';

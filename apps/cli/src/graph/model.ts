@@ -1,4 +1,4 @@
-import type { Process, ProcessExecutionReport } from 'processes-js';
+import type { Process, ProcessExecutionReport } from 'processes-core';
 import { formatDuration } from '../format.js';
 
 /** A task as the graph draws it. */

@@ -1,4 +1,4 @@
-import type { ProcessExecutionReport } from 'processes-js';
+import type { ProcessExecutionReport } from 'processes-core';
 import { renderReportHtml } from 'processes-report-html';
 
 /** Options of the HTML report; a subset of `processes-report-html`'s `RenderOptions`. */

@@ -1,4 +1,4 @@
-import type { RunEvent } from 'processes-js';
+import type { RunEvent } from 'processes-core';
 
 /** Shows a run's progress as its events arrive. */
 export interface ProgressDisplay {

@@ -1,4 +1,4 @@
-import type { RunEvent } from 'processes-js';
+import type { RunEvent } from 'processes-core';
 import { formatDuration, formatOffset, plural } from '../format.js';
 import type { Style, Terminal } from '../terminal.js';
 import type { ProgressDisplay, RunHeader } from './display.js';

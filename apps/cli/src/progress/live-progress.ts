@@ -1,4 +1,4 @@
-import type { RunEvent } from 'processes-js';
+import type { RunEvent } from 'processes-core';
 import { formatDuration } from '../format.js';
 import { fitLine, type Segment, type Style, type Terminal } from '../terminal.js';
 import { padEndToWidth, textWidth, truncateToWidth } from '../text-width.js';

@@ -1,4 +1,4 @@
-import type { RunEvent } from 'processes-js';
+import type { RunEvent } from 'processes-core';
 
 /** A task's state as the progress display shows it. */
 export type TaskState = 'pending' | 'running' | 'retrying' | 'success' | 'errored' | 'skipped';

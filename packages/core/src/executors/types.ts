@@ -123,7 +123,8 @@ export interface ExecuteOptions {
   readonly signal: AbortSignal;
 }
 
-interface OutcomeTiming {
+/** When an attempt ran: part of every {@link AttemptOutcome}. */
+export interface OutcomeTiming {
   /** When the attempt started executing (epoch ms; time waiting for a thread or worker excluded). */
   readonly startedAt: number;
   /** When it ended (epoch ms), stamped before the executor's own work of describing the ending. */

@@ -38,7 +38,7 @@ const STYLES: Readonly<Record<DurationStyle, StyleRules>> = {
   },
 };
 
-/** A duration in milliseconds as people read it, in one of two {@link DurationStyle}s. */
+/** A duration in milliseconds as people read it, in one of two styles: `'prose'` (reports) or `'compact'` (the terminal). */
 export function formatDuration(ms: number, style: DurationStyle = 'prose'): string {
   const rules = STYLES[style];
   if (!Number.isFinite(ms) || ms < 0) return rules.none;

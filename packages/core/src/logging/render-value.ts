@@ -11,7 +11,7 @@ export interface RenderLimits {
   maxStringLength?: number;
   /** Characters in the whole rendering; longer output is cut with `…`. @default 4000 */
   maxLength?: number;
-  /** Values under these key names (at any depth shown) are rendered `[redacted]`. */
+  /** @internal Values under these key names (at any depth shown) are rendered `[redacted]`; set by the report writer. */
   redaction?: Redaction;
 }
 

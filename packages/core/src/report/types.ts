@@ -175,7 +175,7 @@ export interface ReportInit {
   readonly entries: Iterable<TaskReportEntry>;
   readonly startedAt?: Date;
   readonly finishedAt?: Date;
-  /** Names whose values `toJSON()` writes as `[redacted]` in args and kwargs. @default the defaults */
+  /** @internal Names whose values `toJSON()` writes as `[redacted]` in args and kwargs (the Process sets it). */
   readonly redaction?: Redaction;
 }
 

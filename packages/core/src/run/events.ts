@@ -2,7 +2,8 @@ import type { SerializedError } from '../errors/serialize-error.js';
 import type { ProcessExecutionReport } from '../report/report.js';
 import type { ReuseInfo } from '../report/types.js';
 
-interface RunEventBase {
+/** The fields every {@link RunEvent} has. */
+export interface RunEventBase {
   /** Identifies the run; overlapping runs of one process have different ids. */
   readonly runId: string;
   /** Milliseconds since the Unix epoch. */
