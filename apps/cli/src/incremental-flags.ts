@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RunOptions } from 'processes-js';
+import type { RunOptions } from 'processes-core';
 import { stringFlag } from './args.js';
 
 /** Where `processes cache explain|clear` look when `--cache` is not given, relative to the working directory. */

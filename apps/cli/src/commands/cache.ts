@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { explainRun, FileCacheStore, type TaskPlan } from 'processes-js';
+import { explainRun, FileCacheStore, type TaskPlan } from 'processes-core';
 import { type FlagSpecs, onePositional, parseCommandArgs, stringFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
