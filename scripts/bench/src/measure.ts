@@ -8,7 +8,11 @@ export interface BenchResult {
   readonly title: string;
   /** The headline figure (a ratio, a duration, a percentage). */
   readonly value: number;
-  readonly unit: 'x' | 'ms' | '%';
+  readonly unit: 'x' | 'ms' | '%' | 'tasks/s';
+  /** The engine's own measurement behind the headline, with its unit (e.g. `27973 tasks/s`). */
+  readonly figure: string;
+  /** What it is compared with, measured in the same run (e.g. `raw piscina 28994 tasks/s`). */
+  readonly baseline: string;
   /** The figure the design asks for, e.g. `>= 0.8`. */
   readonly target: string;
   readonly meetsTarget: boolean;

@@ -39,6 +39,8 @@ export async function memory({ quick }: BenchOptions): Promise<BenchResult> {
     title: `one pool, ${runs} runs back to back + ${runs} in batches of 50: heap growth after run ${baselineAt}`,
     value: round(growth, 1),
     unit: '%',
+    figure: `heap ${round(after / 2 ** 20)} MiB at the end`,
+    baseline: `heap ${round(baseline / 2 ** 20)} MiB after run ${baselineAt}`,
     target: '<= 10',
     meetsTarget: growth <= 10,
     checks: { allSucceeded: allOk, noThreadAfterClose: pool.threadCount === 0 },

@@ -3,9 +3,13 @@
 // absolute speed: the machines are small and noisy.
 //
 //   node --expose-gc dist/run.js [--quick] [--json] [--scope throughput,speedup,...]
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cache } from './cache.js';
+import { chain } from './chain.js';
+import { construct } from './construct.js';
 import { graph } from './graph.js';
+import { main } from './main.js';
 import type { BenchOptions, BenchResult } from './measure.js';
 import { memory } from './memory.js';
 import { speedup } from './speedup.js';
@@ -14,18 +18,24 @@ import { hardTimeout } from './timeout.js';
 import { tracedVars } from './traced-vars.js';
 import { transfer } from './transfer.js';
 
-const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
+const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult | BenchResult[]>> = {
   throughput,
+  chain,
+  main,
   speedup,
   transfer,
   timeout: hardTimeout,
   memory,
+  construct,
   graph,
   'traced-vars': tracedVars,
   cache,
 };
 
 const { values } = parseArgs({
+  // `pnpm bench -- --scope x` passes the `--` along.
+  allowPositionals: true,
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -48,9 +58,9 @@ if (unknown.length > 0) {
 
 const results: BenchResult[] = [];
 for (const scope of scopes) {
-  const scenario = SCENARIOS[scope] as (options: BenchOptions) => Promise<BenchResult>;
+  const scenario = SCENARIOS[scope] as (options: BenchOptions) => Promise<BenchResult | BenchResult[]>;
   if (!values.json) process.stderr.write(`running ${scope}...\n`);
-  results.push(await scenario({ quick: values.quick }));
+  results.push(...[await scenario({ quick: values.quick })].flat());
 }
 
 const failedChecks = results.flatMap((r) =>
@@ -60,18 +70,25 @@ const failedChecks = results.flatMap((r) =>
 );
 
 if (values.json) {
-  console.log(JSON.stringify({ quick: values.quick, node: process.version, results, failedChecks }, null, 2));
+  const machine = { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, platform: process.platform };
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+  const run = { date: new Date().toISOString(), quick: values.quick, node: process.version, machine, load };
+  console.log(JSON.stringify({ ...run, results, failedChecks }, null, 2));
 } else {
   const rows = results.map((r) => [
     r.scope,
-    `${r.value}${r.unit === 'x' ? 'x' : ` ${r.unit}`}`,
+    formatValue(r),
     r.target,
     r.target === 'report' ? '-' : r.meetsTarget ? 'yes' : 'NO',
+    r.figure,
+    r.baseline,
     Object.entries(r.details)
       .map(([k, v]) => `${k}=${v}`)
       .join(' '),
   ]);
-  const header = ['scope', 'result', 'target', 'met', 'details'];
+  const header = ['scope', 'result', 'target', 'met', 'figure', 'baseline', 'details'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
   console.log(line(header));
@@ -84,3 +101,7 @@ if (values.json) {
 
 // Speed figures are reported, not enforced (noisy machines); functional checks are.
 process.exitCode = failedChecks.length > 0 ? 1 : 0;
+
+function formatValue(r: BenchResult): string {
+  return `${r.value}${r.unit === 'x' ? 'x' : ` ${r.unit}`}`;
+}

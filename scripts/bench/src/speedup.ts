@@ -34,6 +34,8 @@ export async function speedup({ quick }: BenchOptions): Promise<BenchResult> {
       title: `${tasks} CPU-bound tasks of ~${taskMs} ms: parallel (2 threads) vs sequential, speed-up`,
       value: round(ratio),
       unit: 'x',
+      figure: `parallel ${round(parallel.ms, 1)} ms`,
+      baseline: `sequential ${round(sequential.ms, 1)} ms`,
       target: '>= 1.9',
       meetsTarget: ratio >= 1.9,
       checks: { allSucceeded: sequential.value.ok && parallel.value.ok },

@@ -26,6 +26,8 @@ export async function hardTimeout({ quick }: BenchOptions): Promise<BenchResult>
       title: `while (true) {} with timeoutMs ${timeoutMs}: time until reported`,
       value: round(reportedAfter, 1),
       unit: 'ms',
+      figure: `reported after ${round(reportedAfter, 1)} ms`,
+      baseline: `timeoutMs ${timeoutMs}`,
       target: `<= ${budgetMs}`,
       meetsTarget: reportedAfter <= budgetMs,
       checks: {

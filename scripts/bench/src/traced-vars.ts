@@ -34,6 +34,8 @@ export async function tracedVars({ quick }: BenchOptions): Promise<BenchResult> 
       title: `a task that throws and catches ${throws} errors: with traced-variables capture vs without, time ratio`,
       value: round(thrown.ratio),
       unit: 'x',
+      figure: `capture on ${round(thrown.on, 1)} ms`,
+      baseline: `capture off ${round(thrown.off, 1)} ms`,
       target: '<= 2',
       meetsTarget: thrown.ratio <= 2,
       checks: {},

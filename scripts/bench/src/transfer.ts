@@ -49,6 +49,8 @@ export async function transfer({ quick }: BenchOptions): Promise<BenchResult> {
       title: `${bytes / 1024 / 1024} MiB buffer through 4 worker tasks: engine vs raw piscina transfers, time ratio`,
       value: round(ratio),
       unit: 'x',
+      figure: `engine ${round(engineMs, 1)} ms`,
+      baseline: `raw piscina ${round(rawMs, 1)} ms`,
       target: '<= 1.5',
       meetsTarget: ratio <= 1.5,
       checks: { movedNotCopied: engineMoved },

@@ -9,6 +9,11 @@ import {
 const NAME_PATTERN = /^\S+$/;
 const NAME_EXPECTED = 'a non-empty string without whitespace';
 
+/** Whether `name` is a valid task name as given (before lower-casing). */
+export function isTaskName(name: string): boolean {
+  return NAME_PATTERN.test(name);
+}
+
 /** Lower-cases a task name after checking it; names are case-insensitive everywhere. */
 export function normaliseTaskName(where: string, field: string, name: unknown, taskName?: string): string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
@@ -30,6 +35,16 @@ export class TaskDependency {
   readonly additionalKwargName: string;
 
   constructor(taskName: string, options?: TaskDependencyOptions) {
+    if (taskName === PLAIN && typeof options === 'string') {
+      // plainDependency(): a name already checked and lower-cased, every option at its default.
+      const d = TASK_DEPENDENCY_DEFAULTS;
+      this.taskName = options;
+      this.useResultAsAdditionalArgs = d.useResultAsAdditionalArgs;
+      this.useResultAsAdditionalKwargs = d.useResultAsAdditionalKwargs;
+      this.additionalKwargName = d.additionalKwargName;
+      Object.freeze(this);
+      return;
+    }
     const where = typeof taskName === 'string' ? `TaskDependency "${taskName}"` : 'TaskDependency';
     this.taskName = normaliseTaskName(where, 'taskName', taskName);
     const checked = parseOptions({ where }, taskDependencyOptionsSchema, options);
@@ -55,4 +70,16 @@ export class TaskDependency {
     }
     Object.freeze(this);
   }
+}
+
+/** A key no caller can pass as a task name (it is not a string a user has). */
+const PLAIN = Symbol('plain dependency') as unknown as string;
+
+/**
+ * The dependency a task name given as shorthand stands for, without parsing
+ * options there are none of (building a large graph makes one per edge).
+ * `name` must already be normalised.
+ */
+export function plainDependency(name: string): TaskDependency {
+  return new TaskDependency(PLAIN, name as TaskDependencyOptions);
 }

@@ -12,8 +12,9 @@ import {
   type TaskOptions,
   taskOptionsSchema,
 } from '../options/task-options.js';
+import { quickTaskOptions } from '../options/task-options-check.js';
 import type { RetryOn } from '../run/retry.js';
-import { normaliseTaskName, TaskDependency } from './task-dependency.js';
+import { isTaskName, normaliseTaskName, plainDependency, TaskDependency } from './task-dependency.js';
 import { WorkerTaskRef } from './worker-task.js';
 
 export type { TaskDependencyOptions } from '../options/task-dependency-options.js';
@@ -66,12 +67,14 @@ export class Task {
     }
     this.fn = fn;
     this.functionName = fn instanceof WorkerTaskRef ? fn.displayName : fn.name || '<anonymous>';
-    const o = parseOptions({ where, taskName: task }, taskOptionsSchema, options);
+    // The quick check covers the usual options; the schema has the last word (and the error).
+    const o = quickTaskOptions(options) ?? parseOptions({ where, taskName: task }, taskOptionsSchema, options);
     const d = TASK_DEFAULTS;
     const logPath = o.logPath ?? d.logPath;
     this.logPath = logPath instanceof URL ? fileURLToPath(logPath) : logPath;
-    this.args = Object.freeze([...(o.args ?? d.args)]);
-    this.kwargs = Object.freeze({ ...(o.kwargs ?? d.kwargs) });
+    // The defaults are frozen already: no copy when the option is absent.
+    this.args = o.args === undefined ? d.args : Object.freeze([...o.args]);
+    this.kwargs = o.kwargs === undefined ? d.kwargs : Object.freeze({ ...o.kwargs });
     this.dependencies = Object.freeze(checkDependencies(where, task, o.dependencies ?? d.dependencies));
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? d.tracedVarsFrameFilter;
     this.captureTracedVars = o.captureTracedVars ?? fn instanceof WorkerTaskRef;
@@ -106,23 +109,32 @@ export class Task {
 }
 
 function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
-  const seen = new Set<string>();
-  return given.map((item, i) => {
-    // A name given as shorthand is checked here, so a bad one is reported against this task and index.
+  if (given.length === 0) return [];
+  const out: TaskDependency[] = new Array(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const item = given[i];
+    // A name given as shorthand is checked here, so a bad one is reported against this task and index
+    // (the field's name is only spelled out for the error).
     const dependency =
       typeof item === 'string'
-        ? new TaskDependency(normaliseTaskName(where, `dependencies[${i}]`, item, task))
+        ? plainDependency(
+            isTaskName(item) ? item.toLowerCase() : normaliseTaskName(where, `dependencies[${i}]`, item, task),
+          )
         : item instanceof TaskDependency
           ? item
           : undefined;
     if (!dependency) {
       throw new InvalidOptionError(where, `dependencies[${i}]`, 'a TaskDependency or a task name', item, task);
     }
-    if (seen.has(dependency.taskName)) throw new DuplicateDependencyError(task, dependency.taskName);
-    if (dependency.taskName === task) throw new SelfDependencyError(task);
-    seen.add(dependency.taskName);
-    return dependency;
-  });
+    const { taskName } = dependency;
+    // Tasks have a few dependencies: a scan is cheaper than a Set.
+    for (let j = 0; j < i; j++) {
+      if ((out[j] as TaskDependency).taskName === taskName) throw new DuplicateDependencyError(task, taskName);
+    }
+    if (taskName === task) throw new SelfDependencyError(task);
+    out[i] = dependency;
+  }
+  return out;
 }
 
 function checkRetryOn(where: string, task: string, value: RetryOn | undefined): RetryOn | undefined {

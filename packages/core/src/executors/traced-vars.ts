@@ -97,8 +97,12 @@ export class TracedVarsRecorder {
   readonly #pauseOn: 'uncaught' | 'all';
   readonly #onOutOfMemory: (() => void) | undefined;
   readonly #session = new Session();
-  /** Contexts of attempts that capture; weak, so a finished attempt's entry goes with its context. */
-  readonly #active = new WeakMap<TaskContext, CaptureState>();
+  /**
+   * Contexts of attempts that capture, until `end(context)`. A Map, not a
+   * WeakMap: weak tables cost every garbage collection, and short attempts
+   * make thousands of contexts a second.
+   */
+  readonly #active = new Map<TaskContext, CaptureState>();
   readonly #byException = new WeakMap<object, TracedVarsSnapshot>();
   /** Script URLs by id, from `Debugger.scriptParsed` (sent for every script loaded, before and after enabling). */
   readonly #scriptUrls = new Map<string, string>();
@@ -143,7 +147,7 @@ export class TracedVarsRecorder {
 
   /**
    * Records exceptions thrown under `context` (an attempt's own context
-   * object) from now on; `end(context)` stops earlier than the context's end.
+   * object) from now on, until `end(context)` (which every watch needs).
    */
   watch(context: TaskContext, settings: CaptureSettings): void {
     this.#active.set(context, { settings, primitive: undefined });

@@ -175,9 +175,12 @@ class RunExecution {
 
   /** See {@link argumentsOf}. */
   #argumentsFor(index: number): unknown[] {
+    const task = this.#order[index] as Task;
+    // Nothing injected: the task's own (frozen) args are the arguments.
+    if (task.dependencies.length === 0 && !task.passesKwargs) return task.args as unknown[];
     const positions = this.#plan.graph.dependencies[index] ?? [];
     return argumentsOf(
-      this.#order[index] as Task,
+      task,
       positions.map((p) => this.#results[p]),
     );
   }

@@ -49,15 +49,17 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   taskLog.started(task.name);
   let firstStart: number | undefined;
   const options = { signal: runSignal };
-  const request = {
+  const first: AttemptRequest = {
     task: run.spec,
+    args: argumentsForAttempt(task, run.args),
     argumentOrigins: run.argumentOrigins,
+    attempt: 1,
     runId,
     processName: run.processName,
     timeoutMs: task.timeoutMs,
     transferResult: task.transferResult,
     movableArgs: run.movableArgs,
-    tracedVars: { capture: task.captureTracedVars, frameFilter: task.tracedVarsFrameFilter },
+    tracedVars: tracedVarsOf(task),
     redact: run.redaction.toWire() ?? null,
     log: taskLog.sink,
     logLevel: taskLog.level,
@@ -65,7 +67,8 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   for (let attempt = 1; ; attempt++) {
     progress.attempt = attempt;
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
-    const attemptRequest: AttemptRequest = { ...request, args: argumentsForAttempt(task, run.args), attempt };
+    const attemptRequest: AttemptRequest =
+      attempt === 1 ? first : { ...first, args: argumentsForAttempt(task, run.args), attempt };
     const outcome = await run.executor.execute(attemptRequest, options);
     firstStart ??= outcome.startedAt;
     progress.firstStart = firstStart;
@@ -138,6 +141,18 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
 function argumentsForAttempt(task: Task, args: readonly unknown[]): readonly unknown[] {
   if (!task.passesKwargs) return args;
   return [...args.slice(0, -1), { ...(args.at(-1) as Record<string, unknown>) }];
+}
+
+const tracedVarsSettings = new WeakMap<Task, AttemptRequest['tracedVars']>();
+
+/** The task's traced-variables settings, one object per task (tasks are immutable). */
+function tracedVarsOf(task: Task): AttemptRequest['tracedVars'] {
+  let settings = tracedVarsSettings.get(task);
+  if (!settings) {
+    settings = Object.freeze({ capture: task.captureTracedVars, frameFilter: task.tracedVarsFrameFilter });
+    tracedVarsSettings.set(task, settings);
+  }
+  return settings;
 }
 
 /**

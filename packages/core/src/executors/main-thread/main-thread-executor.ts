@@ -4,11 +4,13 @@ import { serializeError } from '../../errors/serialize-error.js';
 import { Redaction } from '../../logging/redaction.js';
 import { sinkLogger } from '../../logging/sink-logger.js';
 import { now } from '../../run/clock.js';
-import { runInTaskContext } from '../../run/context.js';
+import { runInTaskContext, type TaskContext } from '../../run/context.js';
+import { NEVER_ABORTED } from '../never-aborted.js';
 import { TracedVarsRecorder } from '../traced-vars.js';
 import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, LogSink, TaskSpec } from '../types.js';
 
 const WORKER_ID = 'main';
+const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * Runs plain functions on the main event loop. Timeouts are cooperative: at
@@ -28,80 +30,12 @@ export class MainThreadExecutor implements Executor {
   }
 
   execute(request: AttemptRequest, { signal: runSignal }: ExecuteOptions): Promise<AttemptOutcome> {
-    const { task, attempt, timeoutMs } = request;
-    const controller = new AbortController();
-    const abortFromRun = () => controller.abort(runSignal.reason);
-    if (runSignal.aborted) abortFromRun();
-    else runSignal.addEventListener('abort', abortFromRun, { once: true });
-
-    const context = {
-      taskName: task.name,
-      attempt,
-      signal: controller.signal,
-      log: this.#loggerFor(request),
-      runId: request.runId,
-    };
-    const startedAt = now();
-    const capture = request.tracedVars.capture;
-
     return new Promise<AttemptOutcome>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      let settled = false;
-      const settle = (outcome: AttemptOutcome) => {
-        if (settled) return;
-        settled = true;
-        if (capture) mainThreadRecorder().end(context);
-        clearTimeout(timer);
-        runSignal.removeEventListener('abort', abortFromRun);
-        resolve(outcome);
-      };
-      const timedOut = () => {
-        const finishedAt = now();
-        const error = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'cooperative');
-        controller.abort(error);
-        settle({ ok: false, error: serializeError(error), startedAt, finishedAt, workerId: WORKER_ID });
-      };
-      if (timeoutMs !== null) timer = setTimeout(timedOut, timeoutMs);
-
-      const recorder = capture ? mainThreadRecorder() : undefined;
-      recorder?.watch(context, {
-        frameFilter: request.tracedVars.frameFilter,
-        redaction: request.redact ? new Redaction(request.redact) : Redaction.DEFAULT,
-      });
-      let work: Promise<unknown>;
-      try {
-        if (task.kind !== 'main-thread')
-          throw new TypeError(`The main-thread executor cannot run a ${task.kind} task.`);
-        const { fn } = task;
-        work = Promise.resolve(runInTaskContext(context, () => fn(...request.args)));
-      } catch (thrown) {
-        work = Promise.reject(thrown);
-      }
-      work.then(
-        (value) => {
-          const finishedAt = now();
-          // A synchronous body kept the timer from firing; its deadline still holds.
-          if (timeoutMs !== null && finishedAt - startedAt > timeoutMs) timedOut();
-          else settle({ ok: true, value, startedAt, finishedAt, workerId: WORKER_ID });
-        },
-        (thrown: unknown) => {
-          // Stamped before the error is described: reading a stack the first time can take milliseconds.
-          const finishedAt = now();
-          const tracedVars = recorder?.snapshotFor(context, thrown);
-          settle({
-            ok: false,
-            error: serializeError(thrown),
-            startedAt,
-            finishedAt,
-            workerId: WORKER_ID,
-            ...(tracedVars ? { tracedVars } : {}),
-          });
-        },
-      );
+      new MainThreadAttempt(request, runSignal, resolve, this.#loggerFor).start();
     });
   }
 
-  #loggerFor(request: AttemptRequest): Logger {
+  readonly #loggerFor = (request: AttemptRequest): Logger => {
     const { log } = request;
     if (!log) return sinkLogger(null, request.logLevel);
     let logger = this.#loggers.get(log);
@@ -110,6 +44,147 @@ export class MainThreadExecutor implements Executor {
       this.#loggers.set(log, logger);
     }
     return logger;
+  };
+}
+
+/**
+ * One attempt on the main thread; it is also the task's context object
+ * (`taskContext()`), whose own fields are only the documented ones. Its
+ * signal and logger are made when the task first reads them: most tasks
+ * never do, and an AbortController listening to the run's signal, or a
+ * logger, costs more than the rest of a small attempt. A class, not
+ * closures: a parallel run holds thousands of these at once.
+ */
+class MainThreadAttempt implements TaskContext {
+  readonly taskName: string;
+  readonly attempt: number;
+  readonly runId: string;
+  readonly #request: AttemptRequest;
+  readonly #runSignal: AbortSignal;
+  readonly #resolve: (outcome: AttemptOutcome) => void;
+  readonly #makeLogger: (request: AttemptRequest) => Logger;
+  readonly #startedAt = now();
+  #controller: AbortController | undefined;
+  #abortedWith: { readonly reason: unknown } | undefined;
+  #listening = false;
+  #log: Logger | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #settled = false;
+  #recorder: TracedVarsRecorder | undefined;
+
+  constructor(
+    request: AttemptRequest,
+    runSignal: AbortSignal,
+    resolve: (outcome: AttemptOutcome) => void,
+    makeLogger: (request: AttemptRequest) => Logger,
+  ) {
+    this.taskName = request.task.name;
+    this.attempt = request.attempt;
+    this.runId = request.runId;
+    this.#request = request;
+    this.#runSignal = runSignal;
+    this.#resolve = resolve;
+    this.#makeLogger = makeLogger;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      const runSignal = this.#runSignal;
+      if (this.#abortedWith) controller.abort(this.#abortedWith.reason);
+      else if (runSignal !== NEVER_ABORTED && !this.#settled) {
+        if (runSignal.aborted) this.#abortFromRun();
+        else {
+          runSignal.addEventListener('abort', this.#abortFromRun, { once: true });
+          this.#listening = true;
+        }
+      }
+    }
+    return this.#controller.signal;
+  }
+
+  get log(): Logger {
+    this.#log ??= this.#makeLogger(this.#request);
+    return this.#log;
+  }
+
+  start(): void {
+    const request = this.#request;
+    const { task, timeoutMs } = request;
+    if (timeoutMs !== null) this.#timer = setTimeout(this.#timedOut, timeoutMs);
+    // A run aborted before the task starts: its signal is aborted from the start.
+    if (this.#runSignal !== NEVER_ABORTED && this.#runSignal.aborted) this.#abortFromRun();
+    if (request.tracedVars.capture) {
+      this.#recorder = mainThreadRecorder();
+      this.#recorder.watch(this, {
+        frameFilter: request.tracedVars.frameFilter,
+        redaction: request.redact ? new Redaction(request.redact) : Redaction.DEFAULT,
+      });
+    }
+    let work: unknown;
+    try {
+      if (task.kind !== 'main-thread') throw new TypeError(`The main-thread executor cannot run a ${task.kind} task.`);
+      const { fn } = task;
+      work = runInTaskContext(this, () => fn(...request.args));
+    } catch (thrown) {
+      // Settled a microtask later, as a rejected promise would be.
+      void SETTLED.then(() => this.#onThrown(thrown)); // not Promise.resolve(thrown): a thrown Proxy's `then` may throw
+      return;
+    }
+    Promise.resolve(work).then(this.#onValue, this.#onThrown);
+  }
+
+  #abort(reason: unknown): void {
+    this.#abortedWith ??= { reason };
+    this.#controller?.abort(reason);
+  }
+
+  readonly #abortFromRun = (): void => this.#abort(this.#runSignal.reason);
+
+  readonly #timedOut = (): void => {
+    const finishedAt = now();
+    const { task, timeoutMs, attempt } = this.#request;
+    const error = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'cooperative');
+    this.#abort(error);
+    this.#settle({
+      ok: false,
+      error: serializeError(error),
+      startedAt: this.#startedAt,
+      finishedAt,
+      workerId: WORKER_ID,
+    });
+  };
+
+  readonly #onValue = (value: unknown): void => {
+    const finishedAt = now();
+    const { timeoutMs } = this.#request;
+    // A synchronous body kept the timer from firing; its deadline still holds.
+    if (timeoutMs !== null && finishedAt - this.#startedAt > timeoutMs) this.#timedOut();
+    else this.#settle({ ok: true, value, startedAt: this.#startedAt, finishedAt, workerId: WORKER_ID });
+  };
+
+  readonly #onThrown = (thrown: unknown): void => {
+    // Stamped before the error is described: reading a stack the first time can take milliseconds.
+    const finishedAt = now();
+    const tracedVars = this.#recorder?.snapshotFor(this, thrown);
+    this.#settle({
+      ok: false,
+      error: serializeError(thrown),
+      startedAt: this.#startedAt,
+      finishedAt,
+      workerId: WORKER_ID,
+      ...(tracedVars ? { tracedVars } : {}),
+    });
+  };
+
+  #settle(outcome: AttemptOutcome): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#recorder?.end(this);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#listening) this.#runSignal.removeEventListener('abort', this.#abortFromRun);
+    this.#resolve(outcome);
   }
 }
 

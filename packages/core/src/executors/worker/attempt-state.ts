@@ -3,6 +3,20 @@ import type { QueuedJob } from './fair-queue.js';
 import type { KillSwitch } from './kill-switch.js';
 import type { WorkerResponse } from './protocol.js';
 
+/** A job of the pool's fair queue: one attempt. */
+export interface AttemptJob extends QueuedJob {
+  readonly state: AttemptState;
+}
+
+/** Attempts sent to a thread in one message (worker-entry.ts `runBatch`). */
+export interface AttemptBatch {
+  readonly states: readonly AttemptState[];
+  /** Shared with the worker: its thread id and how many attempts finished (protocol.ts `WorkerBatch`). */
+  readonly progress: Int32Array;
+  /** Stops the whole batch (its attempts all belong to one run, so they are stopped together). */
+  readonly kill: KillSwitch | undefined;
+}
+
 /** One attempt while the pool owns it. */
 export interface AttemptState {
   readonly id: number;
@@ -17,8 +31,12 @@ export interface AttemptState {
    * get one: piscina queues and dispatches tasks with a signal more slowly.
    */
   readonly kill: KillSwitch | undefined;
-  readonly job: QueuedJob;
+  readonly job: AttemptJob;
   started: boolean;
+  /** The batch it was sent in, if it was sent with others. */
+  batch: AttemptBatch | undefined;
+  /** Never batched again: its batch could not be posted. */
+  alone: boolean;
   threadId: number;
   executionStartedAt: number | undefined;
   hardTimer: NodeJS.Timeout | undefined;
@@ -44,23 +62,44 @@ export interface AttemptState {
 /** What an attempt's state is made from; everything else starts empty. */
 export type AttemptInit = Pick<AttemptState, 'id' | 'request' | 'task' | 'runSignal' | 'resolve' | 'kill' | 'job'>;
 
+/** A class rather than a spread literal: one shape for every attempt, made in one step (a hot path). */
+class State implements AttemptState {
+  readonly id: number;
+  readonly request: AttemptState['request'];
+  readonly task: AttemptState['task'];
+  readonly runSignal: AbortSignal;
+  readonly resolve: AttemptState['resolve'];
+  readonly kill: KillSwitch | undefined;
+  readonly job: AttemptJob;
+  started = false;
+  batch: AttemptBatch | undefined = undefined;
+  alone = false;
+  threadId = 0;
+  executionStartedAt: number | undefined = undefined;
+  hardTimer: NodeJS.Timeout | undefined = undefined;
+  deadlinePassed = false;
+  endedBy: AttemptState['endedBy'] = undefined;
+  exitCode: number | undefined = undefined;
+  calledExit = false;
+  outOfMemory = false;
+  uncloneable: string | undefined = undefined;
+  progress: Int32Array | undefined = undefined;
+  held: WorkerResponse | undefined = undefined;
+  flushed = false;
+  threadGone: Promise<unknown> | undefined = undefined;
+  settled = false;
+
+  constructor(init: AttemptInit) {
+    this.id = init.id;
+    this.request = init.request;
+    this.task = init.task;
+    this.runSignal = init.runSignal;
+    this.resolve = init.resolve;
+    this.kill = init.kill;
+    this.job = init.job;
+  }
+}
+
 export function newAttemptState(init: AttemptInit): AttemptState {
-  return {
-    ...init,
-    started: false,
-    threadId: 0,
-    executionStartedAt: undefined,
-    hardTimer: undefined,
-    deadlinePassed: false,
-    endedBy: undefined,
-    exitCode: undefined,
-    calledExit: false,
-    uncloneable: undefined,
-    outOfMemory: false,
-    progress: undefined,
-    held: undefined,
-    flushed: false,
-    threadGone: undefined,
-    settled: false,
-  };
+  return new State(init);
 }

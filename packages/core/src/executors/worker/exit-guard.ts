@@ -1,4 +1,5 @@
 import { currentTaskContext } from '../../run/context.js';
+import { sendHeldResults } from './batch-results.js';
 import { attemptOfContext, post } from './thread-state.js';
 
 /**
@@ -12,6 +13,7 @@ export function guardProcessExit(): (code?: number) => never {
     const context = currentTaskContext();
     const attemptId = context ? attemptOfContext.get(context) : undefined;
     if (attemptId !== undefined) post({ kind: 'exit', attemptId, code: code == null ? 0 : Number(code) });
+    sendHeldResults();
     return exitThread(code);
   }) as typeof process.exit;
   return exitThread;

@@ -4,7 +4,16 @@ export interface QueuedJob {
   readonly start: () => void;
   /** Set when the job was cancelled while queued; it is then never started. */
   cancelled: boolean;
+  /**
+   * How many jobs this one may share a slot with, itself included (1, or
+   * absent: it runs alone). Jobs share a slot only with the jobs queued
+   * right behind them by the same client that may share one too.
+   */
+  readonly batchLimit?: number;
 }
+
+/** Starts jobs that share one slot; called with two or more. */
+export type StartBatch<J extends QueuedJob> = (jobs: J[]) => void;
 
 /**
  * Hands out a fixed number of slots fairly among clients (runs): each
@@ -12,14 +21,20 @@ export interface QueuedJob {
  * clients that are waiting, so a run with 10 tasks is not starved by
  * another that queued 1,000 first.
  */
-export class FairQueue {
+export class FairQueue<J extends QueuedJob = QueuedJob> {
   readonly #capacity: number;
+  readonly #startBatch: StartBatch<J> | undefined;
   #active = 0;
   /** Waiting clients in round-robin order; a client leaves when its queue is empty. */
-  readonly #queues = new Map<string, QueuedJob[]>();
+  readonly #queues = new Map<string, J[]>();
 
-  constructor(capacity: number) {
+  /**
+   * @param startBatch Given, a freed slot takes a client's next jobs
+   *   together (up to their `batchLimit`); a client's turn is then one batch.
+   */
+  constructor(capacity: number, startBatch?: StartBatch<J>) {
     this.#capacity = capacity;
+    this.#startBatch = startBatch;
   }
 
   /** Jobs started and not yet released. */
@@ -35,8 +50,8 @@ export class FairQueue {
   }
 
   /** Starts `job` now if a slot is free, otherwise queues it under `client`. */
-  submit(client: string, job: QueuedJob): void {
-    if (this.#active < this.#capacity && this.#queues.size === 0) {
+  submit(client: string, job: J): void {
+    if (this.#startBatch === undefined && this.#active < this.#capacity && this.#queues.size === 0) {
       this.#active++;
       job.start();
       return;
@@ -44,8 +59,21 @@ export class FairQueue {
     const queue = this.#queues.get(client);
     if (queue) queue.push(job);
     else this.#queues.set(client, [job]);
-    this.#drain();
+    // Batching: jobs submitted in the same turn of the event loop (a scheduler
+    // starting every task that just became ready) are started together, once
+    // the submitting code has run: a microtask later, not a timer.
+    if (this.#startBatch === undefined) this.#drain();
+    else if (!this.#drainQueued) {
+      this.#drainQueued = true;
+      queueMicrotask(this.#queuedDrain);
+    }
   }
+
+  #drainQueued = false;
+  readonly #queuedDrain = (): void => {
+    this.#drainQueued = false;
+    this.#drain();
+  };
 
   /** Frees the slot of a finished job and starts the next waiting one. */
   release(): void {
@@ -56,14 +84,29 @@ export class FairQueue {
   #drain(): void {
     while (this.#active < this.#capacity && this.#queues.size > 0) {
       // The first client in the map is next; after it is served it moves to the back.
-      const [client, queue] = this.#queues.entries().next().value as [string, QueuedJob[]];
+      const [client, queue] = this.#queues.entries().next().value as [string, J[]];
       this.#queues.delete(client);
       const job = queue.shift();
+      const batch = job && !job.cancelled ? this.#batchFrom(job, queue) : undefined;
       if (queue.length > 0) this.#queues.set(client, queue);
-      if (job && !job.cancelled) {
+      if (job && batch) {
         this.#active++;
-        job.start();
+        if (batch.length > 1) this.#startBatch?.(batch);
+        else job.start();
       }
     }
+  }
+
+  /** `first` and the jobs behind it in `queue` that go with it (taken off the queue). */
+  #batchFrom(first: J, queue: J[]): J[] {
+    const limit = this.#startBatch ? (first.batchLimit ?? 1) : 1;
+    const batch = [first];
+    while (batch.length < limit && queue.length > 0) {
+      const next = queue[0] as J;
+      if (!next.cancelled && (next.batchLimit ?? 1) < 2) break;
+      queue.shift();
+      if (!next.cancelled) batch.push(next);
+    }
+    return batch;
   }
 }

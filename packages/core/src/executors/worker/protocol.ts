@@ -49,6 +49,28 @@ export interface WorkerRequest {
   readonly progress: Int32Array | undefined;
 }
 
+/**
+ * Short, untimed attempts of one run sent to a thread together (piscina's
+ * task payload for `runBatch`); their responses come back as one `results`
+ * event.
+ */
+export interface WorkerBatch {
+  readonly requests: readonly WorkerRequest[];
+  /**
+   * Shared with the main thread: the worker stores its thread id at
+   * {@link BATCH_THREAD} when the batch starts and counts finished attempts
+   * at {@link BATCH_DONE}, so if the thread dies mid-batch the pool knows
+   * which attempt it was running and which never started.
+   */
+  readonly progress: Int32Array;
+}
+
+/** Index in {@link WorkerBatch.progress}: the thread running the batch. */
+export const BATCH_THREAD = 0;
+/** Index in {@link WorkerBatch.progress}: attempts of the batch finished. */
+export const BATCH_DONE = 1;
+export const BATCH_SLOTS = 2;
+
 /** An outcome without its `workerId`, case by case. */
 type WithoutWorkerId<T> = T extends unknown ? Omit<T, 'workerId'> : never;
 
@@ -102,6 +124,16 @@ export type WorkerEvent =
     }
   /** The thread neared its heap limit while this attempt ran; it is about to end itself. */
   | { readonly tag: typeof EVENT_TAG; readonly kind: 'out-of-memory'; readonly attemptId: number | undefined }
+  /**
+   * The responses of a batch of attempts (worker-entry.ts `runBatch`), in the
+   * order they ran; sent after their log lines, on the same port.
+   */
+  | {
+      readonly tag: typeof EVENT_TAG;
+      readonly kind: 'results';
+      readonly attemptIds: readonly number[];
+      readonly responses: readonly WorkerResponse[];
+    }
   /** A log line of a task without a log file, for the process logger. */
   | { readonly tag: typeof EVENT_TAG; readonly kind: 'log'; readonly attemptId: number; readonly line: string }
   /**

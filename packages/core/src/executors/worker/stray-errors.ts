@@ -5,6 +5,7 @@
 import { threadId } from 'node:worker_threads';
 import { serializeError } from '../../errors/serialize-error.js';
 import { currentTaskContext } from '../../run/context.js';
+import { sendHeldResults } from './batch-results.js';
 import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
 
 /**
@@ -12,11 +13,16 @@ import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js
  * capture-call.ts): the promise left without a rejection handler, and how to
  * fail its attempt when it rejects.
  */
-const uncaughtOnPurpose = new WeakMap<Promise<unknown>, (error: unknown) => void>();
+const FAIL = Symbol('fail when unhandled');
 
-/** When `promise` rejects unhandled, `fail` gets the reason (instead of the stray-error route). */
+/**
+ * When `promise` rejects unhandled, `fail` gets the reason (instead of the
+ * stray-error route). Kept on the promise itself rather than in a WeakMap:
+ * every capturing attempt makes two such promises, and weak tables cost
+ * every garbage collection.
+ */
 export function failWhenUnhandled(promise: Promise<unknown>, fail: (error: unknown) => void): void {
-  uncaughtOnPurpose.set(promise, fail);
+  (promise as Promise<unknown> & { [FAIL]?: (error: unknown) => void })[FAIL] = fail;
 }
 
 /**
@@ -43,6 +49,8 @@ function onStrayError(error: unknown): void {
     post({ kind: 'uncloneable', attemptId: returned, threadId, message: String((error as Error).message) });
     return;
   }
+  // The thread is about to fail: the attempts of its batch that finished keep their outcomes.
+  sendHeldResults();
   throw error;
 }
 
@@ -50,7 +58,7 @@ function onStrayError(error: unknown): void {
 export function routeStrayErrors(): void {
   process.on('uncaughtException', onStrayError);
   process.on('unhandledRejection', (reason: unknown, promise: Promise<unknown>) => {
-    const fail = uncaughtOnPurpose.get(promise);
+    const fail = (promise as Promise<unknown> & { [FAIL]?: (error: unknown) => void })[FAIL];
     if (fail) fail(reason);
     else onStrayError(reason);
   });

@@ -17,9 +17,19 @@ import { Redaction } from '../../logging/redaction.js';
 import { now } from '../../run/clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
+import { holdResult, sendHeldResults } from './batch-results.js';
 import { callSoThatEscapesLookUncaught } from './capture-call.js';
 import { guardProcessExit } from './exit-guard.js';
-import { DECIDED, LOADED, type WorkerRequest, type WorkerResponse, type WorkerStartup } from './protocol.js';
+import {
+  BATCH_DONE,
+  BATCH_THREAD,
+  DECIDED,
+  LOADED,
+  type WorkerBatch,
+  type WorkerRequest,
+  type WorkerResponse,
+  type WorkerStartup,
+} from './protocol.js';
 import { routeStrayErrors } from './stray-errors.js';
 import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
 import { collectTransferables } from './transferables.js';
@@ -44,6 +54,7 @@ const startup = (workerData ?? {}) as Partial<WorkerStartup>;
 function outOfMemory(): void {
   const context = currentTaskContext();
   post({ kind: 'out-of-memory', attemptId: context ? attemptOfContext.get(context) : lastStarted.attemptId });
+  sendHeldResults();
   exitThread(1);
 }
 const recorder = startup.tracedVars ? new TracedVarsRecorder('uncaught', outOfMemory) : undefined;
@@ -88,6 +99,31 @@ async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
 
 /** piscina calls this for each attempt (the pool names it as the handler). */
 export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
+  return finish(request, await runOne(request));
+}
+
+/**
+ * piscina calls this for a batch of short, untimed attempts of one run
+ * (worker-pool.ts sends them together to save a message round trip each).
+ * They run one after the other, as attempts on one thread always do. The
+ * responses go back on `parentPort`, after any log line of theirs on the
+ * same port, so no flush marker is needed; piscina's own answer carries
+ * nothing. A response that cannot be cloned fails its attempt alone.
+ */
+export async function runBatch({ requests, progress }: WorkerBatch): Promise<null> {
+  Atomics.store(progress, BATCH_THREAD, threadId);
+  for (const request of requests) {
+    const response = await runOne(request);
+    takeSentLines(request.attemptId);
+    holdResult(request, response);
+    Atomics.add(progress, BATCH_DONE, 1);
+  }
+  sendHeldResults();
+  return null;
+}
+
+/** One attempt, start to decided response (not yet handed to piscina). */
+async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
   lastStarted.attemptId = request.attemptId;
   const { attemptId, timeoutMs } = request;
   // The attempt's clock starts before the module loads: a module that never
@@ -174,13 +210,14 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
     decided(request);
     inFlight.delete(attemptId);
     clearTimeout(timer);
+    if (capture) recorder.end(context);
   }
   if (timedOut) {
     // Past the deadline the outcome is a timeout, whatever the task did when its signal fired.
     const error = new TaskTimeoutError(request.taskName, timeoutMs ?? 0, request.attempt, 'signal');
     response = { ok: false, error: serializeError(error), startedAt, finishedAt: response.finishedAt, threadId };
   }
-  return finish(request, response);
+  return response;
 }
 
 /**

@@ -9,19 +9,24 @@ import { now } from '../../run/clock.js';
 import { NEVER_ABORTED } from '../never-aborted.js';
 import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, TaskSpec } from '../types.js';
 import { attemptFailure } from './attempt-failure.js';
-import { type AttemptState, newAttemptState } from './attempt-state.js';
+import { type AttemptBatch, type AttemptJob, type AttemptState, newAttemptState } from './attempt-state.js';
 import { WORKER_ENTRY } from './entry-url.js';
 import { FairQueue } from './fair-queue.js';
 import { KillSwitch } from './kill-switch.js';
 import {
+  BATCH_DONE,
+  BATCH_SLOTS,
+  BATCH_THREAD,
   DECIDED,
   isWorkerEvent,
   PROGRESS_SLOTS,
+  type WorkerBatch,
   type WorkerEvent,
   type WorkerRequest,
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
+import { AttemptDurations } from './short-attempts.js';
 import { movableBuffers } from './transferables.js';
 
 export type { WorkerPoolOptions, WorkerResourceLimits } from '../../options/worker-pool-options.js';
@@ -34,8 +39,10 @@ const MIN_RESPONSE_WAIT_MS = 1000;
  * the life of a service and pass it to every `run({ pool })`; runs share it
  * fairly. Without one, each run makes its own and destroys it at the end.
  *
- * Each worker task has a thread to itself, so one can be terminated (a hard
- * timeout) without touching any other; the pool replaces the thread.
+ * An attempt with a timeout has a thread to itself, so it can be terminated
+ * (a hard timeout) without touching any other; the pool replaces the
+ * thread. Short attempts without one are sent to a thread several at a
+ * time when many are waiting (short-attempts.ts), one run's at a time.
  *
  * It is the {@link Executor} of worker tasks (`workerTask(...)`); its
  * outcomes name the thread as `thread:<threadId>`.
@@ -43,13 +50,20 @@ const MIN_RESPONSE_WAIT_MS = 1000;
 export class WorkerPool implements AsyncDisposable, Executor {
   readonly name = 'worker-pool';
   readonly #piscina: Piscina;
-  readonly #queue: FairQueue;
+  readonly #queue: FairQueue<AttemptJob>;
+  readonly #durations = new AttemptDurations();
   readonly #attempts = new Map<number, AttemptState>();
   /** Attempts by their run's signal; weak, so a finished run's entry goes with it. */
   readonly #runs = new WeakMap<AbortSignal, Set<AttemptState>>();
   readonly #graceMs: number;
   readonly #limits: string;
   #nextAttemptId = 1;
+  #sentAttempts = 0;
+  #sentMessages = 0;
+  readonly #jobHooks: JobHooks = {
+    start: (state) => this.#dispatch(state),
+    batchLimit: (state) => this.#batchLimit(state),
+  };
   #closed = false;
   #idle: (() => void) | undefined;
 
@@ -66,7 +80,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     // thread finishes, piscina hands it the next task at once instead of after
     // a round trip through the scheduler (scripts/bench: throughput). Fairness
     // across runs is kept for everything beyond that small window.
-    this.#queue = new FairQueue(maxThreads * 2);
+    this.#queue = new FairQueue<AttemptJob>(maxThreads * 2, (jobs) => this.#dispatchBatch(jobs));
     this.#piscina = new Piscina({
       filename: WORKER_ENTRY,
       name: 'runAttempt',
@@ -109,6 +123,15 @@ export class WorkerPool implements AsyncDisposable, Executor {
     return { running: this.#queue.active, waiting: this.#queue.waiting };
   }
 
+  /**
+   * Attempts sent to threads so far, and in how many messages: short
+   * attempts without a timeout travel several to a message when many are
+   * waiting, so `messages` can be well below `attempts`.
+   */
+  get sent(): { readonly attempts: number; readonly messages: number } {
+    return { attempts: this.#sentAttempts, messages: this.#sentMessages };
+  }
+
   /** True after `close()` or `destroy()`: the pool takes no more tasks. */
   get closed(): boolean {
     return this.#closed;
@@ -144,7 +167,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
         runSignal,
         resolve: (response) => resolve(toOutcome(response)),
         kill: request.timeoutMs !== null || runSignal !== NEVER_ABORTED ? new KillSwitch() : undefined,
-        job: { cancelled: false, start: () => this.#dispatch(state) },
+        job: new Job(() => state, this.#jobHooks),
       });
       if (runSignal.aborted) {
         this.#stop(state, 'run-aborted');
@@ -177,10 +200,20 @@ export class WorkerPool implements AsyncDisposable, Executor {
     return attempts;
   }
 
-  #dispatch(state: AttemptState): void {
-    state.started = true;
+  /** How many attempts this one may share a message with (1: none). */
+  #batchLimit(state: AttemptState): number {
     const { request, task } = state;
-    const payload: WorkerRequest = {
+    // A timed attempt keeps its thread to itself, so terminating the thread ends nothing else;
+    // moved buffers and their transfer lists stay one attempt's.
+    if (state.alone || request.timeoutMs !== null || request.transferResult || request.movableArgs.length > 0) {
+      return 1;
+    }
+    return this.#durations.batchLimit(task.moduleUrl, task.exportName);
+  }
+
+  #requestFor(state: AttemptState): WorkerRequest {
+    const { request, task } = state;
+    return {
       attemptId: state.id,
       moduleUrl: task.moduleUrl,
       exportName: task.exportName,
@@ -198,14 +231,23 @@ export class WorkerPool implements AsyncDisposable, Executor {
       redaction: request.redact ?? undefined,
       progress: undefined,
     };
+  }
+
+  #dispatch(state: AttemptState): void {
+    state.started = true;
+    const { request } = state;
+    const payload = this.#requestFor(state);
     if (request.timeoutMs !== null) {
       state.progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
       (payload as { progress: Int32Array }).progress = state.progress;
     }
     const transferList = movableBuffers(request.args, request.movableArgs);
+    this.#sentAttempts++;
+    this.#sentMessages++;
     const options = state.kill ? { signal: state.kill, transferList } : { transferList };
     this.#piscina.run(payload, options as never).then(
       (response: WorkerResponse) => {
+        this.#recordDuration(state, response);
         if (response.flushed && !state.flushed) state.held = response;
         else this.#settle(state, response);
       },
@@ -218,7 +260,78 @@ export class WorkerPool implements AsyncDisposable, Executor {
     );
   }
 
+  /** Sends attempts of one run (the fair queue's batch) to a thread in one message. */
+  #dispatchBatch(jobs: readonly AttemptJob[]): void {
+    const states = jobs.map((job) => job.state);
+    const progress = new Int32Array(new SharedArrayBuffer(BATCH_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+    const batch: AttemptBatch = { states, progress, kill: states[0]?.kill };
+    for (const state of states) {
+      state.started = true;
+      state.batch = batch;
+    }
+    const payload: WorkerBatch = { requests: states.map((state) => this.#requestFor(state)), progress };
+    const options = batch.kill ? { name: 'runBatch', signal: batch.kill } : { name: 'runBatch' };
+    this.#sentAttempts += states.length;
+    this.#sentMessages++;
+    // The responses come as a 'results' event (#onWorkerEvent); piscina's answer only frees the slot.
+    this.#piscina.run(payload, options as never).then(
+      () => this.#queue.release(),
+      (error: unknown) => {
+        this.#queue.release();
+        this.#batchFailed(batch, error);
+      },
+    );
+  }
+
+  /**
+   * The batch's thread ended (or was ended) before it answered. Responses it
+   * sent before ending have arrived. The attempt it was running fails with
+   * the thread's error, as a lone attempt would; attempts after it never
+   * started and wait for a thread again, unless they were being stopped.
+   */
+  #batchFailed(batch: AttemptBatch, error: unknown): void {
+    const threadId = Atomics.load(batch.progress, BATCH_THREAD);
+    const done = Atomics.load(batch.progress, BATCH_DONE);
+    // The batch could not be posted (an input that structured clone cannot copy):
+    // each attempt goes again alone, so the error names the one whose input it was.
+    const unsent = threadId === 0 && (error as { name?: unknown })?.name === 'DataCloneError';
+    batch.states.forEach((state, i) => {
+      if (state.settled) return;
+      if ((unsent || i > done) && state.endedBy === undefined && !this.#closed) {
+        state.alone = unsent;
+        state.started = false;
+        state.batch = undefined;
+        this.#queue.submit(state.request.runId, state.job);
+        return;
+      }
+      state.threadId ||= threadId;
+      this.#settle(state, this.#failure(state, error));
+    });
+  }
+
+  #onResults(attemptIds: readonly number[], responses: readonly WorkerResponse[]): void {
+    attemptIds.forEach((attemptId, i) => {
+      const state = this.#attempts.get(attemptId);
+      const response = responses[i] as WorkerResponse;
+      if (!state) return;
+      this.#recordDuration(state, response);
+      this.#settle(state, response);
+    });
+  }
+
+  /**
+   * Only successes count: a failure's cost is mostly describing its error
+   * (a stack, traced variables), which says little about the next call.
+   */
+  #recordDuration({ task }: AttemptState, response: WorkerResponse): void {
+    if (response.ok) this.#durations.record(task.moduleUrl, task.exportName, response.finishedAt - response.startedAt);
+  }
+
   #onWorkerEvent(event: WorkerEvent): void {
+    if (event.kind === 'results') {
+      this.#onResults(event.attemptIds, event.responses);
+      return;
+    }
     if (event.kind === 'late-error') {
       emitProcessesWarning(
         WarningCode.WORKER_LATE_ERROR,
@@ -281,7 +394,12 @@ export class WorkerPool implements AsyncDisposable, Executor {
       // Every message a thread posted is delivered before its 'exit' event.
       state.threadGone = worker ? once(worker, 'exit').catch(() => undefined) : undefined;
     }
-    if (state.started) {
+    if (state.batch) {
+      // Its batch's thread runs attempts of this run only, and they are stopped together.
+      if (state.batch.kill) state.batch.kill.fire();
+      else if (state.batch.progress[BATCH_THREAD])
+        void this.#piscina.threads.find((w) => w.threadId === state.batch?.progress[BATCH_THREAD])?.terminate();
+    } else if (state.started) {
       if (state.kill) state.kill.fire();
       // Without a kill switch the thread is ended directly, which piscina reports as
       // an exit; with neither (pool.destroy()), piscina's own teardown ends the attempt.
@@ -302,7 +420,8 @@ export class WorkerPool implements AsyncDisposable, Executor {
     clearTimeout(state.hardTimer);
     this.#runs.get(state.runSignal)?.delete(state);
     this.#attempts.delete(state.id);
-    if (state.started) this.#queue.release();
+    // A batch's slot is freed once, when piscina answers for the whole batch.
+    if (state.started && !state.batch) this.#queue.release();
     state.resolve(response);
     if (this.#attempts.size === 0) this.#idle?.();
   }
@@ -333,10 +452,64 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 }
 
+interface JobHooks {
+  readonly start: (state: AttemptState) => void;
+  readonly batchLimit: (state: AttemptState) => number;
+}
+
+/** An attempt in the pool's fair queue. */
+class Job implements AttemptJob {
+  cancelled = false;
+  readonly #state: () => AttemptState;
+  readonly #hooks: JobHooks;
+
+  constructor(state: () => AttemptState, hooks: JobHooks) {
+    this.#state = state;
+    this.#hooks = hooks;
+  }
+
+  get state(): AttemptState {
+    return this.#state();
+  }
+
+  get batchLimit(): number {
+    return this.#hooks.batchLimit(this.#state());
+  }
+
+  start(): void {
+    this.#hooks.start(this.#state());
+  }
+}
+
 /** Outcomes of attempts that never reached a thread name the pool itself. */
 const POOL_ID = 'worker-pool';
 
+const workerIds: string[] = [];
+
+/** `thread:<id>`, made once per thread. */
+function workerIdOf(threadId: number): string {
+  let id = workerIds[threadId];
+  if (id === undefined) {
+    id = `thread:${threadId}`;
+    workerIds[threadId] = id;
+  }
+  return id;
+}
+
+/** The outcome, built field by field (a rest spread costs a small attempt more than the rest of its settling). */
 function toOutcome(response: WorkerResponse): AttemptOutcome {
-  const { threadId, ...rest } = response;
-  return { ...rest, workerId: threadId ? `thread:${threadId}` : POOL_ID };
+  const { threadId } = response;
+  const workerId = threadId ? workerIdOf(threadId) : POOL_ID;
+  if (response.ok) {
+    const outcome: AttemptOutcome = {
+      ok: true,
+      value: response.value,
+      startedAt: response.startedAt,
+      finishedAt: response.finishedAt,
+      workerId,
+    };
+    return response.flushed ? Object.assign(outcome, { flushed: response.flushed }) : outcome;
+  }
+  const { threadId: _, ...rest } = response;
+  return { ...rest, workerId };
 }
