@@ -1,10 +1,11 @@
+import { cacheCommand } from './commands/cache.js';
 import { graphCommand } from './commands/graph.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { GRAPH_HELP, MAIN_HELP, RUN_HELP, VALIDATE_HELP, WORKER_HELP } from './help.js';
+import { CACHE_HELP, GRAPH_HELP, MAIN_HELP, RUN_HELP, VALIDATE_HELP, WORKER_HELP } from './help.js';
 import { printError } from './print-error.js';
 import { type CliIo, Terminal } from './terminal.js';
 import { cliVersion } from './version.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly help: string }>
   validate: { run: validateCommand, help: VALIDATE_HELP },
   graph: { run: graphCommand, help: GRAPH_HELP },
   worker: { run: workerCommand, help: WORKER_HELP },
+  cache: { run: cacheCommand, help: CACHE_HELP },
 };
 
 /** The real process's streams, environment and working directory. */

@@ -7,6 +7,8 @@ Usage
   processes validate <pipeline>          check the graph and the worker task modules without running it
   processes graph <pipeline> [flags]     print the graph as Mermaid or Graphviz DOT
   processes worker --redis <url>         take worker tasks of distributed runs from a queue
+  processes cache explain <pipeline>     say which tasks a run would reuse, and why the rest run
+  processes cache clear                  delete the result cache
   processes help [command]               show help for a command
 
   processes --version                    print the version
@@ -51,6 +53,12 @@ Flags
   --queue <name>      the fleet's queue (default: processes); needs --redis
   --root <dir>        the directory task modules are named relative to; each
                       worker's --root must hold the same files (default: .)
+  --resume <report>   resume from a report JSON (or a checkpoint): tasks that
+                      succeeded there and did not change are reused, not run
+  --cache <dir>       reuse results of tasks with \`cache: true\` from this directory
+                      across runs, and store new ones there
+  --checkpoint <file> write the report JSON as the run goes, after each task,
+                      so a killed run can be resumed with --resume <file>
   -h, --help          show this help
 
 Progress
@@ -73,6 +81,8 @@ Examples
   processes run pipeline.js --sequential --json report.json --html report.html
   processes run pipeline.ts --notify --only-errors --quiet
   processes run pipeline.ts --redis redis://10.0.0.5:6379 --queue etl
+  processes run pipeline.ts --checkpoint run.json --cache .processes-cache
+  processes run pipeline.ts --resume run.json
 `;
 
 export const WORKER_HELP = `processes worker — run worker tasks of distributed runs
@@ -99,6 +109,32 @@ Flags
 
 Examples
   processes worker --redis redis://10.0.0.5:6379 --queue etl --threads 8 --root /srv/etl
+`;
+
+export const CACHE_HELP: string = `processes cache — inspect and clear the result cache
+
+Usage
+  processes cache explain <pipeline> [--cache <dir>] [--resume <report>]
+  processes cache clear [--cache <dir>]
+
+explain loads the pipeline and prints, for each task, whether a run with the
+same --cache (and --resume) would reuse its result or run it, and why: its
+code, args or kwargs changed, a task it depends on runs again, no cache entry,
+an expired or corrupt one. A cached task whose inputs come from a task that
+runs first shows "run?": its key is known only once that task has run.
+Nothing runs and nothing is written.
+
+clear deletes every entry of the cache directory.
+
+Flags
+  --cache <dir>       the cache directory (default: .processes-cache)
+  --resume <report>   explain a run resumed from this report JSON
+  -h, --help          show this help
+
+Examples
+  processes cache explain pipeline.ts --cache .processes-cache
+  processes cache explain pipeline.ts --resume report.json
+  processes cache clear --cache .processes-cache
 `;
 
 export const VALIDATE_HELP = `processes validate — check a pipeline without running it

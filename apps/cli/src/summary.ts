@@ -83,13 +83,24 @@ function detail(entry: TaskReportEntry, cancelled: boolean): string {
     case 'pending':
       return cancelled ? 'not started: the run was cancelled' : 'not started';
     default:
-      return entry.map ? mapSummary(entry.map) : '';
+      return entry.map ? mapSummary(entry.map) : reuseDetail(entry);
   }
+}
+
+/** For a success: where a reused result came from, or why the task ran although it could have been reused. */
+function reuseDetail(entry: TaskReportEntry): string {
+  if (entry.reused) {
+    const from = entry.reused.fromRun ? ` (run ${entry.reused.fromRun.slice(0, 8)})` : '';
+    return entry.reused.source === 'resume' ? `reused from the report${from}` : `reused from the cache${from}`;
+  }
+  return entry.ranBecause ? `ran: ${entry.ranBecause}` : '';
 }
 
 function totals(out: Terminal, report: ProcessExecutionReport, label: string): string {
   const parts: string[] = [`${out.style(label, 'bold')}: ${plural(report.entries.size, 'task')}`];
   parts.push(out.style(`${report.successes.size} succeeded`, report.successes.size ? 'green' : 'gray'));
+  const reused = [...report.successes.values()].filter((entry) => entry.reused).length;
+  if (reused) parts.push(out.style(`${reused} reused`, 'cyan'));
   if (report.errored.size) parts.push(out.style(`${report.errored.size} errored`, 'red'));
   if (report.skipped.size) parts.push(out.style(`${report.skipped.size} skipped`, 'yellow'));
   if (report.cancelled.size) parts.push(out.style(`${report.cancelled.size} cancelled`, 'magenta'));

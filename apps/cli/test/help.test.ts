@@ -50,7 +50,7 @@ describe('help and version', () => {
     const command = await runProcesses(['frob']);
     expect(command.code).toBe(2);
     expect(command.stderr).toBe(
-      'processes: Unknown command "frob". Commands: run, validate, graph, worker.\nRun `processes --help` for usage.\n',
+      'processes: Unknown command "frob". Commands: run, validate, graph, worker, cache.\nRun `processes --help` for usage.\n',
     );
     const flag = await runProcesses(['--frob']);
     expect(flag.code).toBe(2);

@@ -16,6 +16,11 @@ export interface EtlOptions {
   readonly shards: number;
   /** Where the data set, the compressed shards and the summary are written. */
   readonly outDir: string;
+  /**
+   * Let `run({ cache })` reuse every task's result but `summarise` (which
+   * writes the summary file, a side effect each run should have). @default false
+   */
+  readonly cache?: boolean;
 }
 
 export const ETL_DEFAULTS: EtlOptions = { sizeMb: 64, shards: 8, outDir: join(tmpdir(), 'processes-etl') };
@@ -91,6 +96,7 @@ function archive(...files: Compressed[]): { csvBytes: number; compressedBytes: n
 /** Builds the ETL pipeline for these options; run it as often as you like. */
 export function createEtlPipeline(options: EtlOptions): Process {
   const { sizeMb, shards, outDir } = options;
+  const cache = options.cache === true;
   const bytesPerShard = Math.ceil((sizeMb * 1024 * 1024) / shards);
   const ids = Array.from({ length: shards }, (_, i) => String(i).padStart(2, '0'));
   const asArg = (name: string) => new TaskDependency(name, { useResultAsAdditionalArgs: true });
@@ -98,25 +104,30 @@ export function createEtlPipeline(options: EtlOptions): Process {
     new TaskDependency(name, { useResultAsAdditionalKwargs: true, additionalKwargName: kwarg });
 
   const perShard = ids.flatMap((id, shard) => [
-    new Task(`generate_${id}`, workerTask(TASKS, 'generate'), { args: [{ shard, bytes: bytesPerShard, dir: outDir }] }),
+    new Task(`generate_${id}`, workerTask(TASKS, 'generate'), {
+      args: [{ shard, bytes: bytesPerShard, dir: outDir }],
+      cache,
+    }),
     // Columns are typed arrays: moved between threads, not copied.
     new Task(`parse_${id}`, workerTask(TASKS, 'parse'), {
       dependencies: [asArg(`generate_${id}`)],
       transferResult: true,
+      cache,
     }),
     new Task(`transform_${id}`, workerTask(TASKS, 'transform'), {
       dependencies: [asArg(`parse_${id}`)],
       transferResult: true,
+      cache,
     }),
-    new Task(`aggregate_${id}`, workerTask(TASKS, 'aggregate'), { dependencies: [asArg(`transform_${id}`)] }),
-    new Task(`compress_${id}`, workerTask(TASKS, 'compress'), { dependencies: [asArg(`generate_${id}`)] }),
+    new Task(`aggregate_${id}`, workerTask(TASKS, 'aggregate'), { dependencies: [asArg(`transform_${id}`)], cache }),
+    new Task(`compress_${id}`, workerTask(TASKS, 'compress'), { dependencies: [asArg(`generate_${id}`)], cache }),
   ]);
 
   return new Process(
     [
       ...perShard,
-      new Task('combine', combine, { dependencies: ids.map((id) => asArg(`aggregate_${id}`)) }),
-      new Task('archive', archive, { dependencies: ids.map((id) => asArg(`compress_${id}`)) }),
+      new Task('combine', combine, { dependencies: ids.map((id) => asArg(`aggregate_${id}`)), cache }),
+      new Task('archive', archive, { dependencies: ids.map((id) => asArg(`compress_${id}`)), cache }),
       new Task(
         'summarise',
         (found: { totals: ReturnType<typeof combine>; sizes: ReturnType<typeof archive> }): EtlSummary => {

@@ -39,4 +39,14 @@ describe('examples', () => {
     expect(out).toContain('Exception: Error: payment gateway declined 2 charges');
     expect(out).not.toContain('[Success]');
   });
+
+  it('incremental resumes a failed run without redoing what succeeded, then reuses the cache', async () => {
+    const out = await runExample('incremental.js');
+    expect(out).toContain('first run: ran load_orders, fetch_rates\n');
+    expect(out).toContain('resumed: ran fetch_rates, convert\n');
+    expect(out).toMatch(/ {2}load_orders {2}success {2}reused \(resume\)/);
+    expect(out).toContain('"eur":9.2');
+    expect(out).toContain('next run: ran fetch_rates\n');
+    expect(out).toMatch(/ {2}convert {6}success {2}reused \(cache\)/);
+  });
 });

@@ -2,6 +2,7 @@
 
 export type {
   RetryOnOomOptions,
+  CacheKeyContext,
   TaskDependencyOptions,
   TaskFunction,
   TaskOptions,
@@ -27,11 +28,14 @@ export {
   PoolTooSmallError,
   ProcessesError,
   ReportFormatError,
+  ResultNotRestorableError,
+  ResumeFileError,
   RunAbortedError,
   SelfDependencyError,
   TaskNotFoundError,
   TaskStillRequiredError,
   TaskTimeoutError,
+  UnhashableInputError,
   UnknownOptionError,
   UnknownPoolError,
   WorkerArgumentError,
@@ -62,12 +66,18 @@ export type {
 } from './executors/types.js';
 export type { WorkerPoolOptions, WorkerResourceLimits } from './executors/worker/worker-pool.js';
 export { WorkerPool } from './executors/worker/worker-pool.js';
+export type { FileCacheStoreOptions } from './incremental/cache/file-store.js';
+export { FileCacheStore } from './incremental/cache/file-store.js';
+export type { CacheSetOptions, CacheStore } from './incremental/cache/store.js';
+export type { ExplainOptions, TaskPlan } from './incremental/explain.js';
+export { explainRun } from './incremental/explain.js';
 export type { JsonValue } from './logging/json-safe.js';
 export { toJsonSafe } from './logging/json-safe.js';
 export type { RedactOption } from './logging/redaction.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
 export type { DurationsSource } from './options/run-options.js';
+export type { RunCacheOptions } from './options/run-options.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
@@ -81,6 +91,7 @@ export type {
   ErrorData,
   ErrorDocument,
   ExecutionReport,
+  FingerprintDocument,
   LogWriteError,
   LogWriteErrorDocument,
   MapItemRef,
@@ -92,8 +103,11 @@ export type {
   ReportChannel,
   ReportDocument,
   ReportInit,
+  ReuseInfo,
+  RunReason,
   SendOptions,
   SkipCause,
+  TaskFingerprint,
   TaskReportEntry,
   ThrownDocument,
 } from './report/types.js';

@@ -163,7 +163,8 @@ describe('Process graph validation', () => {
 });
 
 describe('run() options', () => {
-  const RUN_OPTIONS = 'Known options: parallel, maxWorkers, signal, pool, onEvent, durations, executors.';
+  const RUN_OPTIONS =
+    'Known options: parallel, maxWorkers, signal, pool, onEvent, durations, executors, resumeFrom, cache, checkpoint.';
 
   it.each<[string, unknown, string, string]>([
     [

@@ -121,6 +121,7 @@ describe('JSON.stringify(report)', () => {
     expect(Object.keys(doc)).toEqual([
       'schema_version',
       'process_name',
+      'run_id',
       'started_at',
       'finished_at',
       'elapsed_seconds',
@@ -131,6 +132,8 @@ describe('JSON.stringify(report)', () => {
     expect(doc.order).toEqual(Object.keys(doc.entries));
     expect(doc.schema_version).toBe(2);
     expect(REPORT_SCHEMA_VERSION).toBe(2);
+    expect(doc.run_id).toBe(report.runId);
+    expect(doc.run_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(doc.process_name).toBe('nightly-etl');
     expect(doc.started_at).toBe(report.startedAt?.toISOString());
     expect(doc.finished_at).toBe(report.finishedAt?.toISOString());
@@ -169,6 +172,17 @@ describe('JSON.stringify(report)', () => {
         },
       ],
       log_write_error: null,
+      result_encoding: 'json',
+      result_v8: null,
+      fingerprint: {
+        code: expect.stringMatching(/^[0-9a-f]{64}$/),
+        args: expect.stringMatching(/^[0-9a-f]{64}$/),
+        kwargs: expect.stringMatching(/^[0-9a-f]{64}$/),
+        dependencies: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      reused: null,
+      ran_because: null,
+      cache_key: null,
     });
 
     const apply = doc.entries.apply;
@@ -232,6 +246,17 @@ describe('JSON.stringify(report)', () => {
       log_write_error: null,
       // Version 2: why, by the task's trigger rule.
       skip: { rule: 'allSuccess', upstream: ['apply'] },
+      result_encoding: null,
+      result_v8: null,
+      fingerprint: {
+        code: expect.stringMatching(/^[0-9a-f]{64}$/),
+        args: expect.stringMatching(/^[0-9a-f]{64}$/),
+        kwargs: expect.stringMatching(/^[0-9a-f]{64}$/),
+        dependencies: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      reused: null,
+      ran_because: null,
+      cache_key: null,
     });
   });
 
@@ -248,6 +273,7 @@ describe('JSON.stringify(report)', () => {
     expect(doc).toStrictEqual({
       schema_version: 2,
       process_name: '',
+      run_id: null,
       started_at: null,
       finished_at: null,
       elapsed_seconds: null,
@@ -364,8 +390,12 @@ describe('values JSON cannot hold', () => {
     const report = await p.run();
     expect(report.entries.get('produce')?.status).toBe('success');
     const text = JSON.stringify(report);
-    expect(JSON.parse(text).entries.produce.result).toStrictEqual(expected);
-    expect(ProcessExecutionReport.fromJSON(text).entries.get('produce')?.result).toStrictEqual(expected);
+    const written = JSON.parse(text).entries.produce;
+    expect(written.result).toStrictEqual(expected);
+    // What structured clone holds exactly comes back exactly (result_v8); the rest as the readable copy.
+    const back = ProcessExecutionReport.fromJSON(text).entries.get('produce')?.result;
+    if (written.result_encoding === 'v8') expect(back).toStrictEqual(report.entries.get('produce')?.result);
+    else expect(back).toStrictEqual(expected);
   });
 
   it('bounds a large Buffer', async () => {

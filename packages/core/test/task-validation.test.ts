@@ -14,7 +14,7 @@ import { bad, expectThrows } from './helpers/expect-error.js';
 
 const fn = () => 1;
 const TASK_OPTIONS =
-  'logPath, args, kwargs, dependencies, tracedVarsFrameFilter, captureTracedVars, timeoutMs, retries, retryOn, retryDelayMs, transferResult, map, maxParallel, mapBatchSize, allowPartial, runIf, pool, poolSlots, priority, retryOnOom';
+  'logPath, args, kwargs, dependencies, tracedVarsFrameFilter, captureTracedVars, timeoutMs, retries, retryOn, retryDelayMs, transferResult, map, maxParallel, mapBatchSize, allowPartial, runIf, pool, poolSlots, priority, retryOnOom, cache, cacheKey, cacheEnv';
 const RETRY_ON =
   'expected `retryOn` to be an array of named Error classes or error code strings, or a predicate function';
 const RETRY_ON_ELEMENT = 'to be a named Error class or a non-empty error code string';

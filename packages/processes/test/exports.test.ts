@@ -39,6 +39,7 @@ describe('the subpaths of the processes package', () => {
     ['processes-js/webhook', 'processes-channel-webhook'],
     ['processes-js/cli', 'processes-cli'],
     ['processes-js/bullmq', 'processes-executor-bullmq'],
+    ['processes-js/cache-redis', 'processes-cache-redis'],
   ])('%s re-exports every runtime export of %s, as the same object', async (subpath, source) => {
     const [entry, original] = await Promise.all([import(subpath), import(source)]);
     expect(Object.keys(entry).sort()).toEqual(Object.keys(original).sort());

@@ -63,3 +63,10 @@ export function graphFacts(entry: TaskReportEntry, t: Translations): [string, st
 
 /** Failed indices a card names before it says "…". */
 const MAX_INDICES = 20;
+
+/** For a reused entry: where its result came from, in the report's language. */
+export function reusedText(entry: TaskReportEntry, t: Translations): string | undefined {
+  if (!entry.reused) return undefined;
+  const run = entry.reused.fromRun ? entry.reused.fromRun.slice(0, 8) : '?';
+  return (entry.reused.source === 'resume' ? t.reusedFromReport : t.reusedFromCache).replace('{run}', run);
+}

@@ -77,6 +77,12 @@ export interface Translations {
   readonly heapAttempt: string;
   /** The limit of an attempt on the pool's own heap. */
   readonly poolHeap: string;
+  /** The marker beside the badge of a task whose result was reused (it did not run). */
+  readonly reusedLabel: string;
+  /** `{run}` is replaced by the id of the run whose report held the result. */
+  readonly reusedFromReport: string;
+  /** `{run}` is replaced by the id of the run that stored the result in the cache. */
+  readonly reusedFromCache: string;
 }
 
 /** The language codes, sorted as the Python library lists them in its error message. */
@@ -127,6 +133,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     heapLabel: 'Heap',
     heapAttempt: 'attempt {attempt}: limit {limit}, used {used}',
     poolHeap: "the pool's",
+    reusedLabel: 'Reused',
+    reusedFromReport: 'Not run: its result was reused from the report of run {run}',
+    reusedFromCache: 'Not run: its result was reused from the cache (stored by run {run})',
   }),
   es: Object.freeze({
     functionLabel: 'Función',
@@ -169,6 +178,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     heapLabel: 'Memoria',
     heapAttempt: 'intento {attempt}: límite {limit}, usado {used}',
     poolHeap: 'el del grupo',
+    reusedLabel: 'Reutilizada',
+    reusedFromReport: 'No se ejecutó: se reutilizó su resultado del informe de la ejecución {run}',
+    reusedFromCache: 'No se ejecutó: se reutilizó su resultado de la caché (guardado por la ejecución {run})',
   }),
   pt: Object.freeze({
     functionLabel: 'Função',
@@ -211,6 +223,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     heapLabel: 'Memória',
     heapAttempt: 'tentativa {attempt}: limite {limit}, usado {used}',
     poolHeap: 'o do grupo',
+    reusedLabel: 'Reutilizada',
+    reusedFromReport: 'Não executada: o seu resultado foi reutilizado do relatório da execução {run}',
+    reusedFromCache: 'Não executada: o seu resultado foi reutilizado da cache (guardado pela execução {run})',
   }),
   fr: Object.freeze({
     functionLabel: 'Fonction',
@@ -253,6 +268,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     heapLabel: 'Mémoire',
     heapAttempt: 'tentative {attempt} : limite {limit}, utilisé {used}',
     poolHeap: 'celle du groupe',
+    reusedLabel: 'Réutilisée',
+    reusedFromReport: 'Non exécutée : son résultat a été repris du rapport de l’exécution {run}',
+    reusedFromCache: 'Non exécutée : son résultat a été repris du cache (enregistré par l’exécution {run})',
   }),
   de: Object.freeze({
     functionLabel: 'Funktion',
@@ -295,6 +313,9 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     heapLabel: 'Speicher',
     heapAttempt: 'Versuch {attempt}: Limit {limit}, genutzt {used}',
     poolHeap: 'das des Pools',
+    reusedLabel: 'Wiederverwendet',
+    reusedFromReport: 'Nicht ausgeführt: Ergebnis aus dem Bericht von Lauf {run} übernommen',
+    reusedFromCache: 'Nicht ausgeführt: Ergebnis aus dem Cache übernommen (gespeichert von Lauf {run})',
   }),
   it: Object.freeze({
     functionLabel: 'Funzione',
@@ -337,5 +358,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     heapLabel: 'Memoria',
     heapAttempt: 'tentativo {attempt}: limite {limit}, usato {used}',
     poolHeap: 'quello del pool',
+    reusedLabel: 'Riutilizzata',
+    reusedFromReport: 'Non eseguita: il risultato è stato ripreso dal report dell’esecuzione {run}',
+    reusedFromCache: 'Non eseguita: il risultato è stato ripreso dalla cache (salvato dall’esecuzione {run})',
   }),
 });

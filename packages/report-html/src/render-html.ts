@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
-import { exceptionText, graphFacts, statusLabel } from './entry-text.js';
+import { exceptionText, graphFacts, reusedText, statusLabel } from './entry-text.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
@@ -229,6 +229,8 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
     rows.push(field(t.statusSkipped, esc(t.skippedBecause.replace('{task}', entry.skippedBecause)), p));
   }
   for (const [label, text] of graphFacts(entry, t)) rows.push(field(label, esc(text), p));
+  const reused = reusedText(entry, t);
+  if (reused) rows.push(field(t.reusedLabel, esc(reused), p));
   if (entry.notRetried) rows.push(field(t.notRetriedLabel, esc(entry.notRetried.message), p));
   const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   const blocks: string[] = [];
@@ -261,7 +263,7 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
     `<table ${TABLE}><tr>` +
       `<td style="font-size:15px;line-height:20px;font-weight:700;color:${p.textPrimary};font-family:${MONO};` +
       `word-break:break-all;">${esc(entry.name)}</td>` +
-      `<td align="right" width="1%" style="padding-left:8px;">${badge(entry.status, p, t)}</td></tr></table>`,
+      `<td align="right" width="1%" style="padding-left:8px;white-space:nowrap;">${entry.reused ? reusedMarker(p, t) : ''}${badge(entry.status, p, t)}</td></tr></table>`,
     `<table ${TABLE} style="margin-top:6px;">\n${rows.join('\n')}\n</table>`,
     ...blocks,
     '</td></tr></table>',
@@ -305,5 +307,13 @@ function pre(text: string, p: Palette): string {
     `<pre style="margin:0;padding:10px 12px;background-color:${p.codeBg};color:${p.textPrimary};font-family:${MONO};` +
     'font-size:12px;line-height:17px;white-space:pre-wrap;word-wrap:break-word;word-break:break-word;' +
     `border-radius:4px;">${esc(text)}</pre>`
+  );
+}
+
+/** A quiet outlined label beside the status badge: the task succeeded without running. */
+function reusedMarker(p: Palette, t: Translations): string {
+  return (
+    `<span data-reused="true" style="display:inline-block;margin-right:6px;padding:1px 7px;border:1px solid ${p.border};` +
+    `border-radius:10px;font-size:11px;line-height:16px;color:${p.textMuted};font-family:${FONT};">${esc(t.reusedLabel)}</span>`
   );
 }

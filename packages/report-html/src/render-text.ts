@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
-import { exceptionText, graphFacts, statusLabel } from './entry-text.js';
+import { exceptionText, graphFacts, reusedText, statusLabel } from './entry-text.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
 import { checkReport, type RenderOptions, resolveOptions } from './options.js';
@@ -67,7 +67,12 @@ function taskLines(
   t: Translations,
   content: { showTraceback: boolean; showTracedVars: boolean },
 ): string[] {
-  const lines = ['', `[${statusLabel(entry.status, t)}] ${entry.name}`, `  ${t.functionLabel}: ${entry.function}`];
+  const marker = entry.reused ? ` (${t.reusedLabel})` : '';
+  const lines = [
+    '',
+    `[${statusLabel(entry.status, t)}] ${entry.name}${marker}`,
+    `  ${t.functionLabel}: ${entry.function}`,
+  ];
   if (entry.attempts > 0) {
     lines.push(`  ${t.durationLabel}: ${formatDuration(entry.elapsedMs)} · ${t.attemptsLabel}: ${entry.attempts}`);
   }
@@ -77,6 +82,8 @@ function taskLines(
   const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
   if (entry.skippedBecause && !byRule) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
   for (const [label, text] of graphFacts(entry, t)) lines.push(`  ${label}: ${text}`);
+  const reused = reusedText(entry, t);
+  if (reused) lines.push(`  ${reused}`);
   if (entry.notRetried) lines.push(`  ${t.notRetriedLabel}: ${entry.notRetried.message}`);
   const error = entry.status === 'errored' || entry.status === 'cancelled' ? entry.error : undefined;
   if (!error) return lines;

@@ -16,12 +16,23 @@ import {
   PALETTES,
   ReportContent,
   renderReportHtml,
+  renderReportText,
   reportSubject,
   type Translations,
   UnknownLanguageError,
   UnknownPaletteError,
 } from '../dist/index.js';
-import { abortedReport, at, errorData, HOSTILE, hostileReport, ordersReport, T0 } from './fixtures/reports.js';
+import {
+  abortedReport,
+  at,
+  EARLIER_RUN,
+  errorData,
+  HOSTILE,
+  hostileReport,
+  ordersReport,
+  reusedReport,
+  T0,
+} from './fixtures/reports.js';
 
 /** The HTML of one timeline row (up to the end of its bar track). */
 function timelineRow(html: string, task: string): string {
@@ -360,6 +371,24 @@ describe('renderReportHtml: palettes', () => {
   });
 });
 
+describe('renderReportHtml: reused tasks', () => {
+  it('marks a reused task beside its badge and says where its result came from', () => {
+    const html = renderReportHtml(reusedReport());
+    const extract = card(html, 'extract');
+    expect(extract).toMatch(/data-reused="true"[^>]*>Reused</);
+    expect(extract).toContain('Not run: its result was reused from the report of run a1b2c3d4');
+    expect(card(html, 'transform')).toContain('reused from the cache (stored by run a1b2c3d4)');
+    expect(card(html, 'load')).not.toContain('data-reused');
+  });
+
+  it('marks it in the text rendering too, in the chosen language', () => {
+    const text = renderReportText(reusedReport(), { language: 'de' });
+    expect(text).toContain('] extract (Wiederverwendet)');
+    expect(text).toContain('Ergebnis aus dem Bericht von Lauf a1b2c3d4 übernommen');
+    expect(text).not.toContain('] load (');
+  });
+});
+
 describe('renderReportHtml: languages', () => {
   /** Every text a language contributes, over the renders that use each label once. */
   function everything(language: (typeof LANGUAGE_CODES)[number]): string {
@@ -370,6 +399,7 @@ describe('renderReportHtml: languages', () => {
       renderReportHtml(ordersReport(), { language }),
       renderReportHtml(ordersReport(), { language, onlyErrors: true }),
       renderReportHtml(pending, { language }),
+      renderReportHtml(reusedReport(), { language }),
       renderReportHtml(abortedReport(), { language }),
       renderReportHtml(new ProcessExecutionReport({ entries: [] }), { language }),
       escapeHtml(reportSubject(ordersReport(), { language })),
@@ -384,7 +414,10 @@ describe('renderReportHtml: languages', () => {
     for (const [key, text] of Object.entries(labels) as [keyof Translations, string][]) {
       // The richer graph's labels need a mapped, pooled or rule-skipped task: graph-fields.test.ts checks them.
       if (GRAPH_LABELS.has(key)) continue;
-      const expected = text.replace('{location}', 'file:///srv/etl/charge.ts:12').replace('{task}', 'charge_payments');
+      const expected = text
+        .replace('{location}', 'file:///srv/etl/charge.ts:12')
+        .replace('{task}', 'charge_payments')
+        .replace('{run}', EARLIER_RUN.slice(0, 8));
       expect(all, `${language}.${key}`).toContain(escapeHtml(expected));
     }
   });

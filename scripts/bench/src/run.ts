@@ -5,6 +5,7 @@
 //   node --expose-gc dist/run.js [--quick] [--json] [--scope throughput,speedup,...]
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { cache } from './cache.js';
 import { chain } from './chain.js';
 import { construct } from './construct.js';
 import { criticalPath } from './critical-path.js';
@@ -35,6 +36,7 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<BenchResult |
   'critical-path': criticalPath,
   'distributed-overhead': distributedOverhead,
   'distributed-speedup': distributedSpeedup,
+  cache,
 };
 
 const { values } = parseArgs({

@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { plural } from '../format.js';
 import { RUN_HELP } from '../help.js';
 import { renderHtml } from '../html/html-report.js';
+import { incrementalFlags } from '../incremental-flags.js';
 import { Interrupt } from '../interrupt.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { type OutputFile, prepareOutput, writeOutput } from '../output-files.js';
@@ -30,6 +31,9 @@ const FLAGS = {
   redis: { type: 'string' },
   queue: { type: 'string' },
   root: { type: 'string' },
+  resume: { type: 'string' },
+  cache: { type: 'string' },
+  checkpoint: { type: 'string' },
 } satisfies FlagSpecs;
 
 /** `processes run <pipeline>`: runs it, shows progress and a summary, writes and sends the report. */
@@ -51,6 +55,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const onlyErrors = parsed.values['only-errors'] === true;
   const quiet = parsed.values['quiet'] === true;
   const fleet = fleetOptions(parsed.values, io.cwd);
+  const incremental = incrementalFlags(parsed.values, io.cwd);
 
   // Installed before the pipeline loads: a Ctrl-C while it imports still cancels the run cleanly.
   const interrupt = new Interrupt(err).install();
@@ -89,6 +94,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
         signal: interrupt.signal,
         onEvent: (event) => progress.onEvent(event),
         ...(executor ? { executors: [executor] } : {}),
+        ...incremental,
       });
     } catch (error) {
       // Anything else (bad run options, a log file that cannot be opened) is the pipeline's problem: exit 2.

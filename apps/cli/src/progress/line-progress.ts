@@ -54,6 +54,14 @@ export class LineProgress implements ProgressDisplay {
         );
         return;
       case 'task:succeeded':
+        if (event.reused) {
+          line(
+            'reuse',
+            `${event.taskName} · from the ${event.reused.source === 'resume' ? 'report' : 'cache'}`,
+            'green',
+          );
+          return;
+        }
         line(
           'ok',
           `${event.taskName} · ${task?.items ? `${itemsLine(task.items)} · ` : ''}${event.attempts > 1 ? `${plural(event.attempts, 'attempt')} · ` : ''}${formatDuration(event.elapsedMs)}`,

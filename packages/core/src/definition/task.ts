@@ -4,6 +4,7 @@ import type { BackoffOptions } from '../options/backoff.js';
 import type { Parsed } from '../options/field.js';
 import { checkValue, parseOptions } from '../options/parse.js';
 import {
+  type CacheKeyContext,
   isErrorClass,
   RETRY_MATCHER_EXPECTED,
   RETRY_ON_EXPECTED,
@@ -19,7 +20,7 @@ import { isTaskName, normaliseTaskName, plainDependency, TaskDependency } from '
 import { WorkerTaskRef } from './worker-task.js';
 
 export type { TaskDependencyOptions } from '../options/task-dependency-options.js';
-export type { RetryOnOomOptions, TaskOptions, TriggerRule } from '../options/task-options.js';
+export type { CacheKeyContext, RetryOnOomOptions, TaskOptions, TriggerRule } from '../options/task-options.js';
 export { normaliseTaskName, TaskDependency };
 
 /** A task body that runs on the main thread. It may be async. */
@@ -52,6 +53,10 @@ export class Task {
   readonly retryOn: RetryOn | undefined;
   readonly retryDelayMs: number | BackoffOptions;
   readonly transferResult: boolean;
+  /** Whether `run({ cache })` may reuse this task's result (see {@link TaskOptions.cache}). */
+  readonly cache: boolean;
+  readonly cacheKey: ((context: CacheKeyContext) => unknown) | undefined;
+  readonly cacheEnv: readonly string[];
   /** @internal Whether the function receives an options object as its last argument. */
   readonly passesKwargs: boolean;
   /** The dependency this task is mapped over (lower-cased), or null for a static task. */
@@ -100,6 +105,9 @@ export class Task {
     const delay = o.retryDelayMs ?? d.retryDelayMs;
     this.retryDelayMs = typeof delay === 'number' ? delay : Object.freeze({ ...delay });
     this.transferResult = o.transferResult ?? d.transferResult;
+    this.cacheKey = o.cacheKey;
+    this.cacheEnv = Object.freeze([...(o.cacheEnv ?? d.cacheEnv)]);
+    this.cache = o.cache ?? (o.cacheKey !== undefined || o.cacheEnv !== undefined);
     this.passesKwargs = o.kwargs !== undefined || this.dependencies.some((d) => d.useResultAsAdditionalKwargs);
     this.maxParallel = o.maxParallel ?? d.maxParallel;
     this.mapBatchSize = o.mapBatchSize ?? d.mapBatchSize;

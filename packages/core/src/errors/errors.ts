@@ -475,6 +475,42 @@ export class MapBatchResultError extends ProcessesError {
   }
 }
 
+/**
+ * An input of a cached or fingerprinted task cannot be hashed: a function, a
+ * symbol, a class instance the hasher does not know, a cycle. A silent miss
+ * or a silently dropped field could reuse a wrong result, so it is an error.
+ */
+export class UnhashableInputError extends ProcessesError {
+  static override readonly code: string = 'PROC_UNHASHABLE_INPUT';
+  /** Where in the task's inputs: `args[1]`, `kwargs.table`, `args[0].rows[3]`, `cacheKey`, `result of "load"`. */
+  readonly field: string;
+  /** What was found there. */
+  readonly reason: string;
+  constructor(taskName: string, field: string, reason: string) {
+    super(
+      `Task "${taskName}": \`${field}\` cannot be hashed for its cache key or fingerprint: ${reason}. Pass plain data (JSON values, Date, Map, Set, typed arrays, bigint), or leave it out of the key with \`cacheKey\`.`,
+      taskName,
+    );
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/**
+ * `run({ resumeFrom })`: a task would be reused, but the report holds its
+ * result only as a lossy copy (it was not JSON-safe nor structured-cloneable
+ * when written), and a lossy copy is never reused silently.
+ */
+export class ResultNotRestorableError extends ProcessesError {
+  static override readonly code: string = 'PROC_RESULT_NOT_RESTORABLE';
+  constructor(taskName: string, reason: string) {
+    super(
+      `Task "${taskName}": its result in the report cannot be restored exactly (${reason}), so the run cannot resume from it. Return plain data (JSON values, Date, Map, Set, typed arrays, bigint) from the task, or resume from the in-memory report.`,
+      taskName,
+    );
+  }
+}
+
 /** Items of a mapped task failed (without `allowPartial`): the mapped task errored and its dependants are skipped. */
 export class MappedItemsFailedError extends ProcessesError {
   static override readonly code: string = 'PROC_MAP_ITEMS_FAILED';
@@ -488,5 +524,17 @@ export class MappedItemsFailedError extends ProcessesError {
       taskName,
     );
     this.failedIndices = Object.freeze([...failedIndices]);
+  }
+}
+
+/** `run({ resumeFrom: path })`: the report file could not be read. */
+export class ResumeFileError extends ProcessesError {
+  static override readonly code: string = 'PROC_RESUME_FILE_UNREADABLE';
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    super(`run(): the report to resume from, ${path}, could not be read (${reasonText(cause)}).`, undefined, {
+      cause,
+    });
+    this.path = path;
   }
 }

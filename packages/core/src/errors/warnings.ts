@@ -20,6 +20,14 @@ export const WarningCode = {
   WORKER_LATE_ERROR: 'PROC_WORKER_LATE_ERROR',
   /** A worker thread failed outside any task; the pool replaced it. */
   WORKER_POOL_ERROR: 'PROC_WORKER_POOL_ERROR',
+  /** A cache entry was corrupt or truncated (bad checksum, unreadable envelope): treated as a miss. */
+  CACHE_ENTRY_CORRUPT: 'PROC_CACHE_ENTRY_CORRUPT',
+  /** The cache store failed to read, write or evict; the task ran (or its result was not stored). */
+  CACHE_STORE_FAILED: 'PROC_CACHE_STORE_FAILED',
+  /** A cached task's result could not be stored exactly (a class instance, an Error), so it was not cached. */
+  CACHE_RESULT_UNSTORABLE: 'PROC_CACHE_RESULT_UNSTORABLE',
+  /** A checkpoint of the run's report could not be written; the run went on. */
+  CHECKPOINT_WRITE_FAILED: 'PROC_CHECKPOINT_WRITE_FAILED',
 } as const;
 
 export type WarningCode = (typeof WarningCode)[keyof typeof WarningCode];

@@ -83,6 +83,21 @@ export interface TaskOptions {
    * @default none
    */
   retryOnOom?: RetryOnOomOptions | null;
+  /**
+   * Reuse this task's result from `run({ cache })` when its key matches: its
+   * code, its arguments (own args and kwargs and the results it receives),
+   * `cacheKey` and `cacheEnv`. Opt in only for tasks whose side effects
+   * need not happen again. @default false, or true when `cacheKey` or `cacheEnv` is given
+   */
+  cache?: boolean;
+  /**
+   * Something more the cache key must include (a version of a helper the
+   * task calls, a date, the input file's mtime): called before each cached
+   * run of the task; its value is hashed like an argument. Implies `cache: true`.
+   */
+  cacheKey?: (context: CacheKeyContext) => unknown;
+  /** Environment variables whose values the cache key includes (unset ones too). Implies `cache: true`. @default [] */
+  cacheEnv?: readonly string[];
 }
 
 export type { TriggerRule };
@@ -93,27 +108,37 @@ export interface RetryOnOomOptions {
   heapMb: readonly number[];
 }
 
-/** The defaults of {@link TaskOptions} (`captureTracedVars` depends on where the task runs). */
-export const TASK_DEFAULTS: Readonly<Required<Omit<TaskOptions, 'retryOn' | 'captureTracedVars'>>> = Object.freeze({
-  logPath: null,
-  args: Object.freeze([]),
-  kwargs: Object.freeze({}),
-  dependencies: Object.freeze([]),
-  tracedVarsFrameFilter: null,
-  timeoutMs: null,
-  retries: 0,
-  retryDelayMs: 0,
-  transferResult: false,
-  map: '',
-  maxParallel: Number.POSITIVE_INFINITY,
-  mapBatchSize: 1,
-  allowPartial: false,
-  runIf: 'allSuccess',
-  pool: null,
-  poolSlots: 1,
-  priority: 0,
-  retryOnOom: null,
-});
+/** What a task's `cacheKey` function is given. */
+export interface CacheKeyContext {
+  readonly taskName: string;
+  /** The call's final arguments: own args, injected results, then the options object when the task takes one. */
+  readonly args: readonly unknown[];
+}
+
+/** The defaults of {@link TaskOptions} (`captureTracedVars` depends on where the task runs; `cacheKey` has none). */
+export const TASK_DEFAULTS: Readonly<Required<Omit<TaskOptions, 'retryOn' | 'captureTracedVars' | 'cacheKey'>>> =
+  Object.freeze({
+    logPath: null,
+    args: Object.freeze([]),
+    kwargs: Object.freeze({}),
+    dependencies: Object.freeze([]),
+    tracedVarsFrameFilter: null,
+    timeoutMs: null,
+    retries: 0,
+    retryDelayMs: 0,
+    transferResult: false,
+    map: '',
+    maxParallel: Number.POSITIVE_INFINITY,
+    mapBatchSize: 1,
+    allowPartial: false,
+    runIf: 'allSuccess',
+    pool: null,
+    poolSlots: 1,
+    priority: 0,
+    retryOnOom: null,
+    cache: false,
+    cacheEnv: Object.freeze([]),
+  });
 
 export function isErrorClass(value: unknown): value is ErrorClass {
   return typeof value === 'function' && (value === Error || value.prototype instanceof Error);
@@ -183,4 +208,10 @@ export const taskOptionsSchema: z.ZodType<Parsed<TaskOptions>> = z.strictObject(
       .nullable(),
     'an object `{ heapMb: number[] }` or null',
   ).optional(),
+  cache: aBoolean().optional(),
+  cacheKey: described(
+    z.custom<(context: CacheKeyContext) => unknown>((value) => typeof value === 'function'),
+    'a function',
+  ).optional(),
+  cacheEnv: described(z.array(z.string().min(1)).readonly(), 'an array of environment variable names').optional(),
 } satisfies ShapeOf<TaskOptions>);

@@ -5,6 +5,7 @@ import { type JsonValue, setOwn, toJsonSafe } from '../logging/json-safe.js';
 import type { Redaction } from '../logging/redaction.js';
 import { describeThrown } from '../logging/render-value.js';
 import { TRIGGER_RULES } from '../options/trigger-rule.js';
+import { decodeV8Result, encodeResult, markLossyResult } from './result-encoding.js';
 import { TaskStatus } from './status.js';
 import type {
   EntryDocument,
@@ -13,6 +14,7 @@ import type {
   ExecutionReport,
   ReportDocument,
   ReportInit,
+  RunReason,
   TaskReportEntry,
   ThrownDocument,
 } from './types.js';
@@ -20,10 +22,11 @@ import type {
 /**
  * The version of the report document; bumped on any incompatible change.
  * Version 2 added the `cancelled` status (and its summary count), `queued_at`
- * and `not_retried`, each entry's `worker_id` and `attempt_history`, and the
+ * and `not_retried`, each entry's `worker_id` and `attempt_history`, the
  * graph fields (`skip`, `run_if`, `pool`, `map`, `items`, `map_item`, `heap`,
- * each absent when it does not apply);
- * version-1 documents are still read.
+ * each absent when it does not apply), and the fields of incremental runs
+ * (`run_id`, `result_encoding`, `result_v8`, `fingerprint`, `reused`,
+ * `ran_because`, `cache_key`); version-1 documents are still read.
  */
 export const REPORT_SCHEMA_VERSION: ReportDocument['schema_version'] = 2;
 /** The versions `fromJSON` reads. */
@@ -36,6 +39,7 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
   return {
     schema_version: REPORT_SCHEMA_VERSION,
     process_name: report.processName,
+    run_id: report.runId ?? null,
     started_at: report.startedAt?.toISOString() ?? null,
     finished_at: report.finishedAt?.toISOString() ?? null,
     elapsed_seconds: elapsed === undefined ? null : elapsed / 1000,
@@ -52,6 +56,8 @@ export function reportToJson(report: ExecutionReport): ReportDocument {
 }
 
 function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocument {
+  const succeeded = entry.status === TaskStatus.SUCCESS;
+  const carried = succeeded ? encodeResult(entry) : undefined;
   const doc: EntryDocument = {
     name: entry.name,
     function: entry.function,
@@ -90,6 +96,12 @@ function entryToJson(entry: TaskReportEntry, redaction: Redaction): EntryDocumen
           lost_lines: entry.logWriteError.lostLines,
         }
       : null,
+    result_encoding: carried?.encoding ?? null,
+    result_v8: carried?.v8 ?? null,
+    fingerprint: entry.fingerprint ? { ...entry.fingerprint } : null,
+    reused: entry.reused ? { source: entry.reused.source, from_run: entry.reused.fromRun } : null,
+    ran_because: entry.ranBecause ?? null,
+    cache_key: entry.cacheKey ?? null,
   };
   // The graph fields (version 2): written only where they apply, so a static graph's document is unchanged.
   if (entry.skip) doc.skip = { rule: entry.skip.rule, upstream: [...entry.skip.upstream] };
@@ -262,6 +274,40 @@ const entryShape = {
   heap: z
     .array(z.object({ attempt: count, limit_mb: z.number().nullable(), peak_used_mb: z.number().nullable() }))
     .optional(),
+  // Version 2 (absent in version 1 documents).
+  result_encoding: z.enum(['json', 'v8', 'lossy']).nullable().optional(),
+  result_v8: z.string().nullable().optional(),
+  fingerprint: z
+    .object({
+      code: z.string().nullable(),
+      args: z.string().nullable(),
+      kwargs: z.string().nullable(),
+      dependencies: z.string(),
+    })
+    .nullable()
+    .optional(),
+  reused: z
+    .object({ source: z.enum(['resume', 'cache']), from_run: z.string().nullable() })
+    .nullable()
+    .optional(),
+  ran_because: z
+    .enum([
+      'not-in-report',
+      'failed-before',
+      'no-fingerprint',
+      'code-changed',
+      'args-changed',
+      'kwargs-changed',
+      'dependencies-changed',
+      'unhashable-input',
+      'upstream-ran',
+      'cache-miss',
+      'cache-expired',
+      'cache-corrupt',
+    ] satisfies readonly RunReason[])
+    .nullable()
+    .optional(),
+  cache_key: z.string().nullable().optional(),
 };
 
 type EntryInput = z.infer<z.ZodObject<typeof entryShape>> & { items?: EntryInput[] | undefined };
@@ -274,6 +320,7 @@ const entrySchema: z.ZodType<EntryInput> = z.lazy(() =>
 const documentSchema = z.object({
   schema_version: z.literal(READABLE_VERSIONS),
   process_name: z.string(),
+  run_id: z.string().nullable().optional(),
   started_at: isoDate.optional(),
   finished_at: isoDate.optional(),
   order: z.array(z.string()).optional(),
@@ -347,6 +394,7 @@ function readDocument(value: unknown): ReportInit {
   }
   return {
     processName: doc.process_name,
+    ...(typeof doc.run_id === 'string' ? { runId: doc.run_id } : {}),
     entries: orderedEntries(doc.order, entries).map(entryFromJson),
     ...dates(doc.started_at, doc.finished_at),
   };
@@ -403,7 +451,8 @@ function orderedEntries(order: readonly string[] | undefined, entries: Record<st
 }
 
 function entryFromJson(doc: EntryInput): TaskReportEntry {
-  return {
+  const succeeded = doc.status === TaskStatus.SUCCESS;
+  const entry: TaskReportEntry = Object.freeze({
     name: doc.name,
     function: doc.function,
     args: doc.args,
@@ -411,7 +460,7 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     status: doc.status,
     elapsedMs: doc.elapsed_ms ?? doc.elapsed_seconds * 1000,
     attempts: doc.attempts,
-    ...(doc.status === TaskStatus.SUCCESS ? { result: doc.result } : {}),
+    ...(succeeded ? { result: resultFromJson(doc) } : {}),
     ...(doc.error ? { error: errorFromJson(doc.error) } : {}),
     ...(doc.queued_at ? { queuedAt: new Date(doc.queued_at) } : {}),
     ...dates(doc.started_at, doc.finished_at),
@@ -469,7 +518,30 @@ function entryFromJson(doc: EntryInput): TaskReportEntry {
     ...(doc.heap
       ? { heap: doc.heap.map((h) => ({ attempt: h.attempt, limitMb: h.limit_mb, peakUsedMb: h.peak_used_mb })) }
       : {}),
-  };
+    ...(doc.fingerprint ? { fingerprint: Object.freeze({ ...doc.fingerprint }) } : {}),
+    ...(doc.reused ? { reused: Object.freeze({ source: doc.reused.source, fromRun: doc.reused.from_run }) } : {}),
+    ...(doc.ran_because ? { ranBecause: doc.ran_because } : {}),
+    ...(typeof doc.cache_key === 'string' ? { cacheKey: doc.cache_key } : {}),
+  });
+  // A version 1 document never says its result was exact, so only a v2 `json` or `v8` one is.
+  if (succeeded && doc.result_encoding !== 'json' && doc.result_encoding !== 'v8') markLossyResult(entry);
+  return entry;
+}
+
+function resultFromJson(doc: EntryInput): unknown {
+  if (doc.result_encoding !== 'v8') return doc.result;
+  if (typeof doc.result_v8 !== 'string') {
+    throw new ReportFormatError(`entries.${doc.name}.result_v8`, 'expected the v8 serialisation of the result');
+  }
+  try {
+    return decodeV8Result(doc.result_v8);
+  } catch (error) {
+    throw new ReportFormatError(
+      `entries.${doc.name}.result_v8`,
+      `the v8 serialisation could not be read (${describeThrown(error)})`,
+      { cause: error },
+    );
+  }
 }
 
 function errorFromJson(doc: z.infer<typeof errorSchema>): ErrorData {

@@ -19,6 +19,7 @@ import type {
  */
 export class ProcessExecutionReport implements ExecutionReport {
   readonly processName: string;
+  readonly runId: string | undefined;
   readonly entries: ReadonlyMap<string, TaskReportEntry>;
   readonly startedAt: Date | undefined;
   readonly finishedAt: Date | undefined;
@@ -27,6 +28,7 @@ export class ProcessExecutionReport implements ExecutionReport {
 
   constructor(init: ReportInit) {
     this.processName = init.processName ?? '';
+    this.runId = init.runId;
     const entries = new Map<string, TaskReportEntry>();
     // The engine hands over frozen entries; anything else is copied, so the report never shares mutable state.
     for (const entry of init.entries)
@@ -79,6 +81,7 @@ export class ProcessExecutionReport implements ExecutionReport {
     const wanted = new Set([...taskNames].map((name) => name.toLowerCase()));
     return new ProcessExecutionReport({
       processName: this.processName,
+      ...(this.runId === undefined ? {} : { runId: this.runId }),
       entries: [...this.entries.values()].filter((entry) => wanted.has(entry.name.toLowerCase())),
       ...(this.startedAt ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),

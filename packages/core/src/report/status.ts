@@ -3,7 +3,9 @@ export const TaskStatus = {
   /**
    * Not run: the run was aborted before the task could start. Written only
    * by version-1 report documents (read back as they are); since version 2
-   * such a task is {@link TaskStatus.CANCELLED}.
+   * such a task is {@link TaskStatus.CANCELLED}. Since version 2 it also marks
+   * a task that had not finished when a checkpoint (`run({ checkpoint })`)
+   * was written.
    */
   PENDING: 'pending',
   SUCCESS: 'success',

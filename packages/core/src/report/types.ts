@@ -116,6 +116,17 @@ export interface TaskReportEntry {
   readonly mapItem?: MapItemRef;
   /** For a task with `retryOnOom`: each attempt's heap limit and the peak heap it used. */
   readonly heap?: readonly AttemptHeap[];
+  /** What the task's definition hashed to in this run (docs/incremental.md); absent in reports of older releases. */
+  readonly fingerprint?: TaskFingerprint;
+  /** Set when the task did not run in this run: its result was reused from an earlier run. */
+  readonly reused?: ReuseInfo;
+  /**
+   * Why the task ran, in a run with `resumeFrom` or `cache` where it could
+   * have been reused (`code-changed`, `upstream-ran`, `cache-miss`, …).
+   */
+  readonly ranBecause?: RunReason;
+  /** The cache key the task's result was looked up and stored under, for a cached task. */
+  readonly cacheKey?: string;
 }
 
 /** Why a task was skipped, by its trigger rule. */
@@ -157,6 +168,53 @@ export interface AttemptHeap {
   readonly peakUsedMb: number | null;
 }
 
+/**
+ * A task's definition, hashed: what `run({ resumeFrom })` compares to tell
+ * whether a task changed since the report. Each part is a sha256 (hex).
+ */
+export interface TaskFingerprint {
+  /** The worker module file's contents and export name, or the main-thread function's source; null when unreadable. */
+  readonly code: string | null;
+  /** The task's own args; null when they cannot be hashed (then it is never reused from a report). */
+  readonly args: string | null;
+  /** The task's own kwargs; null when they cannot be hashed. */
+  readonly kwargs: string | null;
+  /** Which tasks it depends on and how their results are injected. */
+  readonly dependencies: string;
+}
+
+/** Where a reused result came from. */
+export interface ReuseInfo {
+  /** `resume`: the report given as `resumeFrom`; `cache`: the result cache. */
+  readonly source: 'resume' | 'cache';
+  /** The id of the run that computed the result (null when the report does not say). */
+  readonly fromRun: string | null;
+}
+
+/** Why a task ran although the run could have reused it. */
+export type RunReason =
+  /** The report to resume from has no entry for it. */
+  | 'not-in-report'
+  /** It did not succeed in the report (errored, skipped, pending, cancelled). */
+  | 'failed-before'
+  /** The report's entry has no fingerprint (written by an older release). */
+  | 'no-fingerprint'
+  /** Its worker module file or function source changed. */
+  | 'code-changed'
+  | 'args-changed'
+  | 'kwargs-changed'
+  /** Its dependencies, or how their results are injected, changed. */
+  | 'dependencies-changed'
+  /** Its args or kwargs cannot be hashed, so they cannot be shown unchanged. */
+  | 'unhashable-input'
+  /** A task it depends on runs again. */
+  | 'upstream-ran'
+  /** A cached task: no entry under its key. */
+  | 'cache-miss'
+  /** A cached task: the entry under its key was older than `maxAgeMs`. */
+  | 'cache-expired'
+  /** A cached task: the entry under its key was corrupt (a `PROC_CACHE_ENTRY_CORRUPT` warning says how). */
+  | 'cache-corrupt';
 /** Why a failure with retries left was not retried. */
 export interface NotRetried {
   /**
@@ -187,6 +245,8 @@ export interface LogWriteError {
 /** What a report is built from. */
 export interface ReportInit {
   readonly processName?: string;
+  /** The id of the run the report describes (the `runId` of its events). */
+  readonly runId?: string;
   /** In topological order. */
   readonly entries: Iterable<TaskReportEntry>;
   readonly startedAt?: Date;
@@ -204,6 +264,8 @@ export interface ReportInit {
  */
 export interface ExecutionReport {
   readonly processName: string;
+  /** The id of the run (the `runId` of its events); undefined for reports of older releases. */
+  readonly runId: string | undefined;
   /** One entry per task, in topological order. */
   readonly entries: ReadonlyMap<string, TaskReportEntry>;
   readonly startedAt: Date | undefined;
@@ -277,6 +339,8 @@ export interface ReportDocument {
   /** `REPORT_SCHEMA_VERSION`: the version of the document's shape. */
   schema_version: 2;
   process_name: string;
+  /** The run's id (v2; null when unknown). */
+  run_id: string | null;
   started_at: string | null;
   finished_at: string | null;
   elapsed_seconds: number | null;
@@ -331,6 +395,30 @@ export interface EntryDocument {
   map_item?: { parent: string; index: number; count?: number };
   /** v2. Each attempt's heap limit and peak heap used (MB), for tasks with `retryOnOom`. */
   heap?: { attempt: number; limit_mb: number | null; peak_used_mb: number | null }[];
+  /**
+   * How `result` is carried (v2): `json` (it is exact), `v8` (`result_v8`
+   * holds it exactly, as node:v8 serialisation in base64; `result` is a
+   * readable copy), `lossy` (neither could hold it: it cannot be resumed).
+   * Null when the task did not succeed.
+   */
+  result_encoding: 'json' | 'v8' | 'lossy' | null;
+  result_v8: string | null;
+  /** The task's definition hashed (v2), or null. */
+  fingerprint: FingerprintDocument | null;
+  /** Set when the result was reused rather than computed in this run (v2). */
+  reused: { source: 'resume' | 'cache'; from_run: string | null } | null;
+  /** Why the task ran although it could have been reused (v2), or null. */
+  ran_because: RunReason | null;
+  /** The cache key of a cached task (v2), or null. */
+  cache_key: string | null;
+}
+
+/** `fingerprint`: sha256 hex of each part of a task's definition. */
+export interface FingerprintDocument {
+  code: string | null;
+  args: string | null;
+  kwargs: string | null;
+  dependencies: string;
 }
 
 /** One element of `attempt_history`. */

@@ -1,6 +1,7 @@
 import type { SerializedError } from '../errors/serialize-error.js';
 import type { TriggerRule } from '../options/trigger-rule.js';
 import type { ProcessExecutionReport } from '../report/report.js';
+import type { ReuseInfo } from '../report/types.js';
 
 /** The fields every {@link RunEvent} has. */
 export interface RunEventBase {
@@ -35,6 +36,8 @@ export type RunEvent =
       readonly taskName: string;
       readonly attempts: number;
       readonly elapsedMs: number;
+      /** Set when the task did not run: its result was reused (then `attempts` and `elapsedMs` are 0). */
+      readonly reused?: ReuseInfo;
     })
   | (RunEventBase & {
       readonly type: 'task:failed';

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { normaliseTaskName, Task, TaskDependency } from '../definition/task.js';
 import {
   InvalidOptionError,
   NoExecutorError,
   PoolClosedError,
+  RunAbortedError,
   TaskNotFoundError,
   TaskStillRequiredError,
 } from '../errors/errors.js';
@@ -13,6 +15,10 @@ import { MainThreadExecutor, mainThreadRecorder } from '../executors/main-thread
 import type { Executor, TaskSpec } from '../executors/types.js';
 import { WorkerPool } from '../executors/worker/worker-pool.js';
 import { TaskGraph } from '../graph/graph.js';
+import { runCacheOf } from '../incremental/cache/from-options.js';
+import { CheckpointWriter } from '../incremental/checkpoint.js';
+import { IncrementalRun } from '../incremental/incremental-run.js';
+import { loadResumeReport } from '../incremental/resume.js';
 import { LogFiles } from '../logging/logging.js';
 import { Redaction } from '../logging/redaction.js';
 import { MAX_POOL_THREADS } from '../options/limits.js';
@@ -147,6 +153,18 @@ export class Process implements AsyncDisposable {
     }
     if (o.pool?.closed) throw new PoolClosedError();
     const specs = graph.order.map(taskSpecOf);
+    const runId = randomUUID();
+    const checkpoint = o.checkpoint === undefined ? undefined : new CheckpointWriter(pathOf(o.checkpoint));
+    // Before anything runs: what a resume reuses, and the inputs of cached tasks, are checked here.
+    const incremental = await IncrementalRun.prepare({
+      runId,
+      graph,
+      specs,
+      resumeFrom: o.resumeFrom === undefined ? undefined : await loadResumeReport(o.resumeFrom),
+      cache: o.cache && runCacheOf(o.cache),
+      checkpoint,
+    });
+    await checkpoint?.open();
     // Main-thread tasks stay on the main thread unless a given executor claims them.
     const given = o.executors
       ? chooseExecutors(
@@ -171,8 +189,8 @@ export class Process implements AsyncDisposable {
       : undefined;
     recorder?.enable();
     try {
-      return await executeRun({
-        runId: randomUUID(),
+      const report = await executeRun({
+        runId,
         processName: this.name,
         graph,
         concurrency,
@@ -185,7 +203,13 @@ export class Process implements AsyncDisposable {
         redaction: this.#redaction,
         pools: this.#pools,
         startPositions: startPositions(graph, { parallel: concurrency > 1, durations: o.durations }),
+        incremental,
+      }).catch(async (error: unknown) => {
+        if (error instanceof RunAbortedError) await checkpoint?.finish(error.report);
+        throw error;
       });
+      await checkpoint?.finish(report);
+      return report;
     } finally {
       recorder?.disable();
       // The run is over (or aborted): nothing of it may keep a thread alive.
@@ -224,6 +248,10 @@ export class Process implements AsyncDisposable {
     }
     return index;
   }
+}
+
+function pathOf(path: string | URL): string {
+  return path instanceof URL ? fileURLToPath(path) : path;
 }
 
 /** The first executor that accepts each task; {@link NoExecutorError} for a task none accepts. */

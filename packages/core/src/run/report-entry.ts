@@ -3,13 +3,26 @@ import { formatTraceback, type SerializedError } from '../errors/serialize-error
 import type { TracedVarsSnapshot } from '../executors/traced-vars.js';
 import type { AttemptOutcome } from '../executors/types.js';
 import type { TaskStatus } from '../report/status.js';
-import type { AttemptRecord, ErrorData, LogWriteError, NotRetried, TaskReportEntry } from '../report/types.js';
+import type {
+  AttemptRecord,
+  ErrorData,
+  LogWriteError,
+  NotRetried,
+  ReuseInfo,
+  RunReason,
+  TaskFingerprint,
+  TaskReportEntry,
+} from '../report/types.js';
 
 /** How a task's part of a run ended, as its report entry records it. */
 export type EntryEnding =
+  /** Not finished yet when a checkpoint of the run was written (`run({ checkpoint })`). */
+  | { readonly status: typeof TaskStatus.PENDING }
   /** A task upstream of it did not succeed. */
   | { readonly status: typeof TaskStatus.SKIPPED; readonly because: string }
-  /** The engine failed under it: no attempt of its own to show. */
+  /** It did not run: its result was reused from an earlier run (a report or the cache). */
+  | { readonly status: typeof TaskStatus.SUCCESS; readonly reused: ReuseInfo; readonly result: unknown }
+  /** The engine failed under it (or the cache refused its input): no attempt of its own to show. */
   | { readonly status: typeof TaskStatus.ERRORED; readonly error: ErrorData }
   /**
    * The run was aborted: before it started (no `progress`), or while an
@@ -76,6 +89,7 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
       elapsedMs: 0,
       attempts: 0,
       ...('because' in ending ? { skippedBecause: ending.because } : {}),
+      ...('reused' in ending ? { result: ending.result, reused: ending.reused } : {}),
       ...('error' in ending ? { error: ending.error } : {}),
     };
   }
@@ -116,6 +130,23 @@ export function attemptRecord(attempt: number, outcome: AttemptOutcome): Attempt
     ok: outcome.ok,
     ...(outcome.ok ? {} : { errorName: outcome.error.name }),
     ...(typeof endedBy === 'string' ? { endedBy } : {}),
+  };
+}
+
+/** What an incremental run adds to an entry (see incremental/). */
+export interface EntryNotes {
+  readonly fingerprint: TaskFingerprint;
+  readonly ranBecause?: RunReason | undefined;
+  readonly cacheKey?: string | undefined;
+}
+
+/** The entry with its fingerprint, and why it ran or the key it was cached under when there is one. */
+export function annotateEntry(entry: TaskReportEntry, notes: EntryNotes): TaskReportEntry {
+  return {
+    ...entry,
+    fingerprint: notes.fingerprint,
+    ...(notes.ranBecause && !entry.reused && entry.attempts > 0 ? { ranBecause: notes.ranBecause } : {}),
+    ...(notes.cacheKey ? { cacheKey: notes.cacheKey } : {}),
   };
 }
 

@@ -7,12 +7,14 @@ import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { NEVER_ABORTED } from '../executors/never-aborted.js';
 import type { ArgumentPath, Executor, TaskSpec, UpstreamState } from '../executors/types.js';
 import type { TaskGraph } from '../graph/graph.js';
+import type { IncrementalHooks } from '../incremental/hooks.js';
 import { setOwn } from '../logging/json-safe.js';
 import { type LogFiles, processTaskLogger, TaskLog } from '../logging/logging.js';
 import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { SkipCause, TaskReportEntry } from '../report/types.js';
+import { argumentsOf } from './arguments.js';
 import { now } from './clock.js';
 import { ConcurrencyPools } from './concurrency-pools.js';
 import type { RunEvent } from './events.js';
@@ -44,6 +46,8 @@ export interface RunPlan {
   readonly pools: Readonly<Record<string, number>>;
   /** Where each task (by topological index) stands in the start order of ready tasks (critical-path.ts). */
   readonly startPositions: Int32Array;
+  /** Resume, cache and checkpoints (incremental/): absent for a run that needs none of them. */
+  readonly incremental?: IncrementalHooks | undefined;
 }
 
 const NOTHING_MOVABLE: readonly ArgumentPath[] = [];
@@ -154,7 +158,7 @@ class RunExecution {
       }
       const progress = newProgress();
       this.#running.set(index, progress);
-      this.#runTask(index, progress).then(
+      this.#dispatch(index, progress).then(
         (entry) => this.#chainEnded(index, entry),
         // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
         (thrown: unknown) => this.#chainEnded(index, this.#internalFailure(index, thrown)),
@@ -210,14 +214,36 @@ class RunExecution {
     );
   }
 
-  #runTask(index: number, progress: AttemptProgress): Promise<TaskReportEntry> {
+  /** Runs the task, unless the incremental hooks reuse its result (then it is reported as succeeded at once). */
+  #dispatch(index: number, progress: AttemptProgress): Promise<TaskReportEntry> {
+    const args = this.#argumentsFor(index);
+    const intercepted = this.#plan.incremental?.intercept(index, args, () => this.#runTask(index, progress, args));
+    if (!intercepted) return this.#runTask(index, progress, args);
+    return intercepted.then((entry) => {
+      if (entry.reused && !this.#done) {
+        const taskName = entry.name;
+        this.#emit({
+          type: 'task:succeeded',
+          runId: this.#plan.runId,
+          at: Date.now(),
+          taskName,
+          attempts: 0,
+          elapsedMs: 0,
+          reused: entry.reused,
+        });
+      }
+      return entry;
+    });
+  }
+
+  #runTask(index: number, progress: AttemptProgress, args: unknown[]): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
     return this.#runAttempts(
       index,
       task,
       plan.specs[index] as TaskSpec,
-      this.#argumentsFor(index),
+      args,
       this.#movableInputs(index),
       progress,
     );
@@ -262,25 +288,16 @@ class RunExecution {
     });
   }
 
-  /**
-   * Own args, then each args-injected result in dependency-list order; then,
-   * when the task takes one, the options object: own kwargs overlaid with
-   * kwarg-injected results (later dependencies win).
-   */
+  /** See {@link argumentsOf}. */
   #argumentsFor(index: number): unknown[] {
     const task = this.#order[index] as Task;
     // Nothing injected: the task's own (frozen) args are the arguments.
     if (task.dependencies.length === 0 && !task.passesKwargs) return task.args as unknown[];
     const positions = this.#plan.graph.dependencies[index] ?? [];
-    const args = [...task.args];
-    const kwargs: Record<string, unknown> | undefined = task.passesKwargs ? { ...task.kwargs } : undefined;
-    task.dependencies.forEach((dependency, i) => {
-      const result = this.#results[positions[i] as number];
-      if (dependency.useResultAsAdditionalArgs) args.push(result);
-      if (kwargs && dependency.useResultAsAdditionalKwargs) setOwn(kwargs, dependency.additionalKwargName, result);
-    });
-    if (kwargs) args.push(kwargs);
-    return args;
+    return argumentsOf(
+      task,
+      positions.map((p) => this.#results[p]),
+    );
   }
 
   /**
@@ -290,7 +307,7 @@ class RunExecution {
    * task only. Moving detaches them on the main thread (the upstream entry's
    * `result` with them), so a result two tasks consume is copied, and so is
    * any input of a task that may retry (a retry needs its inputs intact).
-   * Mirrors {@link RunExecution.#argumentsFor}.
+   * Mirrors {@link argumentsOf}.
    */
   #movableInputs(index: number): readonly ArgumentPath[] {
     const task = this.#order[index] as Task;
@@ -306,6 +323,8 @@ class RunExecution {
       const upstream = positions[i] as number;
       const consumable =
         (this.#order[upstream] as Task).transferResult &&
+        // A result reused from a report is that report's value too: moving it would empty the report.
+        this.#entries[upstream]?.reused?.source !== 'resume' &&
         (graph.dependants[upstream] ?? []).filter((d) =>
           (this.#order[d] as Task).dependencies.some(
             (dep) => dep.taskName === this.#order[upstream]?.name && injects(dep),
@@ -477,8 +496,10 @@ class RunExecution {
   }
 
   #record(index: number, entry: TaskReportEntry): void {
-    this.#entries[index] = Object.freeze(entry);
+    const incremental = this.#plan.incremental;
+    this.#entries[index] = Object.freeze(incremental ? incremental.annotate(index, entry) : entry);
     this.#settledCount++;
+    incremental?.settled(() => this.#report(true));
   }
 
   /**
@@ -514,11 +535,16 @@ class RunExecution {
     });
   }
 
-  #report(): ProcessExecutionReport {
+  #report(snapshot = false): ProcessExecutionReport {
     return new ProcessExecutionReport({
       processName: this.#plan.processName,
-      // Only an aborted run has tasks without an entry: the abort stopped them before they started.
-      entries: this.#order.map((task, i) => this.#entries[i] ?? buildEntry(task, { status: TaskStatus.CANCELLED })),
+      runId: this.#plan.runId,
+      // A checkpoint is written while the run goes on: what has not finished yet is pending. At the end,
+      // only an aborted run has tasks without an entry: the abort stopped them before they started.
+      entries: this.#order.map(
+        (task, i) =>
+          this.#entries[i] ?? buildEntry(task, { status: snapshot ? TaskStatus.PENDING : TaskStatus.CANCELLED }),
+      ),
       startedAt: this.#startedAt,
       finishedAt: new Date(),
       redaction: this.#plan.redaction,

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidOptionError } from '../../errors/errors.js';
+import type { CacheSetOptions, CacheStore } from './store.js';
+
+/** Options of a {@link FileCacheStore}. */
+export interface FileCacheStoreOptions {
+  /**
+   * Most bytes the entries may take together. After each write, the least
+   * recently used entries (by modification time: a hit touches it) are
+   * deleted until the rest fit. @default null (no limit)
+   */
+  maxBytes?: number | null;
+}
+
+const ENTRY_SUFFIX = '.entry';
+const TEMP_SUFFIX = '.tmp';
+/** A temp file this old was left by a writer that died mid-write. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+const KEY = /^[0-9a-f]{64}$/;
+
+/**
+ * A cache in a directory: one file per entry, under a subdirectory named by
+ * the key's first two hex digits. Writes go to a temp file that is renamed
+ * over the entry, so a reader sees a whole entry or none, also with several
+ * runs (and processes) sharing the directory; deleting an entry another run
+ * is reading is a miss for it, never an error.
+ */
+export class FileCacheStore implements CacheStore {
+  readonly name: string;
+  readonly dir: string;
+  readonly maxBytes: number | null;
+
+  constructor(dir: string | URL, options: FileCacheStoreOptions = {}) {
+    this.dir = resolve(dir instanceof URL ? fileURLToPath(dir) : dir);
+    this.maxBytes = options.maxBytes ?? null;
+    this.name = `FileCacheStore(${this.dir})`;
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const path = this.#pathOf(key);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    // Least recently used first: a hit makes the entry young again. Another run may have just evicted it.
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
+    return bytes;
+  }
+
+  async set(key: string, value: Uint8Array, _options: CacheSetOptions): Promise<void> {
+    const path = this.#pathOf(key);
+    await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+    const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+    try {
+      await writeFile(temp, value);
+      // Ages are read from mtime, stamped with the same clock as a hit's (Date), never a mix of two clocks.
+      const now = new Date();
+      await utimes(temp, now, now);
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    if (this.maxBytes !== null) await this.#evict(this.maxBytes, path);
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#pathOf(key), { force: true });
+  }
+
+  /** Deletes every entry and temp file; the directory itself stays (another run may be using it). */
+  async clear(): Promise<void> {
+    for (const file of await this.#files()) await rm(file.path, { force: true });
+  }
+
+  /** Every entry: its key, size and last use. */
+  async entries(): Promise<{ key: string; bytes: number; usedAt: Date }[]> {
+    return (await this.#files())
+      .filter((file) => file.path.endsWith(ENTRY_SUFFIX))
+      .map((file) => ({
+        key: basename(file.path, ENTRY_SUFFIX),
+        bytes: file.bytes,
+        usedAt: file.mtime,
+      }));
+  }
+
+  async #evict(maxBytes: number, justWritten: string): Promise<void> {
+    const files = await this.#files();
+    const now = Date.now();
+    const entries = [];
+    for (const file of files) {
+      if (file.path.endsWith(TEMP_SUFFIX)) {
+        if (now - file.mtime.getTime() > STALE_TEMP_MS) await rm(file.path, { force: true });
+      } else entries.push(file);
+    }
+    let total = entries.reduce((sum, file) => sum + file.bytes, 0);
+    // Oldest first; the entry just written goes last, so it survives unless it alone is too big.
+    entries.sort((a, b) =>
+      a.path === justWritten ? 1 : b.path === justWritten ? -1 : a.mtime.getTime() - b.mtime.getTime(),
+    );
+    for (const file of entries) {
+      if (total <= maxBytes) break;
+      await rm(file.path, { force: true });
+      total -= file.bytes;
+    }
+  }
+
+  async #files(): Promise<{ path: string; bytes: number; mtime: Date }[]> {
+    const found: { path: string; bytes: number; mtime: Date }[] = [];
+    let shards: string[];
+    try {
+      shards = (await readdir(this.dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return found;
+      throw error;
+    }
+    for (const shard of shards) {
+      const names = await readdir(join(this.dir, shard)).catch(() => [] as string[]);
+      for (const name of names) {
+        if (!name.endsWith(ENTRY_SUFFIX) && !name.endsWith(TEMP_SUFFIX)) continue;
+        const path = join(this.dir, shard, name);
+        // Another run may delete it between the listing and here.
+        const info = await stat(path).catch(() => undefined);
+        if (info) found.push({ path, bytes: info.size, mtime: info.mtime });
+      }
+    }
+    return found;
+  }
+
+  #pathOf(key: string): string {
+    // Keys are the engine's sha256 hex; anything else could escape the directory.
+    if (!KEY.test(key)) throw new InvalidOptionError('FileCacheStore', 'key', 'a sha256 in hex (64 digits)', key);
+    return join(this.dir, key.slice(0, 2), `${key}${ENTRY_SUFFIX}`);
+  }
+}
