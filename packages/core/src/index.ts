@@ -1,8 +1,8 @@
 // The public API of processes-core. Anything not listed here is internal.
 
 export type {
-  RetryOnOomOptions,
   CacheKeyContext,
+  RetryOnOomOptions,
   TaskDependencyOptions,
   TaskFunction,
   TaskOptions,
@@ -76,16 +76,15 @@ export { toJsonSafe } from './logging/json-safe.js';
 export type { RedactOption } from './logging/redaction.js';
 export type { RenderLimits } from './logging/render-value.js';
 export { renderValue } from './logging/render-value.js';
-export type { DurationsSource } from './options/run-options.js';
-export type { RunCacheOptions } from './options/run-options.js';
+export type { DurationsSource, RunCacheOptions } from './options/run-options.js';
 export { ProcessExecutionReport } from './report/report.js';
 export type { ReportContentOptions, ReportContentPreset } from './report/report-content.js';
 export { ReportContent } from './report/report-content.js';
 export { REPORT_SCHEMA_VERSION } from './report/report-json.js';
 export { TaskStatus } from './report/status.js';
 export type {
-  AttemptHeap,
   AttemptDocument,
+  AttemptHeap,
   AttemptRecord,
   EntryDocument,
   ErrorData,

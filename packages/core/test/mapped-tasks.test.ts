@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   InvalidOptionError,
   type MapItemRef,
@@ -14,6 +14,7 @@ import {
 } from '../dist/index.js';
 import { ConcurrencyGauge, nextMacrotask } from './fixtures/control.js';
 import { InlineExecutor } from './fixtures/inline-executor.js';
+import { captureWarnings } from './helpers/warnings.js';
 
 const GRAPH_TASKS = new URL('./fixtures/graph-tasks.js', import.meta.url);
 const asArgs = (name: string) => new TaskDependency(name, { useResultAsAdditionalArgs: true });
@@ -70,7 +71,11 @@ describe('mapped tasks', () => {
       ),
       new Task('load', () => 'loaded', { dependencies: ['parse'] }),
     ];
+    const warnings = captureWarnings();
     const report = await new Process(tasks).run({ parallel: true, maxWorkers: 2 });
+    vi.restoreAllMocks();
+    // The item's "bad row" is no error retryOn's defaults retry: said once, for that item.
+    expect(warnings.map((w) => (w.options as { code?: string }).code)).toEqual(['PROC_TASK_NOT_RETRIED']);
     const parse = report.entries.get('parse');
     expect(parse?.status).toBe(TaskStatus.ERRORED);
     expect(parse?.map?.failedIndices).toEqual([3]);

@@ -210,7 +210,10 @@ export class TaskLog {
 
   retrying(attempt: number, maxAttempts: number, message: string, delayMs: number): void {
     this.#each((sink) =>
-      sink.warn({ attempt, delay_ms: delayMs }, `Attempt ${attempt}/${maxAttempts} failed: ${message}. Retrying...`),
+      sink.warn(
+        { attempt, delay_ms: delayMs },
+        `Attempt ${attempt}/${maxAttempts} failed: ${message.replace(/\.$/, '')}. Retrying...`,
+      ),
     );
   }
 

@@ -72,7 +72,6 @@ export type DurationsSource =
   | { readonly entries: ReadonlyMap<string, { readonly elapsedMs: number }> }
   | Readonly<Record<string, number>>;
 
-
 /** `run({ cache })`: where results are kept, and for how long. */
 export interface RunCacheOptions {
   /** A directory for a {@link FileCacheStore} (created when missing). Give `dir` or `store`. */

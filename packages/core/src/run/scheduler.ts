@@ -239,14 +239,7 @@ class RunExecution {
   #runTask(index: number, progress: AttemptProgress, args: unknown[]): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
-    return this.#runAttempts(
-      index,
-      task,
-      plan.specs[index] as TaskSpec,
-      args,
-      this.#movableInputs(index),
-      progress,
-    );
+    return this.#runAttempts(index, task, plan.specs[index] as TaskSpec, args, this.#movableInputs(index), progress);
   }
 
   #runAttempts(

@@ -121,34 +121,21 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
       });
       return heap ? { ...entry, heap } : entry;
     }
+    const failure = outcome.error;
+    const announceRetry = (message: string, delayMs: number): void => {
+      taskLog.retrying(attempt, maxAttempts, message, delayMs);
+      emit?.({ type: 'task:retrying', runId, at: Date.now(), taskName: task.name, attempt, error: failure, delayMs });
+    };
     if (outOfMemory && oomRetries < oomHeaps.length && !runSignal.aborted) {
       heapMb = oomHeaps[oomRetries++];
       maxAttempts++;
-      taskLog.retrying(attempt, maxAttempts, `${outcome.error.message} (next: a thread with ${heapMb} MB of heap)`, 0);
-      emit?.({
-        type: 'task:retrying',
-        runId,
-        at: Date.now(),
-        taskName: task.name,
-        attempt,
-        error: outcome.error,
-        delayMs: 0,
-      });
+      announceRetry(`${outcome.error.message} (next: a thread with ${heapMb} MB of heap)`, 0);
       continue;
     }
     const decision = attempt < maxAttempts && !runSignal.aborted ? retryDecision(task, outcome.error) : undefined;
     if (decision === true) {
       const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
-      taskLog.retrying(attempt, maxAttempts, outcome.error.message, delayMs);
-      emit?.({
-        type: 'task:retrying',
-        runId,
-        at: Date.now(),
-        taskName: task.name,
-        attempt,
-        error: outcome.error,
-        delayMs,
-      });
+      announceRetry(outcome.error.message, delayMs);
       if (delayMs > 0) await sleep(delayMs, undefined, { signal: runSignal }).catch(() => undefined);
       if (!runSignal.aborted) continue;
     }
