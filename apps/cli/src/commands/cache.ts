@@ -64,7 +64,8 @@ function why(plan: TaskPlan): string {
     return plan.source === 'resume' ? `unchanged since the report${from}` : `cache hit${from}`;
   }
   if (plan.action === 'unknown') return 'its inputs come from a task that runs first: known after it ran';
-  return REASONS[plan.reason] ?? plan.reason;
+  const reason = REASONS[plan.reason] ?? plan.reason;
+  return plan.reusedItems ? `${reason}; ${plan.reusedItems} of its items are reused, the rest run` : reason;
 }
 
 const REASONS: Record<string, string> = {

@@ -22,7 +22,13 @@ export type TaskPlan =
       readonly source: 'resume' | 'cache';
       readonly fromRun: string | null;
     }
-  | { readonly task: string; readonly action: 'run'; readonly reason: RunReason | 'not-cached' }
+  | {
+      readonly task: string;
+      readonly action: 'run';
+      readonly reason: RunReason | 'not-cached';
+      /** A mapped task: how many of its items a resume reuses (only the rest run). */
+      readonly reusedItems?: number;
+    }
   /** Its inputs include results of tasks that run first, so its cache key is known only then. */
   | { readonly task: string; readonly action: 'unknown'; readonly reason: 'upstream-runs' };
 
@@ -90,7 +96,8 @@ async function explainTasks(options: ExplainSetup): Promise<TaskPlan[]> {
     const reason: RunReason | 'not-cached' = decision?.reuse === false ? decision.reason : 'not-cached';
     const code = codes[i];
     if (!cache || !task.cache || code === null || code === undefined) {
-      plans.push({ task: task.name, action: 'run', reason });
+      const items = decision?.reuse === false ? decision.items?.size : undefined;
+      plans.push({ task: task.name, action: 'run', reason, ...(items ? { reusedItems: items } : {}) });
       continue;
     }
     const deps = graph.dependencies[i] ?? [];

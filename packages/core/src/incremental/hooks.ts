@@ -16,8 +16,20 @@ export interface IncrementalHooks {
     args: readonly unknown[],
     run: () => Promise<TaskReportEntry>,
   ): Promise<TaskReportEntry> | undefined;
+  /**
+   * For mapped task `index`, once its items are known: its whole entry when
+   * a resume reuses it, or the item entries that succeeded before (by index
+   * of their first item) when only its failed items need to run again.
+   * Mapped tasks are not looked up in the result cache.
+   */
+  mappedReuse(index: number): MappedReuse | undefined;
   /** The entry as the report keeps it (with its fingerprint, why it ran, its cache key). */
   annotate(index: number, entry: TaskReportEntry): TaskReportEntry;
   /** Called after each entry is recorded; `snapshot` builds the report so far. */
   settled(snapshot: () => ExecutionReport): void;
 }
+
+/** What a resume reuses of a mapped task. */
+export type MappedReuse =
+  | { readonly whole: TaskReportEntry }
+  | { readonly items: ReadonlyMap<number, TaskReportEntry>; readonly fromRun: string | null };

@@ -12,7 +12,7 @@ import type { CacheStore } from './cache/store.js';
 import { hashValue } from './canonical-hash.js';
 import type { CheckpointWriter } from './checkpoint.js';
 import { codeFingerprints, FileHashes, taskFingerprint } from './fingerprint.js';
-import type { IncrementalHooks } from './hooks.js';
+import type { IncrementalHooks, MappedReuse } from './hooks.js';
 import { planResume, type ResumeDecision } from './resume.js';
 
 /** What a run was asked to reuse and record. */
@@ -43,6 +43,8 @@ export class IncrementalRun implements IncrementalHooks {
   readonly #keys: (string | undefined)[];
   /** Canonical hashes of results, by task index, once known: each result is hashed at most once per run. */
   readonly #resultHashes: (string | null | undefined)[] = [];
+  /** Cache writes in flight: dependants need not wait for them, the run does (see {@link flush}). */
+  readonly #saves = new Set<Promise<void>>();
 
   private constructor(
     setup: IncrementalSetup,
@@ -111,6 +113,22 @@ export class IncrementalRun implements IncrementalHooks {
     return this.#throughCache(index, task, key, run);
   }
 
+  mappedReuse(index: number): MappedReuse | undefined {
+    const decision = this.#resume?.[index];
+    if (!decision) return undefined;
+    const task = this.#setup.graph.order[index] as Task;
+    if (decision.reuse) {
+      return {
+        whole: buildEntry(task, {
+          status: TaskStatus.SUCCESS,
+          result: decision.result,
+          reused: { source: 'resume', fromRun: decision.fromRun },
+        }),
+      };
+    }
+    return decision.items ? { items: decision.items, fromRun: decision.fromRun ?? null } : undefined;
+  }
+
   async #throughCache(
     index: number,
     task: Task,
@@ -137,9 +155,18 @@ export class IncrementalRun implements IncrementalHooks {
         // A dependant that is cached names this result when it cannot hash it; storing it needs no hash.
       }
       this.#resultHashes[index] = hash;
-      await cache.save(key, task.name, entry.result, hash);
+      // save() reports its own failures as warnings and never rejects.
+      const saving = cache.save(key, task.name, entry.result, hash);
+      this.#saves.add(saving);
+      const forget = () => this.#saves.delete(saving);
+      saving.then(forget, forget);
     }
     return entry;
+  }
+
+  /** Waits for the cache writes still in flight: a run returns only once every result it stores is stored. */
+  async flush(): Promise<void> {
+    while (this.#saves.size > 0) await Promise.allSettled([...this.#saves]);
   }
 
   /** The hash of a received result, remembered per upstream task (results are immutable once settled). */

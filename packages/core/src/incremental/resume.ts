@@ -10,7 +10,16 @@ import type { ExecutionReport, RunReason, TaskFingerprint, TaskReportEntry } fro
 /** For one task: reuse the report's result, or run, and why. */
 export type ResumeDecision =
   | { readonly reuse: true; readonly result: unknown; readonly fromRun: string | null }
-  | { readonly reuse: false; readonly reason: RunReason };
+  | {
+      readonly reuse: false;
+      readonly reason: RunReason;
+      /**
+       * A mapped task that failed but did not change: its items that
+       * succeeded, by index of their first item, to reuse (only the rest run).
+       */
+      readonly items?: ReadonlyMap<number, TaskReportEntry>;
+      readonly fromRun?: string | null;
+    };
 
 /** The report `resumeFrom` names: given as is, or read from its JSON file. */
 export async function loadResumeReport(source: ExecutionReport | string | URL): Promise<ExecutionReport> {
@@ -44,7 +53,18 @@ export function planResume(
     const own = entry ? ownReason(entry, fingerprints[i] as TaskFingerprint) : 'not-in-report';
     const upstreamRan = (dependencies[i] ?? []).some((d) => !(decisions[d] as ResumeDecision).reuse);
     if (own !== undefined || upstreamRan || !entry) {
-      decisions.push({ reuse: false, reason: own ?? 'upstream-ran' });
+      const items =
+        own === 'failed-before' &&
+        !upstreamRan &&
+        entry &&
+        changeReason(entry, fingerprints[i] as TaskFingerprint) === undefined
+          ? reusableItems(entry)
+          : undefined;
+      decisions.push({
+        reuse: false,
+        reason: own ?? 'upstream-ran',
+        ...(items ? { items, fromRun: report.runId ?? null } : {}),
+      });
       return;
     }
     if (hasLossyResult(entry)) {
@@ -57,6 +77,26 @@ export function planResume(
 
 function ownReason(entry: TaskReportEntry, now: TaskFingerprint): RunReason | undefined {
   if (entry.status !== TaskStatus.SUCCESS) return 'failed-before';
+  return changeReason(entry, now);
+}
+
+/**
+ * The item entries of a mapped task that succeeded and whose results the
+ * report holds exactly, by the index of their first item; undefined when
+ * there are none. An item whose result is only a readable copy runs again.
+ */
+function reusableItems(entry: TaskReportEntry): ReadonlyMap<number, TaskReportEntry> | undefined {
+  if (!entry.map || !entry.items) return undefined;
+  const items = new Map<number, TaskReportEntry>();
+  for (const item of entry.items) {
+    if (item.status === TaskStatus.SUCCESS && item.mapItem && !hasLossyResult(item))
+      items.set(item.mapItem.index, item);
+  }
+  return items.size > 0 ? items : undefined;
+}
+
+/** How the task's definition differs from the one the report's entry was made from, if it does. */
+function changeReason(entry: TaskReportEntry, now: TaskFingerprint): RunReason | undefined {
   const before = entry.fingerprint;
   if (!before) return 'no-fingerprint';
   if (now.code === null || before.code !== now.code) return 'code-changed';

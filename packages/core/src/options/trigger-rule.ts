@@ -1,8 +1,15 @@
 // A leaf module (no imports): the report's types name the rules too, and the
 // report must not import the task options (they import the definition).
 
-/** The trigger rules of `runIf`. */
-export const TRIGGER_RULES = ['allSuccess', 'allDone', 'anyFailed', 'allFailed', 'noneFailed', 'anySuccess'] as const;
-
 /** When a task runs, given how its dependencies ended (docs/graph.md). */
-export type TriggerRule = (typeof TRIGGER_RULES)[number];
+export type TriggerRule = 'allSuccess' | 'allDone' | 'anyFailed' | 'allFailed' | 'noneFailed' | 'anySuccess';
+
+/** The trigger rules of `runIf`, for checking and listing them. */
+export const TRIGGER_RULES: readonly [TriggerRule, ...TriggerRule[]] = [
+  'allSuccess',
+  'allDone',
+  'anyFailed',
+  'allFailed',
+  'noneFailed',
+  'anySuccess',
+];

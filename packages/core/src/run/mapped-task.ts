@@ -50,6 +50,8 @@ export class MappedRun {
   readonly #entries: (TaskReportEntry | undefined)[];
   readonly #results: unknown[];
   #settledUnits = 0;
+  /** Units a resume settled before the run started them (see {@link prefill}). */
+  #prefilled: Set<number> | undefined;
 
   constructor(
     task: Task,
@@ -83,9 +85,44 @@ export class MappedRun {
     return this.#settledUnits === this.unitCount;
   }
 
+  /**
+   * Settles, before anything starts, the units a resume reuses: `reused`
+   * holds earlier item entries by the index of their first item; one counts
+   * only where it covers the same items as the unit does now.
+   */
+  prefill(reused: ReadonlyMap<number, TaskReportEntry>, fromRun: string | null): void {
+    const size = this.task.mapBatchSize;
+    for (let u = 0; u < this.unitCount; u++) {
+      const start = u * size;
+      const end = Math.min(start + size, this.items.length);
+      const before = reused.get(start);
+      if (!before || (before.mapItem?.count ?? 1) !== end - start) continue;
+      const count = end - start;
+      if (size === 1) this.#results[start] = before.result;
+      else if (Array.isArray(before.result) && before.result.length === count) {
+        for (let i = 0; i < count; i++) this.#results[start + i] = before.result[i];
+      } else continue;
+      this.#prefilled ??= new Set();
+      this.#prefilled.add(u);
+      this.#settledUnits++;
+      this.#entries[u] = Object.freeze({
+        ...before,
+        attempts: 0,
+        reused: { source: 'resume' as const, fromRun },
+        mapItem: { parent: this.task.name, index: start, ...(count === 1 ? {} : { count }) },
+      });
+    }
+    this.#skipPrefilled();
+  }
+
+  #skipPrefilled(): void {
+    while (this.#prefilled?.has(this.#next)) this.#next++;
+  }
+
   /** Takes the next unit to start. Call only when {@link canStartMore}. */
   take(): { unit: MapUnit; item: Task; spec: TaskSpec; args: unknown[] } {
     const u = this.#next++;
+    this.#skipPrefilled();
     const size = this.task.mapBatchSize;
     const start = u * size;
     const end = Math.min(start + size, this.items.length);

@@ -211,6 +211,7 @@ export class Process implements AsyncDisposable {
       await checkpoint?.finish(report);
       return report;
     } finally {
+      await incremental.flush();
       recorder?.disable();
       // The run is over (or aborted): nothing of it may keep a thread alive.
       await ownPool?.destroy();

@@ -402,6 +402,21 @@ class RunExecution {
       ended.push(index);
       return;
     }
+    const reuse = this.#plan.incremental?.mappedReuse(index);
+    if (reuse && 'whole' in reuse) {
+      this.#emit({
+        type: 'task:succeeded',
+        runId: this.#plan.runId,
+        at: Date.now(),
+        taskName: task.name,
+        attempts: 0,
+        elapsedMs: 0,
+        ...(reuse.whole.reused ? { reused: reuse.whole.reused } : {}),
+      });
+      this.#record(index, withGraphFields(task, reuse.whole));
+      ended.push(index);
+      return;
+    }
     const args = this.#argumentsFor(index);
     const mapped = new MappedRun(task, {
       source: source.name,
@@ -418,6 +433,7 @@ class RunExecution {
       taskName: task.name,
       items: mapped.items.length,
     });
+    if (reuse) mapped.prefill(reuse.items, reuse.fromRun);
     if (mapped.done) {
       const whole = mapped.entry(() => this.#downstreamNames(index));
       this.#emitEnded(whole);
