@@ -220,19 +220,22 @@ class RunExecution {
     const intercepted = this.#plan.incremental?.intercept(index, args, () => this.#runTask(index, progress, args));
     if (!intercepted) return this.#runTask(index, progress, args);
     return intercepted.then((entry) => {
-      if (entry.reused && !this.#done) {
-        const taskName = entry.name;
-        this.#emit({
-          type: 'task:succeeded',
-          runId: this.#plan.runId,
-          at: Date.now(),
-          taskName,
-          attempts: 0,
-          elapsedMs: 0,
-          reused: entry.reused,
-        });
-      }
+      if (!this.#done) this.#emitReused(entry);
       return entry;
+    });
+  }
+
+  /** A reused entry ends without running: its success event says where its result came from. */
+  #emitReused(entry: TaskReportEntry): void {
+    if (!entry.reused) return;
+    this.#emit({
+      type: 'task:succeeded',
+      runId: this.#plan.runId,
+      at: Date.now(),
+      taskName: entry.name,
+      attempts: 0,
+      elapsedMs: 0,
+      reused: entry.reused,
     });
   }
 
@@ -287,10 +290,7 @@ class RunExecution {
     // Nothing injected: the task's own (frozen) args are the arguments.
     if (task.dependencies.length === 0 && !task.passesKwargs) return task.args as unknown[];
     const positions = this.#plan.graph.dependencies[index] ?? [];
-    return argumentsOf(
-      task,
-      positions.map((p) => this.#results[p]),
-    );
+    return argumentsOf(task, this.#results, positions);
   }
 
   /**
@@ -404,15 +404,7 @@ class RunExecution {
     }
     const reuse = this.#plan.incremental?.mappedReuse(index);
     if (reuse && 'whole' in reuse) {
-      this.#emit({
-        type: 'task:succeeded',
-        runId: this.#plan.runId,
-        at: Date.now(),
-        taskName: task.name,
-        attempts: 0,
-        elapsedMs: 0,
-        ...(reuse.whole.reused ? { reused: reuse.whole.reused } : {}),
-      });
+      this.#emitReused(reuse.whole);
       this.#record(index, withGraphFields(task, reuse.whole));
       ended.push(index);
       return;
