@@ -10,6 +10,12 @@ export interface QueuedJob {
    * right behind them by the same client that may share one too.
    */
   readonly batchLimit?: number;
+  /**
+   * How many attempts the job carries (absent: 1): a fused chain carries its
+   * links, and a batch counts them against `batchLimit`, so a long chain
+   * takes a client's turn as that many attempts would.
+   */
+  readonly size?: number;
 }
 
 /** Starts jobs that share one slot; called with two or more. */
@@ -91,7 +97,7 @@ export class FairQueue<J extends QueuedJob = QueuedJob> {
       if (queue.length > 0) this.#queues.set(client, queue);
       if (job && batch) {
         this.#active++;
-        if (batch.length > 1) this.#startBatch?.(batch);
+        if (this.#startBatch && (batch.length > 1 || (job.size ?? 1) > 1)) this.#startBatch(batch);
         else job.start();
       }
     }
@@ -101,11 +107,15 @@ export class FairQueue<J extends QueuedJob = QueuedJob> {
   #batchFrom(first: J, queue: J[]): J[] {
     const limit = this.#startBatch ? (first.batchLimit ?? 1) : 1;
     const batch = [first];
-    while (batch.length < limit && queue.length > 0) {
+    let size = first.size ?? 1;
+    while (size < limit && queue.length > 0) {
       const next = queue[0] as J;
-      if (!next.cancelled && (next.batchLimit ?? 1) < 2) break;
+      if (!next.cancelled && ((next.batchLimit ?? 1) < 2 || size + (next.size ?? 1) > limit)) break;
       queue.shift();
-      if (!next.cancelled) batch.push(next);
+      if (!next.cancelled) {
+        batch.push(next);
+        size += next.size ?? 1;
+      }
     }
     return batch;
   }
