@@ -22,6 +22,7 @@ import type {
 } from '../executors/types.js';
 import type { ChainedArguments, WorkerPool } from '../executors/worker/worker-pool.js';
 import type { TaskLog, TaskLogFile } from '../logging/logging.js';
+import type { TaskRun } from './task-runner.js';
 
 /** At most this many tasks in one fused chain, the head included (the pool's batch bound). */
 export const MAX_CHAIN = 32;
@@ -62,6 +63,8 @@ export class FusedLink implements Executor {
   readonly logFile: TaskLogFile | null;
   /** The link's first attempt as sent (its `args` are made on the thread). */
   request: AttemptRequest | undefined;
+  /** What its task runner is given (with the arguments made here once it is ready). */
+  run: TaskRun | undefined;
   /** False once the link is known not to have run on the thread. */
   ran: boolean | undefined;
   #outcome: Promise<AttemptOutcome | undefined> | undefined;
@@ -152,7 +155,9 @@ export class FusedHead implements Executor {
       links.map((link) => ({ request: link.request as AttemptRequest, chained: link.chained })),
       options,
     );
-    chain.links.forEach((outcome, i) => links[i]?.receive(outcome));
+    chain.links.forEach((outcome, i) => {
+      links[i]?.receive(outcome);
+    });
     return chain.head;
   }
 }

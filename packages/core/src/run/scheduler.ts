@@ -268,20 +268,8 @@ class RunExecution {
 
   /** A fused task's attempts: the first is the one its chain ran on the thread (chain-fusion.ts). */
   #runFused(index: number, progress: AttemptProgress, link: FusedLink): Promise<TaskReportEntry> {
-    const task = this.#order[index] as Task;
-    const spec = this.#plan.specs[index] as TaskSpec;
-    const run = this.#taskRun(
-      index,
-      task,
-      spec,
-      this.#argumentsFor(index),
-      NOTHING_MOVABLE,
-      progress,
-      undefined,
-      link,
-      link,
-    );
-    return runTaskAttempts(run);
+    // What it was fused with, and the arguments for any attempt after the fused one.
+    return runTaskAttempts({ ...(link.run as TaskRun), args: this.#argumentsFor(index), progress });
   }
 
   #runAttempts(
@@ -378,7 +366,8 @@ class RunExecution {
       if (
         this.#remainingDependencies[dependant] !== 1 ||
         this.#entries[dependant] !== undefined ||
-        this.#fused[dependant] !== undefined ||
+        // Already fused behind another attempt, unless that chain stopped before it (it did not run).
+        (this.#fused[dependant] !== undefined && this.#fused[dependant]?.ran !== false) ||
         executors[dependant] !== pool ||
         !fusableTask(this.#order[dependant] as Task) ||
         !(this.#plan.incremental?.passesThrough(dependant) ?? true) ||
@@ -397,13 +386,17 @@ class RunExecution {
   #fuse(index: number, previous: number, pool: WorkerPool): FusedLink {
     const task = this.#order[index] as Task;
     const positions = this.#plan.graph.dependencies[index] ?? [];
-    let previousAt: number[] | undefined;
+    const previousAt: number[] = [];
     let results: unknown[] | undefined;
     task.dependencies.forEach((dependency, i) => {
       const position = positions[i] as number;
-      if (position === previous) (previousAt ??= []).push(i);
-      // Only what goes into the call travels: results the task does not take stay here.
-      else if (injects(dependency)) (results ??= new Array(positions.length))[i] = this.#results[position];
+      if (position === previous) {
+        previousAt.push(i);
+      } else if (injects(dependency)) {
+        // Only what goes into the call travels: results the task does not take stay here.
+        results ??= new Array(positions.length);
+        results[i] = this.#results[position];
+      }
     });
     const recipe = argumentsRecipeOf(task);
     const link = new FusedLink({
@@ -415,7 +408,7 @@ class RunExecution {
         passesKwargs: recipe.passesKwargs,
         dependencies: recipe.dependencies,
         results: results ?? NO_ARGS,
-        previousAt: previousAt?.length === 1 && previousAt[0] === 0 ? PREVIOUS_FIRST : (previousAt ?? NO_POSITIONS),
+        previousAt: previousAt.length === 1 && previousAt[0] === 0 ? PREVIOUS_FIRST : previousAt,
       },
       ...this.#loggersOf(task),
     });
@@ -430,6 +423,7 @@ class RunExecution {
       link,
       link,
     );
+    link.run = run;
     link.request = firstAttemptRequest(run, NO_ARGS, link.sink);
     this.#fused[index] = link;
     return link;
@@ -794,7 +788,6 @@ function newProgress(queuedAt = now()): AttemptProgress {
 
 const NO_LINKS: readonly FusedLink[] = Object.freeze([]);
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
-const NO_POSITIONS: readonly number[] = Object.freeze([]);
 /** The usual fused link: the previous link's result is its first dependency's. */
 const PREVIOUS_FIRST: readonly number[] = Object.freeze([0]);
 const SUCCEEDED: UpstreamState = Object.freeze({ status: TaskStatus.SUCCESS });
