@@ -24,9 +24,6 @@ import type { ChainedArguments, WorkerPool } from '../executors/worker/worker-po
 import type { TaskLog, TaskLogFile } from '../logging/logging.js';
 import type { TaskRun } from './task-runner.js';
 
-/** At most this many tasks in one fused chain, the head included (the pool's batch bound). */
-export const MAX_CHAIN = 32;
-
 /**
  * Whether a task may be fused into a chain as far as its own options go:
  * nothing that needs the main thread between two links (a timeout, which

@@ -121,16 +121,20 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
 
 /** What the report keeps of one attempt's outcome. */
 export function attemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
-  const endedBy = outcome.ok ? undefined : outcome.error.props?.['endedBy'];
-  return {
+  // Field by field, not spread: one per attempt of every run.
+  const record: { -readonly [K in keyof AttemptRecord]: AttemptRecord[K] } = {
     attempt,
     workerId: outcome.workerId,
     startedAt: new Date(outcome.startedAt),
     finishedAt: new Date(outcome.finishedAt),
     ok: outcome.ok,
-    ...(outcome.ok ? {} : { errorName: outcome.error.name }),
-    ...(typeof endedBy === 'string' ? { endedBy } : {}),
   };
+  if (!outcome.ok) {
+    record.errorName = outcome.error.name;
+    const endedBy = outcome.error.props?.['endedBy'];
+    if (typeof endedBy === 'string') record.endedBy = endedBy;
+  }
+  return record;
 }
 
 /** What an incremental run adds to an entry (see incremental/). */
@@ -142,12 +146,15 @@ export interface EntryNotes {
 
 /** The entry with its fingerprint, and why it ran or the key it was cached under when there is one. */
 export function annotateEntry(entry: TaskReportEntry, notes: EntryNotes): TaskReportEntry {
-  return {
-    ...entry,
-    fingerprint: notes.fingerprint,
-    ...(notes.ranBecause && !entry.reused && entry.attempts > 0 ? { ranBecause: notes.ranBecause } : {}),
-    ...(notes.cacheKey ? { cacheKey: notes.cacheKey } : {}),
+  // The entries the scheduler records are its own, built for this run: annotated in place rather than
+  // copied (one per task of every run), in the order a spread would give.
+  const annotated = (Object.isFrozen(entry) ? { ...entry } : entry) as {
+    -readonly [K in keyof TaskReportEntry]: TaskReportEntry[K];
   };
+  annotated.fingerprint = notes.fingerprint;
+  if (notes.ranBecause && !entry.reused && entry.attempts > 0) annotated.ranBecause = notes.ranBecause;
+  if (notes.cacheKey) annotated.cacheKey = notes.cacheKey;
+  return annotated;
 }
 
 /** The thread id the built-in executors' worker ids name: 0 for `main`, N for `thread:N`. */

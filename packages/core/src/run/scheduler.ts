@@ -16,7 +16,7 @@ import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { SkipCause, TaskReportEntry } from '../report/types.js';
 import { argumentsOf, argumentsRecipeOf } from './arguments.js';
-import { FusedHead, FusedLink, fusableHead, fusableTask, MAX_CHAIN } from './chain-fusion.js';
+import { FusedHead, FusedLink, fusableHead, fusableTask } from './chain-fusion.js';
 import { now } from './clock.js';
 import { ConcurrencyPools } from './concurrency-pools.js';
 import type { RunEvent } from './events.js';
@@ -25,7 +25,7 @@ import { ReadyQueue } from './ready-queue.js';
 import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
 import { firstAttemptRequest, runTaskAttempts, type TaskRun } from './task-runner.js';
 import { argumentOriginsOf } from './task-spec.js';
-import { decideRule, refutedEarly } from './trigger-rules.js';
+import { decideRule, type RuleDecision, refutedEarly } from './trigger-rules.js';
 
 /** Everything one run needs, fixed when it starts. */
 export interface RunPlan {
@@ -344,7 +344,7 @@ class RunExecution {
     const { executors, specs } = this.#plan;
     const pool = executors[head];
     if (!(pool instanceof WorkerPool) || !fusableHead(this.#order[head] as Task)) return NO_LINKS;
-    let limit = Math.min(MAX_CHAIN, pool.chainLimit(specs[head] as TaskSpec));
+    let limit = pool.chainLimit(specs[head] as TaskSpec);
     let links: FusedLink[] | undefined;
     for (let at = head; (links?.length ?? 0) + 1 < limit; ) {
       const next = this.#fusableDependant(at, pool);
@@ -518,11 +518,17 @@ class RunExecution {
   #becomeDecided(index: number, ended: number[]): void {
     const task = this.#order[index] as Task;
     const positions = this.#plan.graph.dependencies[index] ?? [];
-    const upstream = positions.map((p) => ({
-      name: (this.#order[p] as Task).name,
-      status: (this.#entries[p] as TaskReportEntry).status,
-    }));
-    const decision = decideRule(task.runIf, upstream);
+    // The default rule, met (every dependency succeeded): the common case needs no list of endings.
+    const decision =
+      task.runIf === 'allSuccess' && positions.every((p) => this.#entries[p]?.status === TaskStatus.SUCCESS)
+        ? RUN
+        : decideRule(
+            task.runIf,
+            positions.map((p) => ({
+              name: (this.#order[p] as Task).name,
+              status: (this.#entries[p] as TaskReportEntry).status,
+            })),
+          );
     if (!decision.run) {
       this.#skip(index, { rule: task.runIf, upstream: decision.upstream }, ended);
       return;
@@ -788,6 +794,7 @@ function newProgress(queuedAt = now()): AttemptProgress {
 
 const NO_LINKS: readonly FusedLink[] = Object.freeze([]);
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
+const RUN: RuleDecision = Object.freeze({ run: true });
 /** The usual fused link: the previous link's result is its first dependency's. */
 const PREVIOUS_FIRST: readonly number[] = Object.freeze([0]);
 const SUCCEEDED: UpstreamState = Object.freeze({ status: TaskStatus.SUCCESS });

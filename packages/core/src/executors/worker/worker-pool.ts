@@ -27,7 +27,7 @@ import {
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import { AttemptDurations } from './short-attempts.js';
+import { AttemptDurations, MAX_BATCH } from './short-attempts.js';
 import { movableBuffers } from './transferables.js';
 
 export type { WorkerPoolOptions, WorkerResourceLimits } from '../../options/worker-pool-options.js';
@@ -103,7 +103,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     // thread finishes, piscina hands it the next task at once instead of after
     // a round trip through the scheduler (scripts/bench: throughput). Fairness
     // across runs is kept for everything beyond that small window.
-    this.#queue = new FairQueue<AttemptJob>(maxThreads * 2, (jobs) => this.#dispatchBatch(jobs));
+    this.#queue = new FairQueue<AttemptJob>(maxThreads * 2, (jobs) => this.#dispatchBatch(jobs), MAX_BATCH);
     this.#piscina = new Piscina({
       filename: WORKER_ENTRY,
       name: 'runAttempt',
@@ -200,13 +200,13 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 
   /**
-   * How many attempts of this task, a fused chain included, may go to a
-   * thread in one message (1: none may share its message). Chain fusion in
-   * the scheduler asks it for every link it considers.
+   * How many tasks of a fused chain, the head included, may be calls of
+   * this task's function (1: it is not known to be short, so it is not
+   * fused). Chain fusion in the scheduler asks it for every link it considers.
    * @internal
    */
   chainLimit(task: TaskSpec): number {
-    return task.kind === 'worker' ? this.#durations.batchLimit(task.moduleUrl, task.exportName) : 1;
+    return task.kind === 'worker' ? this.#durations.chainLimit(task.moduleUrl, task.exportName) : 1;
   }
 
   /**

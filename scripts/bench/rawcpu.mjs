@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { Piscina } from 'piscina';
+const RAW = new URL('file:///work/wt/chain/scripts/bench/fixtures/raw-worker.js').href;
+const ticks = () => { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' '); return +f[11] + +f[12]; };
+const raw = new Piscina({ filename: RAW, maxThreads: 2, minThreads: 2 });
+const length = 2000, runs = 40;
+const once = async () => { let v = 0; for (let i = 0; i < length; i++) v = await raw.run({ op: 'add', args: [v, 1] }); };
+for (let r = 0; r < 5; r++) await once();
+const t0 = ticks(), w0 = performance.now();
+for (let r = 0; r < runs; r++) await once();
+console.log(`raw main CPU ${((ticks() - t0) * 10_000 / (runs * length)).toFixed(1)} µs/hop, wall ${((performance.now() - w0) * 1000 / (runs * length)).toFixed(1)} µs/hop`);
+await raw.destroy();
