@@ -247,6 +247,26 @@ describe('chain fusion', () => {
     expect((await runOn(pool, chain(50))).report.ok).toBe(true);
   });
 
+  it('fuses nothing in a sequential run, which keeps topological order', async () => {
+    const pool = await warmPool();
+    // a and c are ready at once, b after a: in topological order c runs before b.
+    const tasks = [
+      task('a', 'add', { args: [1] }),
+      task('c', 'add', { args: [5] }),
+      task('b', 'add', { args: [1], dependencies: [after('a')] }),
+    ];
+    const events: RunEvent[] = [];
+    const before = pool.sent;
+    const report = await new Process(tasks).run({ pool, parallel: false, onEvent: (event) => events.push(event) });
+    expect(report.ok).toBe(true);
+    expect(pool.sent.messages - before.messages).toBe(3);
+    expect(eventOrder(events).filter((line) => line.startsWith('task:started'))).toEqual([
+      'task:started a',
+      'task:started c',
+      'task:started b',
+    ]);
+  });
+
   it('property: random graphs end with the same statuses, results and attempts fused as unfused', async () => {
     const pool = await warmPool();
     const graphArb = fc.integer({ min: 1, max: 24 }).chain((n) =>

@@ -343,7 +343,10 @@ class RunExecution {
   #chainAfter(head: number): readonly FusedLink[] {
     const { executors, specs } = this.#plan;
     const pool = executors[head];
-    if (!(pool instanceof WorkerPool) || !fusableHead(this.#order[head] as Task)) return NO_LINKS;
+    // A sequential run promises topological order, and a fused link would run before tasks ahead of it.
+    if (this.#plan.concurrency === 1 || !(pool instanceof WorkerPool) || !fusableHead(this.#order[head] as Task)) {
+      return NO_LINKS;
+    }
     let limit = pool.chainLimit(specs[head] as TaskSpec);
     let links: FusedLink[] | undefined;
     for (let at = head; (links?.length ?? 0) + 1 < limit; ) {
