@@ -12,14 +12,15 @@ import { crc32 } from 'node:zlib';
 // beside the record instead of inside it: node:v8 would copy them into a
 // growing buffer one host object at a time, and reading them back can then
 // view them in place. The lengths fix the entry's size exactly, and the
-// crc32 covers everything after it: a torn write, a truncated file or
+// crc32 covers every byte after it: a torn write, a truncated file or
 // damaged bytes are a miss, never a wrong result. The checksum guards
 // against accidents, not forgery (a writer of the store can write any
 // entry); a CRC catches every truncation the lengths miss and every burst
 // of up to 32 damaged bits, at a small fraction of a sha256's cost.
 const MAGIC = Buffer.from('PROCACHE2\n', 'latin1');
 const CHECKSUM_AT = MAGIC.length;
-/** Where the checksummed part begins: after the magic, the checksum and two bytes of padding. */
+/** Everything after the checksum is checksummed (the padding too); the layout starts 8-aligned after it. */
+const CHECKED_AT = CHECKSUM_AT + 4;
 const BODY_AT = 16;
 const ALIGN = 8;
 
@@ -159,7 +160,7 @@ export function sealRecord(record: CacheRecord): Uint8Array {
     place(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
   });
   entry.fill(0, tableAt + 8 * views.length, recordAt);
-  entry.writeUInt32LE(crc32(entry.subarray(BODY_AT)), CHECKSUM_AT);
+  entry.writeUInt32LE(crc32(entry.subarray(CHECKED_AT)), CHECKSUM_AT);
   return entry;
 }
 
@@ -171,7 +172,7 @@ export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { corru
   }
   const layout = layoutOf(entry);
   if (typeof layout === 'string') return { corrupt: layout };
-  if (crc32(entry.subarray(BODY_AT)) !== entry.readUInt32LE(CHECKSUM_AT)) {
+  if (crc32(entry.subarray(CHECKED_AT)) !== entry.readUInt32LE(CHECKSUM_AT)) {
     return { corrupt: 'its checksum does not match its content (truncated or damaged)' };
   }
   try {

@@ -21,6 +21,8 @@ const TEMP_SUFFIX = '.tmp';
 /** A temp file this old was left by a writer that died mid-write. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const KEY = /^[0-9a-f]{64}$/;
+/** Below this, a read that returns less than asked has met the end of the file. */
+const MAX_SHORT_READ = 2 ** 30;
 
 /**
  * A cache in a directory: one file per entry, under a subdirectory named by
@@ -45,18 +47,20 @@ export class FileCacheStore implements CacheStore {
     // Most lookups of a run with changes are misses, each on the path to starting its task: a stat
     // (a directory lookup, microseconds) answers them without waiting for a libuv pool thread
     // behind the run's own writes. An entry written just after it is missed, which is always safe.
-    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
-    let bytes: Buffer;
+    const found = statSync(path, { throwIfNoEntry: false });
+    if (!found?.isFile()) return undefined;
+    // Least recently used first: a hit makes the entry young again (beside the read, not after it).
+    // Another run may have just evicted it.
+    const now = new Date();
+    const touched = utimes(path, now, now).catch(() => undefined);
     try {
-      bytes = await readWhole(path);
+      return await readWhole(path, found.size);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
+    } finally {
+      await touched;
     }
-    // Least recently used first: a hit makes the entry young again. Another run may have just evicted it.
-    const now = new Date();
-    await utimes(path, now, now).catch(() => undefined);
-    return bytes;
   }
 
   async set(key: string, value: Uint8Array, _options: CacheSetOptions): Promise<void> {
@@ -160,21 +164,27 @@ export class FileCacheStore implements CacheStore {
 
 /**
  * The file's bytes in one buffer of its own, read with as few libuv pool
- * round trips as the kernel allows (`readFile` reads in 512 KiB chunks, one
- * round trip each).
+ * round trips as the kernel allows (`readFile` takes one per 512 KiB, and an
+ * fstat): one read of the size the stat saw, plus a byte to tell that it
+ * was all. If another run replaced the entry meanwhile, the size is found again.
  */
-async function readWhole(path: string): Promise<Buffer> {
+async function readWhole(path: string, expectedSize: number): Promise<Buffer> {
   const file = await open(path, 'r');
   try {
-    const { size } = await file.stat();
-    const bytes = Buffer.allocUnsafeSlow(size);
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await file.read(bytes, at, size - at, at);
-      if (bytesRead === 0) break; // shorter than it was (replaced meanwhile): the envelope check finds it
-      at += bytesRead;
+    let size = expectedSize;
+    for (;;) {
+      const bytes = Buffer.allocUnsafeSlow(size + 1);
+      let at = 0;
+      while (at <= size) {
+        const want = size + 1 - at;
+        const { bytesRead } = await file.read(bytes, at, want, at);
+        at += bytesRead;
+        // A regular file reads short only at its end (or past the kernel's cap on one read, about 2 GiB).
+        if (bytesRead === 0 || (bytesRead < want && want < MAX_SHORT_READ)) break;
+      }
+      if (at === size) return bytes.subarray(0, size);
+      size = (await file.stat()).size;
     }
-    return at === size ? bytes : bytes.subarray(0, at);
   } finally {
     await file.close();
   }
