@@ -198,4 +198,27 @@ suite('cache entries', () => {
     expect(values).toHaveLength(2 * 2 ** 20);
     expect(values.every((value, i) => value === i)).toBe(true);
   });
+
+  it('hashes a result only for a cached task that receives it, and gives the same key whenever it is hashed', async () => {
+    const make = () => ({ values: Float64Array.of(1, 2, 3) });
+    const asArgs = (name: string) => new TaskDependency(name, { useResultAsAdditionalArgs: true });
+    const sum = (result: { values: Float64Array }) => result.values.reduce((a, b) => a + b, 0);
+    const pipeline = (cachedUse: boolean) =>
+      new Process([
+        new Task('make', make, { cache: true }),
+        new Task('use', sum, { dependencies: [asArgs('make')], cache: cachedUse }),
+      ]);
+    // The result of make is stored unhashed (use is not cached); a pipeline whose use is cached hashes it from the entry.
+    const store = new MemoryStore();
+    await pipeline(false).run({ cache: { store } });
+    const lazily = await pipeline(true).run({ cache: { store } });
+    expect(sourceOf(lazily, 'make')).toBe('cache');
+    expect(sourceOf(lazily, 'use')).toBe('cache-miss');
+    // The same pipeline on an empty cache hashes make's result as it comes back: the same key for use.
+    const eagerly = await pipeline(true).run({ cache: { store: new MemoryStore() } });
+    expect(eagerly.entries.get('use')?.cacheKey).toBe(lazily.entries.get('use')?.cacheKey);
+    const again = await pipeline(true).run({ cache: { store } });
+    expect(sourceOf(again, 'use')).toBe('cache');
+    expect(again.entries.get('use')?.result).toBe(6);
+  });
 });

@@ -33,7 +33,10 @@ export interface CacheRecord {
   /** When it was stored (epoch ms): entries older than `maxAgeMs` are misses. */
   readonly storedAt: number;
   readonly result: unknown;
-  /** The canonical hash of `result` (what a dependant's key includes), so a hit need not hash it again; null if unhashable. */
+  /**
+   * The canonical hash of `result` (what a dependant's key includes), so a hit need not hash it
+   * again; null if unhashable, or if no cached task received it (a run that needs it hashes it then).
+   */
   readonly resultHash: string | null;
 }
 
