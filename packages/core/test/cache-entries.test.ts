@@ -158,6 +158,20 @@ suite('cache entries', () => {
     expect(result.col).toEqual(Float64Array.of(1, 2, 3));
   });
 
+  it('treats an entry written in an earlier format as a plain miss, without a warning', async () => {
+    const store = new MemoryStore();
+    const process = new Process([new Task('small', () => 1, { cache: true })]);
+    await process.run({ cache: { store } });
+    const [key] = [...store.bytes.keys()] as [string];
+    store.bytes.set(key, Buffer.concat([Buffer.from('PROCACHE1\n', 'latin1'), Buffer.alloc(40, 7)]));
+    const warnings = captureWarnings();
+    expect(await explainRun(process, { cache: { store } })).toMatchObject([{ action: 'run', reason: 'cache-miss' }]);
+    const report = await process.run({ cache: { store } });
+    expect(sourceOf(report, 'small')).toBe('cache-miss');
+    expect(warnings).toEqual([]);
+    expect(sourceOf(await process.run({ cache: { store } }), 'small')).toBe('cache');
+  });
+
   it('never reads the temp file of a writer that stopped mid-write', async () => {
     const cacheDir = join(dir, 'cache');
     const process = bigResultProcess();

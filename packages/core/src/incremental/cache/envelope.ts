@@ -167,10 +167,15 @@ export function sealRecord(record: CacheRecord): Uint8Array {
   return entry;
 }
 
-/** The record in `bytes`, or a reason it is not a sound entry. */
-export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { corrupt: string } {
+/** The magic of the entry formats of earlier releases: their entries are misses, not damage. */
+const EARLIER_MAGICS = [Buffer.from('PROCACHE1\n', 'latin1')];
+
+/** The record in `bytes`; `outdated` for an entry of an earlier format (a plain miss); or a reason it is not a sound entry. */
+export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { outdated: true } | { corrupt: string } {
   const entry = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (entry.length < BODY_AT + 8 || !entry.subarray(0, MAGIC.length).equals(MAGIC)) {
+  const magic = entry.subarray(0, MAGIC.length);
+  if (EARLIER_MAGICS.some((earlier) => magic.equals(earlier))) return { outdated: true };
+  if (entry.length < BODY_AT + 8 || !magic.equals(MAGIC)) {
     return { corrupt: 'it is not a processes cache entry (truncated, or another format)' };
   }
   const layout = layoutOf(entry);
