@@ -71,7 +71,10 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     const controller = new AbortController();
     running.set(jobId, controller);
     // Not awaited: it only matters if this process dies, and must not delay the attempt.
-    void commands.eval(SET_TAKEN_BY, 1, keys.job(jobId), TAKEN_BY_FIELD, id).catch(() => undefined);
+    // Sent on the next turn of the event loop, once the attempt has been posted to its
+    // thread (that happens in microtasks), so its write overlaps the attempt instead of
+    // preceding it.
+    setImmediate(() => void commands.eval(SET_TAKEN_BY, 1, keys.job(jobId), TAKEN_BY_FIELD, id).catch(() => undefined));
     let logLines = 0;
     let lastPush: Promise<unknown> = Promise.resolve();
     const logKey = keys.log(jobId);
