@@ -21,15 +21,17 @@ export const REMOVAL_BATCH_MAX = 64;
  * Deletes completed jobs (KEYS[1] is the queue's completed set, ARGV[1] the
  * prefix of its job keys, ARGV[2..] the job ids) and this package's keys of
  * those jobs (KEYS[2..]). A job is deleted only while it is in the completed
- * set, as BullMQ's own removal of a finished job does (its hash and its
- * `:logs` list); the ids of the others are returned, for BullMQ's `remove`.
+ * set, with the keys BullMQ's own removal deletes (its `removeJobKeys`); the
+ * parent and deduplication links BullMQ's removal also undoes are never set
+ * on an attempt's job. The ids of the others are returned, for BullMQ's `remove`.
  */
 const REMOVE_COMPLETED = `
 local missing = {}
 for i = 2, #ARGV do
   local id = ARGV[i]
   if redis.call('ZREM', KEYS[1], id) == 1 then
-    redis.call('DEL', ARGV[1] .. id, ARGV[1] .. id .. ':logs')
+    local job = ARGV[1] .. id
+    redis.call('DEL', job, job .. ':logs', job .. ':dependencies', job .. ':processed', job .. ':failed', job .. ':unsuccessful')
   else
     missing[#missing + 1] = id
   end
