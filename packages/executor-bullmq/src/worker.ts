@@ -83,10 +83,10 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     const controller = new AbortController();
     running.set(jobId, controller);
     // Not awaited: it only matters if this process dies, and must not delay the attempt.
-    // Sent on the next turn of the event loop, once the attempt has been posted to its
-    // thread (that happens in microtasks), so its write overlaps the attempt instead of
-    // preceding it.
-    setImmediate(() => void setTakenBy(jobId).catch(() => undefined));
+    // Sent now, before the hop to the thread: sent after it (to overlap the attempt), Redis
+    // woke to run it just when the thread needed a core, and on the loaded 2-core bench
+    // machine the round trip got slower (scripts/bench, distributed-overhead).
+    void setTakenBy(jobId).catch(() => undefined);
     let logLines = 0;
     let lastPush: Promise<unknown> = Promise.resolve();
     const logKey = keys.log(jobId);
