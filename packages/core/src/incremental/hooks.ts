@@ -23,7 +23,10 @@ export interface IncrementalHooks {
    * Mapped tasks are not looked up in the result cache.
    */
   mappedReuse(index: number): MappedReuse | undefined;
-  /** The entry as the report keeps it (with its fingerprint, why it ran, its cache key). */
+  /**
+   * The entry as the report keeps it (with its fingerprint, why it ran, its
+   * cache key). It may write onto `entry`, which the scheduler freezes after.
+   */
   annotate(index: number, entry: TaskReportEntry): TaskReportEntry;
   /** Called after each entry is recorded; `snapshot` builds the report so far. */
   settled(snapshot: () => ExecutionReport): void;

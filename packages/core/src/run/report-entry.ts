@@ -121,16 +121,19 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
 
 /** What the report keeps of one attempt's outcome. */
 export function attemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
-  const endedBy = outcome.ok ? undefined : outcome.error.props?.['endedBy'];
-  return {
+  const record: { -readonly [K in keyof AttemptRecord]: AttemptRecord[K] } = {
     attempt,
     workerId: outcome.workerId,
     startedAt: new Date(outcome.startedAt),
     finishedAt: new Date(outcome.finishedAt),
     ok: outcome.ok,
-    ...(outcome.ok ? {} : { errorName: outcome.error.name }),
-    ...(typeof endedBy === 'string' ? { endedBy } : {}),
   };
+  // Field by field, not spread: one record per attempt of every run.
+  if (outcome.ok) return record;
+  record.errorName = outcome.error.name;
+  const endedBy = outcome.error.props?.['endedBy'];
+  if (typeof endedBy === 'string') record.endedBy = endedBy;
+  return record;
 }
 
 /** What an incremental run adds to an entry (see incremental/). */
@@ -140,14 +143,21 @@ export interface EntryNotes {
   readonly cacheKey?: string | undefined;
 }
 
-/** The entry with its fingerprint, and why it ran or the key it was cached under when there is one. */
+/**
+ * The entry with its fingerprint, and why it ran or the key it was cached
+ * under when there is one. Written onto `entry` itself when it is still
+ * open (the scheduler's fresh entry, frozen only once recorded): a copy per
+ * task of every run was the largest single cost of a run of no-op tasks.
+ * A frozen entry is copied.
+ */
 export function annotateEntry(entry: TaskReportEntry, notes: EntryNotes): TaskReportEntry {
-  return {
-    ...entry,
-    fingerprint: notes.fingerprint,
-    ...(notes.ranBecause && !entry.reused && entry.attempts > 0 ? { ranBecause: notes.ranBecause } : {}),
-    ...(notes.cacheKey ? { cacheKey: notes.cacheKey } : {}),
+  const out = (Object.isFrozen(entry) ? { ...entry } : entry) as {
+    -readonly [K in keyof TaskReportEntry]: TaskReportEntry[K];
   };
+  out.fingerprint = notes.fingerprint;
+  if (notes.ranBecause && !entry.reused && entry.attempts > 0) out.ranBecause = notes.ranBecause;
+  if (notes.cacheKey) out.cacheKey = notes.cacheKey;
+  return out;
 }
 
 /** The thread id the built-in executors' worker ids name: 0 for `main`, N for `thread:N`. */

@@ -51,6 +51,7 @@ export interface RunPlan {
 }
 
 const NOTHING_MOVABLE: readonly ArgumentPath[] = [];
+const NO_UPSTREAM: Readonly<Record<string, UpstreamState>> = Object.freeze({});
 
 /**
  * Runs a validated graph: a task is decided as soon as its own dependencies
@@ -482,8 +483,11 @@ class RunExecution {
 
   /** How each dependency ended, for `taskContext().upstream`. */
   #upstreamStates(index: number): Readonly<Record<string, UpstreamState>> {
+    const positions = this.#plan.graph.dependencies[index] ?? [];
+    // No dependencies, nothing to say: one shared (frozen) record, not one per task.
+    if (positions.length === 0) return NO_UPSTREAM;
     const states: Record<string, UpstreamState> = {};
-    for (const p of this.#plan.graph.dependencies[index] ?? []) {
+    for (const p of positions) {
       const entry = this.#entries[p] as TaskReportEntry;
       setOwn(
         states,
