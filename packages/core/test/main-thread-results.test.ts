@@ -20,11 +20,13 @@ describe('what a main-thread task returns', () => {
   it("reads a returned object's `then` once, and waits for a thenable", async () => {
     let reads = 0;
     const plain = {
+      // biome-ignore lint/suspicious/noThenProperty: the executor must read a returned object's `then` once.
       get then() {
         reads++;
         return undefined;
       },
     };
+    // biome-ignore lint/suspicious/noThenProperty: a thenable the attempt waits for.
     const thenable = { then: (resolve: (value: string) => void) => resolve('from then') };
     const report = await new Process([new Task('plain', () => plain), new Task('thenable', () => thenable)]).run();
     expect(report.entries.get('plain')?.result).toBe(plain);
@@ -34,6 +36,7 @@ describe('what a main-thread task returns', () => {
 
   it('fails the attempt when reading `then` throws', async () => {
     const hostile = {
+      // biome-ignore lint/suspicious/noThenProperty: a `then` getter that throws fails the attempt.
       get then(): never {
         throw new Error('no then for you');
       },
