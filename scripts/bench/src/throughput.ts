@@ -33,10 +33,16 @@ export async function throughput({ quick }: BenchOptions): Promise<BenchResult[]
     const rawSamples: number[] = [];
     const engineSamples: number[] = [];
     const offSamples: number[] = [];
+    // Each timed run starts on a collected heap: otherwise a side pays for the garbage the one before it left,
+    // and which side a full collection lands in moved capture-cost by tens of per cent from run to run.
+    const collected = async (run: () => Promise<unknown>) => {
+      globalThis.gc?.();
+      return (await timed(run)).ms;
+    };
     for (let i = 0; i < rounds; i++) {
-      rawSamples.push((await timed(runRaw)).ms);
-      engineSamples.push((await timed(runEngine)).ms);
-      offSamples.push((await timed(runWithoutCapture)).ms);
+      rawSamples.push(await collected(runRaw));
+      engineSamples.push(await collected(runEngine));
+      offSamples.push(await collected(runWithoutCapture));
     }
     const rawMs = median(rawSamples);
     const engineMs = median(engineSamples);
