@@ -189,7 +189,13 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
     await this.#reconciler.close();
     // A Redis that does not answer must not keep close() from returning: after a
     // grace period the connections are dropped instead of closed politely.
-    const polite = Promise.allSettled([this.#events.close(), this.#queue.close(), this.#redis.quit()]);
+    // BullMQ drops a connection that is still initialising with disconnect(),
+    // which rejects the commands of its set-up with nobody awaiting them (an
+    // unhandled rejection in the user's process): let them finish first.
+    const ready = Promise.allSettled([this.#queue.waitUntilReady(), this.#events.waitUntilReady()]);
+    const polite = ready.then(() =>
+      Promise.allSettled([this.#events.close(), this.#queue.close(), this.#redis.quit()]),
+    );
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = await Promise.race([
       polite.then(() => false),
