@@ -45,6 +45,8 @@ export class IncrementalRun implements IncrementalHooks {
   readonly #resultHashes: (string | null | undefined)[] = [];
   /** Cache writes in flight: dependants need not wait for them, the run does (see {@link flush}). */
   readonly #saves = new Set<Promise<void>>();
+  /** By task index: a cached dependant receives its result, so its hash goes into a key (and its cache record). */
+  readonly #resultKeyed: readonly boolean[];
 
   private constructor(
     setup: IncrementalSetup,
@@ -59,6 +61,7 @@ export class IncrementalRun implements IncrementalHooks {
     this.#cache = setup.cache && new RunCache(setup.cache.store, setup.cache.maxAgeMs, setup.runId);
     this.#reasons = resume ? resume.map((d) => (d.reuse ? undefined : d.reason)) : [];
     this.#keys = [];
+    this.#resultKeyed = resultKeyed(setup.graph);
   }
 
   static async prepare(setup: IncrementalSetup): Promise<IncrementalRun> {
@@ -148,13 +151,17 @@ export class IncrementalRun implements IncrementalHooks {
     this.#reasons[index] ??= found.reason;
     const entry = await run();
     if (entry.status === TaskStatus.SUCCESS) {
+      // Hashed only for a key that needs it: a record without a hash has its result hashed by a
+      // later run that does (a changed pipeline), as an unhashable one is.
       let hash: string | null = null;
-      try {
-        hash = hashValue(entry.result, task.name, 'result');
-      } catch {
-        // A dependant that is cached names this result when it cannot hash it; storing it needs no hash.
+      if (this.#resultKeyed[index]) {
+        try {
+          hash = hashValue(entry.result, task.name, 'result');
+        } catch {
+          // A dependant that is cached names this result when it cannot hash it; storing it needs no hash.
+        }
+        this.#resultHashes[index] = hash;
       }
-      this.#resultHashes[index] = hash;
       // save() reports its own failures as warnings and never rejects.
       const saving = cache.save(key, task.name, entry.result, hash);
       this.#saves.add(saving);
@@ -191,4 +198,19 @@ export class IncrementalRun implements IncrementalHooks {
   settled(snapshot: () => ExecutionReport): void {
     this.#setup.checkpoint?.update(snapshot);
   }
+}
+
+/** For each task, whether a cached task receives its result (as args or a kwarg), so the result is part of that key. */
+function resultKeyed(graph: TaskGraph<Task>): boolean[] {
+  return graph.order.map((task, i) =>
+    (graph.dependants[i] ?? []).some((d) => {
+      const dependant = graph.order[d] as Task;
+      return (
+        dependant.cache &&
+        dependant.dependencies.some(
+          (dep) => dep.taskName === task.name && (dep.useResultAsAdditionalArgs || dep.useResultAsAdditionalKwargs),
+        )
+      );
+    }),
+  );
 }

@@ -1,11 +1,28 @@
-import { createHash } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
+import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import { crc32 } from 'node:zlib';
 
-// An entry is MAGIC, then the sha256 of the payload, then the payload (a
-// node:v8 serialisation of a CacheRecord). A torn write, a truncated file
-// or flipped bits fail the checksum, so they are a miss and never a wrong result.
-const MAGIC = Buffer.from('PROCACHE1\n', 'latin1');
-const DIGEST_BYTES = 32;
+// An entry is laid out as (all integers little-endian):
+//
+//   MAGIC (10 bytes) | crc32 (u32) | 2 zero bytes
+//   record length (u32) | view count (u32) | view byte lengths (f64 each)
+//   the record (a node:v8 serialisation of a CacheRecord), padded to 8 bytes
+//   each typed array's / DataView's bytes, in the order the record meets them, padded to 8 bytes
+//
+// The bulk bytes of a result (typed-array columns, Buffers) are laid out
+// beside the record instead of inside it: node:v8 would copy them into a
+// growing buffer one host object at a time, and reading them back can then
+// view them in place. The lengths fix the entry's size exactly, and the
+// crc32 covers every byte after it: a torn write, a truncated file or
+// damaged bytes are a miss, never a wrong result. The checksum guards
+// against accidents, not forgery (a writer of the store can write any
+// entry); a CRC catches every truncation the lengths miss and every burst
+// of up to 32 damaged bits, at a small fraction of a sha256's cost.
+const MAGIC = Buffer.from('PROCACHE2\n', 'latin1');
+const CHECKSUM_AT = MAGIC.length;
+/** Everything after the checksum is checksummed (the padding too); the layout starts 8-aligned after it. */
+const CHECKED_AT = CHECKSUM_AT + 4;
+const BODY_AT = 16;
+const ALIGN = 8;
 
 /** One cached result, as the engine stores it. */
 export interface CacheRecord {
@@ -16,29 +33,161 @@ export interface CacheRecord {
   /** When it was stored (epoch ms): entries older than `maxAgeMs` are misses. */
   readonly storedAt: number;
   readonly result: unknown;
-  /** The canonical hash of `result` (what a dependant's key includes), so a hit need not hash it again; null if unhashable. */
+  /**
+   * The canonical hash of `result` (what a dependant's key includes), so a hit need not hash it
+   * again; null if unhashable, or if no cached task received it (a run that needs it hashes it then).
+   */
   readonly resultHash: string | null;
 }
 
-export function sealRecord(record: CacheRecord): Uint8Array {
-  const payload = serialize(record);
-  const digest = createHash('sha256').update(payload).digest();
-  return Buffer.concat([MAGIC, digest, payload]);
+/** How to make a view of one kind over bytes read back. */
+interface ViewKind {
+  /** Its `Object.prototype.toString` tag, as node:v8 tells views apart (null: Buffer, told by `Buffer.isBuffer`). */
+  readonly tag: string | null;
+  readonly bytesPerElement: number;
+  make(buffer: ArrayBufferLike, byteOffset: number, byteLength: number): ArrayBufferView;
 }
 
-/** The record in `bytes`, or a reason it is not a sound entry. */
-export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { corrupt: string } {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < MAGIC.length + DIGEST_BYTES || !buffer.subarray(0, MAGIC.length).equals(MAGIC)) {
+interface TypedArrayConstructor {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayBufferView;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+}
+
+const typedArray = (ctor: TypedArrayConstructor): ViewKind => ({
+  tag: `[object ${ctor.name}]`,
+  bytesPerElement: ctor.BYTES_PER_ELEMENT,
+  make: (buffer, byteOffset, byteLength) => new ctor(buffer, byteOffset, byteLength / ctor.BYTES_PER_ELEMENT),
+});
+
+/** The kinds of view a record may hold, by the index the entry stores: appended to only, so an index keeps its meaning. */
+const VIEW_KINDS: readonly ViewKind[] = [
+  typedArray(Int8Array),
+  typedArray(Uint8Array),
+  typedArray(Uint8ClampedArray),
+  typedArray(Int16Array),
+  typedArray(Uint16Array),
+  typedArray(Int32Array),
+  typedArray(Uint32Array),
+  typedArray(Float32Array),
+  typedArray(Float64Array),
+  { tag: '[object DataView]', bytesPerElement: 1, make: (buffer, at, length) => new DataView(buffer, at, length) },
+  typedArray(BigInt64Array),
+  typedArray(BigUint64Array),
+  { tag: null, bytesPerElement: 1, make: (buffer, at, length) => Buffer.from(buffer, at, length) },
+];
+const BUFFER_KIND = VIEW_KINDS.findIndex((kind) => kind.tag === null);
+const KIND_BY_TAG = new Map(VIEW_KINDS.map((kind, i) => [kind.tag, i] as const));
+
+/** Writes each view as (type, index) and keeps its bytes aside, to be laid out after the record. */
+class RecordSerializer extends DefaultSerializer {
+  readonly views: ArrayBufferView[] = [];
+
+  // Called by node:v8 for every typed array, Buffer and DataView (a view met twice is written once, by reference).
+  _writeHostObject(view: ArrayBufferView): void {
+    const tag = Object.prototype.toString.call(view);
+    const kind = Buffer.isBuffer(view) ? BUFFER_KIND : KIND_BY_TAG.get(tag);
+    if (kind === undefined) throw new TypeError(`a ${tag} cannot be cached`);
+    this.writeUint32(kind);
+    this.writeUint32(this.views.length);
+    this.views.push(view);
+  }
+}
+
+/** Reads views back from the bytes laid out after the record. */
+class RecordDeserializer extends DefaultDeserializer {
+  readonly #entry: Buffer;
+  readonly #offsets: readonly number[];
+  readonly #lengths: readonly number[];
+
+  constructor(record: Buffer, entry: Buffer, offsets: readonly number[], lengths: readonly number[]) {
+    super(record);
+    this.#entry = entry;
+    this.#offsets = offsets;
+    this.#lengths = lengths;
+  }
+
+  _readHostObject(): ArrayBufferView {
+    const kind = VIEW_KINDS[this.readUint32()];
+    const index = this.readUint32();
+    const offset = this.#offsets[index];
+    const byteLength = this.#lengths[index];
+    if (kind === undefined || offset === undefined || byteLength === undefined) {
+      throw new RangeError('a view of the record is not in the entry');
+    }
+    const size = kind.bytesPerElement;
+    if (byteLength % size !== 0) throw new RangeError('a view of the record has a partial element');
+    let buffer = this.#entry.buffer;
+    let at = this.#entry.byteOffset + offset;
+    // The entry is usually one buffer of its own, so the view is taken in place (as node:v8's own
+    // deserialiser does); a store may hand over bytes at any offset, and then an unaligned view is copied.
+    if (at % size !== 0) {
+      const copy = new Uint8Array(byteLength);
+      copy.set(this.#entry.subarray(offset, offset + byteLength));
+      buffer = copy.buffer;
+      at = 0;
+    }
+    return kind.make(buffer, at, byteLength);
+  }
+}
+
+const padded = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** The entry bytes of `record`: its views' bytes copied once, straight into place. */
+export function sealRecord(record: CacheRecord): Uint8Array {
+  const serializer = new RecordSerializer();
+  serializer.writeHeader();
+  serializer.writeValue(record);
+  const payload = serializer.releaseBuffer();
+  const { views } = serializer;
+  const tableAt = BODY_AT + 8;
+  const recordAt = padded(tableAt + 8 * views.length);
+  let size = padded(recordAt + payload.length);
+  for (const view of views) size += padded(view.byteLength);
+  // Every byte is written below (padding included), so uninitialised memory never reaches the store.
+  const entry = Buffer.allocUnsafe(size);
+  MAGIC.copy(entry, 0);
+  entry.writeUInt16LE(0, CHECKSUM_AT + 4);
+  entry.writeUInt32LE(payload.length, BODY_AT);
+  entry.writeUInt32LE(views.length, BODY_AT + 4);
+  let at = recordAt;
+  const place = (bytes: Uint8Array): void => {
+    entry.set(bytes, at);
+    const end = padded(at + bytes.length);
+    entry.fill(0, at + bytes.length, end);
+    at = end;
+  };
+  place(payload);
+  views.forEach((view, i) => {
+    entry.writeDoubleLE(view.byteLength, tableAt + 8 * i);
+    place(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  });
+  entry.fill(0, tableAt + 8 * views.length, recordAt);
+  entry.writeUInt32LE(crc32(entry.subarray(CHECKED_AT)), CHECKSUM_AT);
+  return entry;
+}
+
+/** The magic of the entry formats of earlier releases: their entries are misses, not damage. */
+const EARLIER_MAGICS = [Buffer.from('PROCACHE1\n', 'latin1')];
+
+/** The record in `bytes`; `outdated` for an entry of an earlier format (a plain miss); or a reason it is not a sound entry. */
+export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { outdated: true } | { corrupt: string } {
+  const entry = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = entry.subarray(0, MAGIC.length);
+  if (EARLIER_MAGICS.some((earlier) => magic.equals(earlier))) return { outdated: true };
+  if (entry.length < BODY_AT + 8 || !magic.equals(MAGIC)) {
     return { corrupt: 'it is not a processes cache entry (truncated, or another format)' };
   }
-  const digest = buffer.subarray(MAGIC.length, MAGIC.length + DIGEST_BYTES);
-  const payload = buffer.subarray(MAGIC.length + DIGEST_BYTES);
-  if (!createHash('sha256').update(payload).digest().equals(digest)) {
+  const layout = layoutOf(entry);
+  if (typeof layout === 'string') return { corrupt: layout };
+  if (crc32(entry.subarray(CHECKED_AT)) !== entry.readUInt32LE(CHECKSUM_AT)) {
     return { corrupt: 'its checksum does not match its content (truncated or damaged)' };
   }
   try {
-    const record = deserialize(payload) as CacheRecord;
+    const payload = entry.subarray(layout.recordAt, layout.recordAt + layout.recordBytes);
+    const deserializer = new RecordDeserializer(payload, entry, layout.offsets, layout.lengths);
+    deserializer.readHeader();
+    const record = deserializer.readValue() as CacheRecord;
     if (typeof record?.storedAt !== 'number' || typeof record.runId !== 'string' || !('resultHash' in record)) {
       return { corrupt: 'its record has the wrong shape' };
     }
@@ -46,4 +195,32 @@ export function openRecord(bytes: Uint8Array): { record: CacheRecord } | { corru
   } catch (error) {
     return { corrupt: `its record could not be read (${(error as Error).message})` };
   }
+}
+
+interface Layout {
+  readonly recordAt: number;
+  readonly recordBytes: number;
+  readonly offsets: readonly number[];
+  readonly lengths: readonly number[];
+}
+
+/** Where the record and each view lie, checked against the entry's size (a reason when they do not fit). */
+function layoutOf(entry: Buffer): Layout | string {
+  const recordBytes = entry.readUInt32LE(BODY_AT);
+  const count = entry.readUInt32LE(BODY_AT + 4);
+  const tableAt = BODY_AT + 8;
+  const truncated = 'its size does not match its layout (truncated or damaged)';
+  if (tableAt + 8 * count > entry.length) return truncated;
+  const recordAt = padded(tableAt + 8 * count);
+  let at = padded(recordAt + recordBytes);
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = entry.readDoubleLE(tableAt + 8 * i);
+    if (!Number.isSafeInteger(length) || length < 0) return truncated;
+    offsets.push(at);
+    lengths.push(length);
+    at = padded(at + length);
+  }
+  return at === entry.length ? { recordAt, recordBytes, offsets, lengths } : truncated;
 }

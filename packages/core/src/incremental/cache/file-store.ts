@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '../../errors/errors.js';
@@ -20,6 +21,8 @@ const TEMP_SUFFIX = '.tmp';
 /** A temp file this old was left by a writer that died mid-write. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const KEY = /^[0-9a-f]{64}$/;
+/** Below this, a read that returns less than asked has met the end of the file. */
+const MAX_SHORT_READ = 2 ** 30;
 
 /**
  * A cache in a directory: one file per entry, under a subdirectory named by
@@ -41,28 +44,46 @@ export class FileCacheStore implements CacheStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     const path = this.#pathOf(key);
-    let bytes: Buffer;
+    // Most lookups of a run with changes are misses, each on the path to starting its task: a stat
+    // (a directory lookup, microseconds) answers them without waiting for a libuv pool thread
+    // behind the run's own writes. An entry written just after it is missed, which is always safe.
+    const found = statSync(path, { throwIfNoEntry: false });
+    if (!found?.isFile()) return undefined;
+    // Least recently used first: a hit makes the entry young again (beside the read, not after it).
+    // Another run may have just evicted it.
+    const now = new Date();
+    const touched = utimes(path, now, now).catch(() => undefined);
     try {
-      bytes = await readFile(path);
+      return await readWhole(path, found.size);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
+    } finally {
+      await touched;
     }
-    // Least recently used first: a hit makes the entry young again. Another run may have just evicted it.
-    const now = new Date();
-    await utimes(path, now, now).catch(() => undefined);
-    return bytes;
   }
 
   async set(key: string, value: Uint8Array, _options: CacheSetOptions): Promise<void> {
     const path = this.#pathOf(key);
-    await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
     const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
     try {
-      await writeFile(temp, value);
-      // Ages are read from mtime, stamped with the same clock as a hit's (Date), never a mix of two clocks.
-      const now = new Date();
-      await utimes(temp, now, now);
+      let file: FileHandle;
+      try {
+        file = await open(temp, 'wx');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // The entry's subdirectory is made on first use (and again if someone removed it).
+        await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+        file = await open(temp, 'wx');
+      }
+      try {
+        await writeWhole(file, value);
+        // Ages are read from mtime, stamped with the same clock as a hit's (Date), never a mix of two clocks.
+        const now = new Date();
+        await file.utimes(now, now);
+      } finally {
+        await file.close();
+      }
       await rename(temp, path);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
@@ -138,5 +159,42 @@ export class FileCacheStore implements CacheStore {
     // Keys are the engine's sha256 hex; anything else could escape the directory.
     if (!KEY.test(key)) throw new InvalidOptionError('FileCacheStore', 'key', 'a sha256 in hex (64 digits)', key);
     return join(this.dir, key.slice(0, 2), `${key}${ENTRY_SUFFIX}`);
+  }
+}
+
+/**
+ * The file's bytes in one buffer of its own, read with as few libuv pool
+ * round trips as the kernel allows (`readFile` takes one per 512 KiB, and an
+ * fstat): one read of the size the stat saw, plus a byte to tell that it
+ * was all. If another run replaced the entry meanwhile, the size is found again.
+ */
+async function readWhole(path: string, expectedSize: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    let size = expectedSize;
+    for (;;) {
+      const bytes = Buffer.allocUnsafeSlow(size + 1);
+      let at = 0;
+      while (at <= size) {
+        const want = size + 1 - at;
+        const { bytesRead } = await file.read(bytes, at, want, at);
+        at += bytesRead;
+        // A regular file reads short only at its end (or past the kernel's cap on one read, about 2 GiB).
+        if (bytesRead === 0 || (bytesRead < want && want < MAX_SHORT_READ)) break;
+      }
+      if (at === size) return bytes.subarray(0, size);
+      size = (await file.stat()).size;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Writes all of `value`, in one round trip unless the kernel takes less. */
+async function writeWhole(file: FileHandle, value: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < value.byteLength) {
+    const { bytesWritten } = await file.write(value, at, value.byteLength - at, at);
+    at += bytesWritten;
   }
 }

@@ -35,6 +35,8 @@ export class RunCache {
     }
     if (bytes === undefined) return { hit: false, reason: 'cache-miss' };
     const opened = openRecord(bytes);
+    // Written by a release with another entry format: a miss like any other (the run's entry replaces it).
+    if ('outdated' in opened) return { hit: false, reason: 'cache-miss' };
     if ('corrupt' in opened) {
       emitProcessesWarning(
         WarningCode.CACHE_ENTRY_CORRUPT,
