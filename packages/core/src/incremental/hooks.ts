@@ -24,6 +24,13 @@ export interface IncrementalHooks {
    */
   mappedReuse(index: number): MappedReuse | undefined;
   /**
+   * True when {@link intercept} would run task `index` as usual whatever
+   * its arguments (no resume reuses it, it is not cached): the scheduler may
+   * then run it fused into a chain on a worker thread, where nothing could
+   * intercept it.
+   */
+  passesThrough(index: number): boolean;
+  /**
    * The entry as the report keeps it (with its fingerprint, why it ran, its
    * cache key). It may write onto `entry`, which the scheduler freezes after.
    */

@@ -116,6 +116,13 @@ export class IncrementalRun implements IncrementalHooks {
     return this.#throughCache(index, task, key, run);
   }
 
+  passesThrough(index: number): boolean {
+    if (this.#resume?.[index]?.reuse) return false;
+    const code = this.#codes[index];
+    const task = this.#setup.graph.order[index] as Task;
+    return !this.#cache || !task.cache || code === null || code === undefined;
+  }
+
   mappedReuse(index: number): MappedReuse | undefined {
     const decision = this.#resume?.[index];
     if (!decision) return undefined;

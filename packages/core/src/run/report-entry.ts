@@ -121,6 +121,7 @@ export function buildEntry(task: Task, ending: EntryEnding): TaskReportEntry {
 
 /** What the report keeps of one attempt's outcome. */
 export function attemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
+  // Field by field, not spread: one per attempt of every run.
   const record: { -readonly [K in keyof AttemptRecord]: AttemptRecord[K] } = {
     attempt,
     workerId: outcome.workerId,
@@ -128,11 +129,11 @@ export function attemptRecord(attempt: number, outcome: AttemptOutcome): Attempt
     finishedAt: new Date(outcome.finishedAt),
     ok: outcome.ok,
   };
-  // Field by field, not spread: one record per attempt of every run.
-  if (outcome.ok) return record;
-  record.errorName = outcome.error.name;
-  const endedBy = outcome.error.props?.['endedBy'];
-  if (typeof endedBy === 'string') record.endedBy = endedBy;
+  if (!outcome.ok) {
+    record.errorName = outcome.error.name;
+    const endedBy = outcome.error.props?.['endedBy'];
+    if (typeof endedBy === 'string') record.endedBy = endedBy;
+  }
   return record;
 }
 
@@ -143,21 +144,17 @@ export interface EntryNotes {
   readonly cacheKey?: string | undefined;
 }
 
-/**
- * The entry with its fingerprint, and why it ran or the key it was cached
- * under when there is one. Written onto `entry` itself when it is still
- * open (the scheduler's fresh entry, frozen only once recorded): a copy per
- * task of every run was the largest single cost of a run of no-op tasks.
- * A frozen entry is copied.
- */
+/** The entry with its fingerprint, and why it ran or the key it was cached under when there is one. */
 export function annotateEntry(entry: TaskReportEntry, notes: EntryNotes): TaskReportEntry {
-  const out = (Object.isFrozen(entry) ? { ...entry } : entry) as {
+  // The entries the scheduler records are its own, built for this run: annotated in place rather than
+  // copied (one per task of every run), in the order a spread would give.
+  const annotated = (Object.isFrozen(entry) ? { ...entry } : entry) as {
     -readonly [K in keyof TaskReportEntry]: TaskReportEntry[K];
   };
-  out.fingerprint = notes.fingerprint;
-  if (notes.ranBecause && !entry.reused && entry.attempts > 0) out.ranBecause = notes.ranBecause;
-  if (notes.cacheKey) out.cacheKey = notes.cacheKey;
-  return out;
+  annotated.fingerprint = notes.fingerprint;
+  if (notes.ranBecause && !entry.reused && entry.attempts > 0) annotated.ranBecause = notes.ranBecause;
+  if (notes.cacheKey) annotated.cacheKey = notes.cacheKey;
+  return annotated;
 }
 
 /** The thread id the built-in executors' worker ids name: 0 for `main`, N for `thread:N`. */

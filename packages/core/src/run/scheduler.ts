@@ -6,6 +6,7 @@ import { serializeError } from '../errors/serialize-error.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { NEVER_ABORTED } from '../executors/never-aborted.js';
 import type { ArgumentPath, Executor, TaskSpec, UpstreamState } from '../executors/types.js';
+import { WorkerPool } from '../executors/worker/worker-pool.js';
 import type { TaskGraph } from '../graph/graph.js';
 import type { IncrementalHooks } from '../incremental/hooks.js';
 import { setOwn } from '../logging/json-safe.js';
@@ -14,16 +15,17 @@ import type { Redaction } from '../logging/redaction.js';
 import { ProcessExecutionReport } from '../report/report.js';
 import { TaskStatus } from '../report/status.js';
 import type { SkipCause, TaskReportEntry } from '../report/types.js';
-import { argumentsOf } from './arguments.js';
+import { argumentsOf, argumentsRecipeOf } from './arguments.js';
+import { FusedHead, FusedLink, fusableHead, fusableTask } from './chain-fusion.js';
 import { now } from './clock.js';
 import { ConcurrencyPools } from './concurrency-pools.js';
 import type { RunEvent } from './events.js';
 import { MappedRun, mapSlotOf } from './mapped-task.js';
 import { ReadyQueue } from './ready-queue.js';
 import { type AttemptProgress, buildEntry, errorData } from './report-entry.js';
-import { runTaskAttempts } from './task-runner.js';
+import { firstAttemptRequest, runTaskAttempts, type TaskRun } from './task-runner.js';
 import { argumentOriginsOf } from './task-spec.js';
-import { decideRule, refutedEarly } from './trigger-rules.js';
+import { decideRule, type RuleDecision, refutedEarly } from './trigger-rules.js';
 
 /** Everything one run needs, fixed when it starts. */
 export interface RunPlan {
@@ -83,6 +85,8 @@ class RunExecution {
   /** Attempt chains running: tasks and mapped items, bounded by `concurrency`. */
   #runningChains = 0;
   readonly #pools: ConcurrencyPools;
+  /** Tasks fused behind the attempt before them (chain-fusion.ts), by topological index, until they start. */
+  readonly #fused: (FusedLink | undefined)[];
   /** Mapped tasks that have expanded, by topological index. */
   readonly #mapped = new Map<number, MappedRun>();
   /** Aborted by the plan's signal; handed to executors so running attempts stop. */
@@ -98,6 +102,7 @@ class RunExecution {
     this.#order = plan.graph.order;
     this.#entries = new Array(this.#order.length);
     this.#results = new Array(this.#order.length);
+    this.#fused = new Array(this.#order.length);
     this.#remainingDependencies = Int32Array.from(plan.graph.dependencies, (deps) => deps.length);
     this.#atPosition = new Int32Array(this.#order.length);
     plan.startPositions.forEach((position, index) => {
@@ -157,14 +162,22 @@ class RunExecution {
         this.#startItem(index, mapped);
         continue;
       }
-      const progress = newProgress();
-      this.#running.set(index, progress);
-      this.#dispatch(index, progress).then(
-        (entry) => this.#chainEnded(index, entry),
-        // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
-        (thrown: unknown) => this.#chainEnded(index, this.#internalFailure(index, thrown)),
-      );
+      this.#launch(index);
     }
+  }
+
+  /** Starts a task's attempt chain in a concurrency slot already taken for it. */
+  #launch(index: number): void {
+    const link = this.#fused[index];
+    this.#fused[index] = undefined;
+    // A fused task was handed to its executor with the chain it runs in.
+    const progress = newProgress(link?.queuedAt);
+    this.#running.set(index, progress);
+    (link ? this.#runFused(index, progress, link) : this.#dispatch(index, progress)).then(
+      (entry) => this.#chainEnded(index, entry),
+      // runTaskAttempts does not reject; this is the last line of defence against a run that never settles.
+      (thrown: unknown) => this.#chainEnded(index, this.#internalFailure(index, thrown)),
+    );
   }
 
   /** Gives back what a finished attempt chain held: its concurrency slot and its pool slots. */
@@ -243,7 +256,21 @@ class RunExecution {
   #runTask(index: number, progress: AttemptProgress, args: unknown[]): Promise<TaskReportEntry> {
     const task = this.#order[index] as Task;
     const plan = this.#plan;
-    return this.#runAttempts(index, task, plan.specs[index] as TaskSpec, args, this.#movableInputs(index), progress);
+    const movable = this.#movableInputs(index);
+    const links = movable.length === 0 ? this.#chainAfter(index) : NO_LINKS;
+    const executor =
+      links.length > 0
+        ? new FusedHead(plan.executors[index] as WorkerPool, links)
+        : (plan.executors[index] as Executor);
+    return runTaskAttempts(
+      this.#taskRun(index, task, plan.specs[index] as TaskSpec, args, movable, progress, undefined, executor),
+    );
+  }
+
+  /** A fused task's attempts: the first is the one its chain ran on the thread (chain-fusion.ts). */
+  #runFused(index: number, progress: AttemptProgress, link: FusedLink): Promise<TaskReportEntry> {
+    // What it was fused with, and the arguments for any attempt after the fused one.
+    return runTaskAttempts({ ...(link.run as TaskRun), args: this.#argumentsFor(index), progress });
   }
 
   #runAttempts(
@@ -253,24 +280,39 @@ class RunExecution {
     args: readonly unknown[],
     movableArgs: readonly ArgumentPath[],
     progress: AttemptProgress,
-    upstream: Readonly<Record<string, UpstreamState>> = this.#upstreamStates(index),
+    upstream?: Readonly<Record<string, UpstreamState>>,
   ): Promise<TaskReportEntry> {
+    return runTaskAttempts(this.#taskRun(index, task, spec, args, movableArgs, progress, upstream));
+  }
+
+  /** Everything the task runner needs for one task (or mapped item) in this run. */
+  #taskRun(
+    index: number,
+    task: Task,
+    spec: TaskSpec,
+    args: readonly unknown[],
+    movableArgs: readonly ArgumentPath[],
+    progress: AttemptProgress,
+    upstream: Readonly<Record<string, UpstreamState>> = this.#upstreamStates(index),
+    executor: Executor = this.#plan.executors[index] as Executor,
+    // A fused link made its loggers when it was fused: its lines and write failures are those.
+    logs?: Pick<FusedLink, 'taskLog' | 'logFile'>,
+  ): TaskRun {
     const plan = this.#plan;
-    const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
-    const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
-    return runTaskAttempts({
+    const { taskLog, logFile } = logs ?? this.#loggersOf(task);
+    return {
       task,
       spec,
       args,
       // An item's origins are its task's (computed once per task, not per item).
       argumentOrigins: argumentOriginsOf(this.#order[index] as Task),
       upstream,
-      executor: plan.executors[index] as Executor,
+      executor,
       runId: plan.runId,
       processName: plan.processName,
       // A run without a signal is never cancelled; executors may skip their cancellation work for it.
       runSignal: plan.signal === undefined ? NEVER_ABORTED : this.#abort.signal,
-      taskLog: TaskLog.for(logFile?.logger ?? null, processLogger),
+      taskLog,
       logFile,
       movableArgs,
       progress,
@@ -282,7 +324,113 @@ class RunExecution {
           }
         : undefined,
       downstreamImpact: () => this.#downstreamNames(index),
+    };
+  }
+
+  #loggersOf(task: Task): Pick<FusedLink, 'taskLog' | 'logFile'> {
+    const plan = this.#plan;
+    const logFile = plan.logs.fileFor(task, plan.processName, plan.redaction);
+    const processLogger = plan.processLogger && processTaskLogger(plan.processLogger, task.name, plan.redaction);
+    return { taskLog: TaskLog.for(logFile?.logger ?? null, processLogger), logFile };
+  }
+
+  /**
+   * The tasks to fuse behind `head`'s first attempt (chain-fusion.ts): each
+   * the dependant of the one before whose only dependency still running is
+   * that one, so it is ready exactly when that one succeeds, on the same
+   * worker pool, which must know all of them to be short; as many as the
+   * pool takes in one message. Empty when nothing can be fused.
+   */
+  #chainAfter(head: number): readonly FusedLink[] {
+    const { executors, specs } = this.#plan;
+    const pool = executors[head];
+    // A sequential run promises topological order, and a fused link would run before tasks ahead of it.
+    if (this.#plan.concurrency === 1 || !(pool instanceof WorkerPool) || !fusableHead(this.#order[head] as Task)) {
+      return NO_LINKS;
+    }
+    let limit = pool.chainLimit(specs[head] as TaskSpec);
+    let links: FusedLink[] | undefined;
+    for (let at = head; (links?.length ?? 0) + 1 < limit; ) {
+      const next = this.#fusableDependant(at, pool);
+      if (next === undefined) break;
+      limit = Math.min(limit, pool.chainLimit(specs[next] as TaskSpec));
+      if ((links?.length ?? 0) + 1 >= limit) break;
+      links ??= [];
+      links.push(this.#fuse(next, at, pool));
+      at = next;
+    }
+    return links ?? NO_LINKS;
+  }
+
+  /** The dependant of `at` that can run right behind it on its thread, first in start order; undefined if none. */
+  #fusableDependant(at: number, pool: WorkerPool): number | undefined {
+    const { graph, executors, startPositions } = this.#plan;
+    let found: number | undefined;
+    for (const dependant of graph.dependants[at] ?? []) {
+      if (
+        this.#remainingDependencies[dependant] !== 1 ||
+        this.#entries[dependant] !== undefined ||
+        // Already fused behind another attempt, unless that chain stopped before it (it did not run).
+        (this.#fused[dependant] !== undefined && this.#fused[dependant]?.ran !== false) ||
+        executors[dependant] !== pool ||
+        !fusableTask(this.#order[dependant] as Task) ||
+        !(this.#plan.incremental?.passesThrough(dependant) ?? true) ||
+        this.#movableInputs(dependant).length > 0
+      ) {
+        continue;
+      }
+      if (found === undefined || (startPositions[dependant] as number) < (startPositions[found] as number)) {
+        found = dependant;
+      }
+    }
+    return found;
+  }
+
+  /** Fuses task `index` behind `previous`: what its first attempt is, with its arguments left to the thread. */
+  #fuse(index: number, previous: number, pool: WorkerPool): FusedLink {
+    const task = this.#order[index] as Task;
+    const positions = this.#plan.graph.dependencies[index] ?? [];
+    const previousAt: number[] = [];
+    let results: unknown[] | undefined;
+    task.dependencies.forEach((dependency, i) => {
+      const position = positions[i] as number;
+      if (position === previous) {
+        previousAt.push(i);
+      } else if (injects(dependency)) {
+        // Only what goes into the call travels: results the task does not take stay here.
+        results ??= new Array(positions.length);
+        results[i] = this.#results[position];
+      }
     });
+    const recipe = argumentsRecipeOf(task);
+    const link = new FusedLink({
+      pool,
+      queuedAt: now(),
+      chained: {
+        args: recipe.args,
+        kwargs: recipe.kwargs,
+        passesKwargs: recipe.passesKwargs,
+        dependencies: recipe.dependencies,
+        results: results ?? NO_ARGS,
+        previousAt: previousAt.length === 1 && previousAt[0] === 0 ? PREVIOUS_FIRST : previousAt,
+      },
+      ...this.#loggersOf(task),
+    });
+    const run = this.#taskRun(
+      index,
+      task,
+      this.#plan.specs[index] as TaskSpec,
+      NO_ARGS,
+      NOTHING_MOVABLE,
+      newProgress(),
+      this.#upstreamStates(index, previous),
+      link,
+      link,
+    );
+    link.run = run;
+    link.request = firstAttemptRequest(run, NO_ARGS, link.sink);
+    this.#fused[index] = link;
+    return link;
   }
 
   /** See {@link argumentsOf}. */
@@ -374,16 +522,31 @@ class RunExecution {
   #becomeDecided(index: number, ended: number[]): void {
     const task = this.#order[index] as Task;
     const positions = this.#plan.graph.dependencies[index] ?? [];
-    const upstream = positions.map((p) => ({
-      name: (this.#order[p] as Task).name,
-      status: (this.#entries[p] as TaskReportEntry).status,
-    }));
-    const decision = decideRule(task.runIf, upstream);
+    // The default rule, met (every dependency succeeded): the common case needs no list of endings.
+    const decision =
+      task.runIf === 'allSuccess' && positions.every((p) => this.#entries[p]?.status === TaskStatus.SUCCESS)
+        ? RUN
+        : decideRule(
+            task.runIf,
+            positions.map((p) => ({
+              name: (this.#order[p] as Task).name,
+              status: (this.#entries[p] as TaskReportEntry).status,
+            })),
+          );
     if (!decision.run) {
       this.#skip(index, { rule: task.runIf, upstream: decision.upstream }, ended);
       return;
     }
     if (task.map === null) {
+      // A fused task that ran on its thread starts at once, in the slot the task before it just gave back:
+      // its chain ran it right after that one, so nothing else may start in between.
+      const link = this.#fused[index];
+      if (link && link.ran !== false && this.#runningChains < this.#plan.concurrency) {
+        this.#runningChains++;
+        this.#launch(index);
+        return;
+      }
+      this.#fused[index] = undefined;
       this.#queue(index);
       return;
     }
@@ -481,13 +644,20 @@ class RunExecution {
       this.#emit({ type: 'task:failed', ...base, elapsedMs: entry.elapsedMs, error: entry.error.thrown });
   }
 
-  /** How each dependency ended, for `taskContext().upstream`. */
-  #upstreamStates(index: number): Readonly<Record<string, UpstreamState>> {
+  /**
+   * How each dependency ended, for `taskContext().upstream`; `succeeding`
+   * (a fused task's previous link) as it will have ended when the task runs.
+   */
+  #upstreamStates(index: number, succeeding?: number): Readonly<Record<string, UpstreamState>> {
     const positions = this.#plan.graph.dependencies[index] ?? [];
     // No dependencies, nothing to say: one shared (frozen) record, not one per task.
     if (positions.length === 0) return NO_UPSTREAM;
     const states: Record<string, UpstreamState> = {};
     for (const p of positions) {
+      if (p === succeeding) {
+        setOwn(states, (this.#order[p] as Task).name, SUCCEEDED);
+        continue;
+      }
       const entry = this.#entries[p] as TaskReportEntry;
       setOwn(
         states,
@@ -624,7 +794,14 @@ function withGraphFields(task: Task, entry: TaskReportEntry): TaskReportEntry {
   };
 }
 
-/** The progress of an attempt chain handed to its executor now. */
-function newProgress(): AttemptProgress {
-  return { queuedAt: now(), attempt: 0, firstStart: undefined };
+/** The progress of an attempt chain handed to its executor now (or, fused, when its chain was). */
+function newProgress(queuedAt = now()): AttemptProgress {
+  return { queuedAt, attempt: 0, firstStart: undefined };
 }
+
+const NO_LINKS: readonly FusedLink[] = Object.freeze([]);
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+const RUN: RuleDecision = Object.freeze({ run: true });
+/** The usual fused link: the previous link's result is its first dependency's. */
+const PREVIOUS_FIRST: readonly number[] = Object.freeze([0]);
+const SUCCEEDED: UpstreamState = Object.freeze({ status: TaskStatus.SUCCESS });

@@ -64,24 +64,7 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
   let firstStart: number | undefined;
   const history: AttemptRecord[] = [];
   const options = { signal: runSignal };
-  const first: { -readonly [K in keyof AttemptRequest]: AttemptRequest[K] } = {
-    task: run.spec,
-    args: argumentsForAttempt(task, run.args),
-    argumentOrigins: run.argumentOrigins,
-    attempt: 1,
-    upstream: run.upstream,
-    runId,
-    processName: run.processName,
-    timeoutMs: task.timeoutMs,
-    transferResult: task.transferResult,
-    movableArgs: run.movableArgs,
-    tracedVars: tracedVarsOf(task),
-    redact: run.redaction.toWire() ?? null,
-    log: taskLog.sink,
-    logLevel: taskLog.level,
-  };
-  // Set, not spread into the literal: a spread makes the literal a slow copy, once per task of every run.
-  if (heap) first.measureHeap = true;
+  const first = firstAttemptRequest(run, run.args, taskLog.sink);
   for (let attempt = 1; ; attempt++) {
     progress.attempt = attempt;
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
@@ -170,6 +153,39 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
     });
     return heap ? { ...entry, heap } : entry;
   }
+}
+
+/**
+ * The request of a task's first attempt. Chain fusion (chain-fusion.ts)
+ * builds a fused link's request here too, before the link's arguments
+ * exist (they are made on the worker thread) and with a sink that holds the
+ * link's log lines until the link's start is logged.
+ */
+export function firstAttemptRequest(
+  run: Omit<TaskRun, 'executor' | 'progress' | 'emit' | 'downstreamImpact' | 'logFile' | 'args'>,
+  args: readonly unknown[],
+  log: AttemptRequest['log'],
+): AttemptRequest {
+  const { task, taskLog } = run;
+  const request: { -readonly [K in keyof AttemptRequest]: AttemptRequest[K] } = {
+    task: run.spec,
+    args: argumentsForAttempt(task, args),
+    argumentOrigins: run.argumentOrigins,
+    attempt: 1,
+    upstream: run.upstream,
+    runId: run.runId,
+    processName: run.processName,
+    timeoutMs: task.timeoutMs,
+    transferResult: task.transferResult,
+    movableArgs: run.movableArgs,
+    tracedVars: tracedVarsOf(task),
+    redact: run.redaction.toWire() ?? null,
+    log,
+    logLevel: taskLog.level,
+  };
+  // Set, not spread into the literal: a spread makes the literal a slow copy, once per task of every run.
+  if (task.retryOnOomHeapMb.length > 0) request.measureHeap = true;
+  return request;
 }
 
 /**

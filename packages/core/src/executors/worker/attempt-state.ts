@@ -1,7 +1,7 @@
 import type { AttemptRequest, WorkerTaskSpec } from '../types.js';
 import type { QueuedJob } from './fair-queue.js';
 import type { KillSwitch } from './kill-switch.js';
-import type { WorkerResponse } from './protocol.js';
+import type { ChainedArguments, WorkerResponse } from './protocol.js';
 
 /** A job of the pool's fair queue: one attempt. */
 export interface AttemptJob extends QueuedJob {
@@ -32,6 +32,12 @@ export interface AttemptState {
    */
   readonly kill: KillSwitch | undefined;
   readonly job: AttemptJob;
+  /** A fused chain link: its arguments are made on the thread from the attempt before it in the batch. */
+  readonly chained: ChainedArguments | undefined;
+  /** Settles a fused chain link that did not run (its outcome is then the scheduler's to get, as usual). */
+  readonly notRun: (() => void) | undefined;
+  /** The fused chain links that go to the thread right behind this attempt, in chain order. */
+  links: readonly AttemptState[];
   started: boolean;
   /** The batch it was sent in, if it was sent with others. */
   batch: AttemptBatch | undefined;
@@ -60,7 +66,8 @@ export interface AttemptState {
 }
 
 /** What an attempt's state is made from; everything else starts empty. */
-export type AttemptInit = Pick<AttemptState, 'id' | 'request' | 'task' | 'runSignal' | 'resolve' | 'kill' | 'job'>;
+export type AttemptInit = Pick<AttemptState, 'id' | 'request' | 'task' | 'runSignal' | 'resolve' | 'kill' | 'job'> &
+  Partial<Pick<AttemptState, 'chained' | 'notRun'>>;
 
 /** A class rather than a spread literal: one shape for every attempt, made in one step (a hot path). */
 class State implements AttemptState {
@@ -71,6 +78,9 @@ class State implements AttemptState {
   readonly resolve: AttemptState['resolve'];
   readonly kill: KillSwitch | undefined;
   readonly job: AttemptJob;
+  readonly chained: ChainedArguments | undefined;
+  readonly notRun: (() => void) | undefined;
+  links: readonly AttemptState[] = NO_LINKS;
   started = false;
   batch: AttemptBatch | undefined = undefined;
   alone = false;
@@ -97,8 +107,12 @@ class State implements AttemptState {
     this.resolve = init.resolve;
     this.kill = init.kill;
     this.job = init.job;
+    this.chained = init.chained;
+    this.notRun = init.notRun;
   }
 }
+
+const NO_LINKS: readonly AttemptState[] = Object.freeze([]);
 
 export function newAttemptState(init: AttemptInit): AttemptState {
   return new State(init);

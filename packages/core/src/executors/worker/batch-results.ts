@@ -12,7 +12,14 @@ import { serializeError } from '../../errors/serialize-error.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 import { post } from './thread-state.js';
 
-let held: { requests: WorkerRequest[]; responses: WorkerResponse[] } = { requests: [], responses: [] };
+interface Held {
+  requests: WorkerRequest[];
+  responses: WorkerResponse[];
+  /** Fused chain links that did not run. */
+  notRun: number[];
+}
+
+let held: Held = { requests: [], responses: [], notRun: [] };
 
 /** Keeps `response` until {@link sendHeldResults}. */
 export function holdResult(request: WorkerRequest, response: WorkerResponse): void {
@@ -20,17 +27,29 @@ export function holdResult(request: WorkerRequest, response: WorkerResponse): vo
   held.responses.push(response);
 }
 
+/** Responses held now. */
+export function heldCount(): number {
+  return held.requests.length;
+}
+
+/** Notes that a fused chain link did not run (the link before it did not succeed), for {@link sendHeldResults}. */
+export function holdNotRun(request: WorkerRequest): void {
+  held.notRun.push(request.attemptId);
+}
+
 /** Sends the held responses on `parentPort`: in one message, or one by one if one of them cannot be cloned. */
 export function sendHeldResults(): void {
-  const { requests, responses } = held;
-  if (requests.length === 0) return;
-  held = { requests: [], responses: [] };
+  const { requests, responses, notRun } = held;
+  if (requests.length === 0 && notRun.length === 0) return;
+  held = { requests: [], responses: [], notRun: [] };
+  const skipped = notRun.length > 0 ? { notRun } : {};
   try {
-    post({ kind: 'results', attemptIds: requests.map((r) => r.attemptId), responses });
+    post({ kind: 'results', attemptIds: requests.map((r) => r.attemptId), responses, ...skipped });
     return;
   } catch {
     // One of them cannot be cloned: send them one by one so only that one fails.
   }
+  if (notRun.length > 0) post({ kind: 'results', attemptIds: [], responses: [], notRun });
   responses.forEach((response, i) => {
     const request = requests[i] as WorkerRequest;
     const attemptIds = [request.attemptId];

@@ -10,6 +10,12 @@ export interface QueuedJob {
    * right behind them by the same client that may share one too.
    */
   readonly batchLimit?: number;
+  /**
+   * How many attempts the job carries (absent: 1): a fused chain carries its
+   * links, and a batch counts them against `batchLimit`, so a long chain
+   * takes a client's turn as that many attempts would.
+   */
+  readonly size?: number;
 }
 
 /** Starts jobs that share one slot; called with two or more. */
@@ -24,6 +30,9 @@ export type StartBatch<J extends QueuedJob> = (jobs: J[]) => void;
 export class FairQueue<J extends QueuedJob = QueuedJob> {
   readonly #capacity: number;
   readonly #startBatch: StartBatch<J> | undefined;
+  readonly #turn: number;
+  /** Turns a client still owes for a job bigger than a turn (a long fused chain), while others wait. */
+  readonly #owed = new Map<string, number>();
   #active = 0;
   /** Waiting clients in round-robin order; a client leaves when its queue is empty. */
   readonly #queues = new Map<string, J[]>();
@@ -31,10 +40,14 @@ export class FairQueue<J extends QueuedJob = QueuedJob> {
   /**
    * @param startBatch Given, a freed slot takes a client's next jobs
    *   together (up to their `batchLimit`); a client's turn is then one batch.
+   * @param turn The attempts one turn is worth: a batch of jobs of more
+   *   (`size`) costs its client the turns it takes beyond the first, which
+   *   go to the others waiting.
    */
-  constructor(capacity: number, startBatch?: StartBatch<J>) {
+  constructor(capacity: number, startBatch?: StartBatch<J>, turn: number = Number.POSITIVE_INFINITY) {
     this.#capacity = capacity;
     this.#startBatch = startBatch;
+    this.#turn = turn;
   }
 
   /** Jobs started and not yet released. */
@@ -86,12 +99,25 @@ export class FairQueue<J extends QueuedJob = QueuedJob> {
       // The first client in the map is next; after it is served it moves to the back.
       const [client, queue] = this.#queues.entries().next().value as [string, J[]];
       this.#queues.delete(client);
+      const owed = this.#owed.get(client);
+      if (owed !== undefined && this.#queues.size > 0) {
+        // A turn it paid for already: it goes to the back, the next client is served.
+        if (owed > 1) this.#owed.set(client, owed - 1);
+        else this.#owed.delete(client);
+        this.#queues.set(client, queue);
+        continue;
+      }
+      this.#owed.delete(client);
       const job = queue.shift();
       const batch = job && !job.cancelled ? this.#batchFrom(job, queue) : undefined;
       if (queue.length > 0) this.#queues.set(client, queue);
       if (job && batch) {
+        const size = batch.reduce((sum, j) => sum + (j.size ?? 1), 0);
+        const turns = Math.ceil(size / this.#turn);
+        // Owed only while it has more waiting: a client that left owes nothing (nor is kept here).
+        if (turns > 1 && queue.length > 0) this.#owed.set(client, turns - 1);
         this.#active++;
-        if (batch.length > 1) this.#startBatch?.(batch);
+        if (this.#startBatch && (batch.length > 1 || (job.size ?? 1) > 1)) this.#startBatch(batch);
         else job.start();
       }
     }
@@ -101,11 +127,15 @@ export class FairQueue<J extends QueuedJob = QueuedJob> {
   #batchFrom(first: J, queue: J[]): J[] {
     const limit = this.#startBatch ? (first.batchLimit ?? 1) : 1;
     const batch = [first];
-    while (batch.length < limit && queue.length > 0) {
+    let size = first.size ?? 1;
+    while (size < limit && queue.length > 0) {
       const next = queue[0] as J;
-      if (!next.cancelled && (next.batchLimit ?? 1) < 2) break;
+      if (!next.cancelled && ((next.batchLimit ?? 1) < 2 || size + (next.size ?? 1) > limit)) break;
       queue.shift();
-      if (!next.cancelled) batch.push(next);
+      if (!next.cancelled) {
+        batch.push(next);
+        size += next.size ?? 1;
+      }
     }
     return batch;
   }

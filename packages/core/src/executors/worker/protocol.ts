@@ -7,6 +7,7 @@
 
 import type { SerializedError } from '../../errors/serialize-error.js';
 import type { RedactionWire } from '../../logging/redaction.js';
+import type { ArgumentsRecipe } from '../../run/arguments.js';
 import type { AttemptOutcome, LogLevel, UpstreamState } from '../types.js';
 
 /** What every thread of a pool is started with (piscina's `workerData`). */
@@ -51,6 +52,27 @@ export interface WorkerRequest {
   readonly upstream?: Readonly<Record<string, UpstreamState>>;
   /** Put the heap in use when the attempt ends in the response (`heapUsedMb`). */
   readonly measureHeap?: boolean;
+  /**
+   * A fused chain link (chain fusion, worker-pool.ts `executeChain`): its
+   * `args` are built on the thread from the previous request of the batch,
+   * and it runs only if that one succeeded. In a batch, a link's request
+   * carries only the fields that differ from the request before it (the
+   * worker fills in the rest from that one): most are the same along a chain.
+   */
+  readonly chained?: ChainedArguments;
+}
+
+/**
+ * How a fused chain link's arguments are made on the thread: its recipe
+ * (its own args and kwargs, how each dependency's result goes in), the
+ * results of its other dependencies (already known), by dependency
+ * position, and the positions `previousAt` where the previous link's result
+ * goes (a structured clone of it, as a round trip through the main thread
+ * would give); `argumentsOf` (run/arguments.ts) builds the call from them.
+ */
+export interface ChainedArguments extends ArgumentsRecipe {
+  readonly results: readonly unknown[];
+  readonly previousAt: readonly number[];
 }
 
 /**
@@ -137,6 +159,8 @@ export type WorkerEvent =
       readonly kind: 'results';
       readonly attemptIds: readonly number[];
       readonly responses: readonly WorkerResponse[];
+      /** Fused chain links that did not run (the link before them did not succeed): the main thread runs them itself. */
+      readonly notRun?: readonly number[];
     }
   /** A log line of a task without a log file, for the process logger. */
   | { readonly tag: typeof EVENT_TAG; readonly kind: 'log'; readonly attemptId: number; readonly line: string }

@@ -18,8 +18,9 @@ import { Redaction } from '../../logging/redaction.js';
 import { now } from '../../run/clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
 import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
-import { holdResult, sendHeldResults } from './batch-results.js';
+import { heldCount, holdNotRun, holdResult, sendHeldResults } from './batch-results.js';
 import { callSoThatEscapesLookUncaught } from './capture-call.js';
+import { chainedArguments } from './chained-arguments.js';
 import { guardProcessExit } from './exit-guard.js';
 import { type InlineAttempts, runInline } from './inline-attempts.js';
 import {
@@ -101,7 +102,7 @@ async function loadTask(request: WorkerRequest): Promise<TaskFunction> {
 
 /** piscina calls this for each attempt (the pool names it as the handler). */
 export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse | object> {
-  return finish(request, await runOne(request));
+  return finish(request, await runOne(request, request.args));
 }
 
 /**
@@ -111,9 +112,49 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
  * responses go back on `parentPort`, after any log line of theirs on the
  * same port, so no flush marker is needed; piscina's own answer carries
  * nothing. A response that cannot be cloned fails its attempt alone.
+ * A fused chain link (`chained`) runs right after the link before it, with
+ * that link's result, and only if it succeeded; otherwise it is reported as
+ * not run, and so is every link after it.
  */
 export async function runBatch({ requests, progress }: WorkerBatch): Promise<null> {
   Atomics.store(progress, BATCH_THREAD, threadId);
+  // A batch without a fused chain: its attempts are independent, and run inline (runPlainBatch).
+  if (!requests.some((request) => request.chained)) return runPlainBatch(requests, progress);
+  let previous: WorkerResponse | undefined;
+  // In a fused chain the main thread waits for results to go on; sending them in growing
+  // groups (1, 2, 4, … links) lets it settle one group while this thread runs the next.
+  let sendAt = 1;
+  let before: WorkerRequest | undefined;
+  for (let i = 0; i < requests.length; i++) {
+    const sent = requests[i] as WorkerRequest;
+    // A chain link carries only the fields that differ from the request before it (worker-pool.ts changedFields).
+    const request: WorkerRequest = sent.chained && before ? { ...before, ...sent } : sent;
+    before = request;
+    const args = request.chained ? chainedArguments(request.chained, previous) : request.args;
+    if (args === undefined) {
+      holdNotRun(request);
+      previous = undefined;
+    } else {
+      previous = await runOne(request, args);
+      takeSentLines(request.attemptId);
+      holdResult(request, previous);
+    }
+    Atomics.add(progress, BATCH_DONE, 1);
+    if (requests[i + 1]?.chained && heldCount() >= sendAt) {
+      sendHeldResults();
+      sendAt *= 2;
+    }
+  }
+  sendHeldResults();
+  return null;
+}
+
+/**
+ * The attempts of a batch with no fused chain, one after the other: those
+ * whose function is loaded run back to back (inline-attempts.ts), the rest
+ * one by one.
+ */
+async function runPlainBatch(requests: readonly WorkerRequest[], progress: Int32Array): Promise<null> {
   const ended = (request: WorkerRequest, response: WorkerResponse): void => {
     takeSentLines(request.attemptId);
     holdResult(request, response);
@@ -121,12 +162,11 @@ export async function runBatch({ requests, progress }: WorkerBatch): Promise<nul
   };
   const inline = inlineAttempts(requests, ended);
   for (let next = 0; next < requests.length; next++) {
-    // Attempts whose function is loaded run back to back (inline-attempts.ts); the rest one by one.
     const stop = await runInline(requests.length, next, inline, recorder !== undefined);
     next = stop.next;
     const request = requests[next];
     if (request === undefined) break;
-    ended(request, await (stop.pending ?? runOne(request)));
+    ended(request, await (stop.pending ?? runOne(request, request.args)));
   }
   sendHeldResults();
   return null;
@@ -202,7 +242,7 @@ function endAttempt({ request, context, capture }: BatchAttempt): void {
 }
 
 /** One attempt, start to decided response (not yet handed to piscina). */
-async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
+async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise<WorkerResponse> {
   lastStarted.attemptId = request.attemptId;
   const { attemptId, timeoutMs } = request;
   // The attempt's clock starts before the module loads: a module that never
@@ -247,13 +287,13 @@ async function runOne(request: WorkerRequest): Promise<WorkerResponse> {
       inFlight.set(attemptId, reject);
       runInTaskContext(context, () => {
         if (capture) {
-          callSoThatEscapesLookUncaught(() => call(...request.args), resolve, reject);
+          callSoThatEscapesLookUncaught(() => call(...args), resolve, reject);
           return;
         }
         try {
           // Not resolve(promise): that would lock the outcome to the task's
           // promise, and a stray error could no longer fail the attempt.
-          Promise.resolve(call(...request.args)).then(resolve, reject);
+          Promise.resolve(call(...args)).then(resolve, reject);
         } catch (error) {
           reject(error);
         }

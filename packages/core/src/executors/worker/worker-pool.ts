@@ -7,7 +7,7 @@ import { replayLine } from '../../logging/sink-logger.js';
 import { resolveWorkerPoolOptions, type WorkerPoolOptions } from '../../options/worker-pool-options.js';
 import { now } from '../../run/clock.js';
 import { NEVER_ABORTED } from '../never-aborted.js';
-import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, TaskSpec } from '../types.js';
+import type { AttemptOutcome, AttemptRequest, ExecuteOptions, Executor, TaskSpec, WorkerTaskSpec } from '../types.js';
 import { attemptFailure } from './attempt-failure.js';
 import { type AttemptBatch, type AttemptJob, type AttemptState, newAttemptState } from './attempt-state.js';
 import { WORKER_ENTRY } from './entry-url.js';
@@ -17,6 +17,7 @@ import {
   BATCH_DONE,
   BATCH_SLOTS,
   BATCH_THREAD,
+  type ChainedArguments,
   DECIDED,
   isWorkerEvent,
   PROGRESS_SLOTS,
@@ -26,10 +27,29 @@ import {
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import { AttemptDurations } from './short-attempts.js';
+import { AttemptDurations, MAX_BATCH } from './short-attempts.js';
 import { movableBuffers } from './transferables.js';
 
 export type { WorkerPoolOptions, WorkerResourceLimits } from '../../options/worker-pool-options.js';
+export type { ChainedArguments } from './protocol.js';
+
+/**
+ * A fused chain link handed to {@link WorkerPool.executeChain}: its first
+ * attempt (whose `args` are ignored: they are made on the thread) and how
+ * its arguments are made there.
+ */
+export interface ChainLinkRequest {
+  readonly request: AttemptRequest;
+  readonly chained: ChainedArguments;
+}
+
+/** What {@link WorkerPool.executeChain} gives back: the head's outcome, and each link's (undefined: it did not run). */
+export interface ChainExecution {
+  readonly head: Promise<AttemptOutcome>;
+  readonly links: readonly Promise<AttemptOutcome | undefined>[];
+}
+
+const NOT_RUN: Promise<undefined> = Promise.resolve(undefined);
 
 /** How long a decided attempt's response may take to arrive before its thread is terminated anyway. */
 const MIN_RESPONSE_WAIT_MS = 1000;
@@ -83,7 +103,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     // thread finishes, piscina hands it the next task at once instead of after
     // a round trip through the scheduler (scripts/bench: throughput). Fairness
     // across runs is kept for everything beyond that small window.
-    this.#queue = new FairQueue<AttemptJob>(maxThreads * 2, (jobs) => this.#dispatchBatch(jobs));
+    this.#queue = new FairQueue<AttemptJob>(maxThreads * 2, (jobs) => this.#dispatchBatch(jobs), MAX_BATCH);
     this.#piscina = new Piscina({
       filename: WORKER_ENTRY,
       name: 'runAttempt',
@@ -169,23 +189,108 @@ export class WorkerPool implements AsyncDisposable, Executor {
       });
     }
     return new Promise<AttemptOutcome>((resolve) => {
-      const state: AttemptState = newAttemptState({
-        id: this.#nextAttemptId++,
-        request,
-        task,
-        runSignal,
-        resolve: (response) => resolve(toOutcome(response)),
-        kill: request.timeoutMs !== null || runSignal !== NEVER_ABORTED ? new KillSwitch() : undefined,
-        job: new Job(() => state, this.#jobHooks),
-      });
+      const state = this.#newState(request, task, runSignal, (response) => resolve(toOutcome(response)));
       if (runSignal.aborted) {
         this.#stop(state, 'run-aborted');
         return;
       }
-      this.#attemptsOfRun(runSignal).add(state);
-      this.#attempts.set(state.id, state);
+      this.#admit(state);
       this.#queue.submit(request.runId, state.job);
     });
+  }
+
+  /**
+   * How many tasks of a fused chain, the head included, may be calls of
+   * this task's function (1: it is not known to be short, so it is not
+   * fused). Chain fusion in the scheduler asks it for every link it considers.
+   * @internal
+   */
+  chainLimit(task: TaskSpec): number {
+    return task.kind === 'worker' ? this.#durations.chainLimit(task.moduleUrl, task.exportName) : 1;
+  }
+
+  /**
+   * Chain fusion: runs `head` and, right after it on the same thread and in
+   * the same message, each link in turn with the result of the one before
+   * (arguments made on the thread, see protocol.ts `ChainedArguments`), as
+   * long as each succeeds. The first link that fails is the outcome of its
+   * own first attempt; the links after it, and every link when the head
+   * fails, did not run (undefined) and are the caller's to run as usual.
+   * Every attempt has its own outcome and is counted in {@link sent}; the
+   * chain takes a run's turn in the fair queue as that many attempts. A
+   * head that may not share a message (timed, moved buffers, a bigger
+   * heap) runs alone and no link runs. The scheduler (run/chain-fusion.ts)
+   * sends only links that need nothing of the main thread between them.
+   * @internal
+   */
+  executeChain(head: AttemptRequest, links: readonly ChainLinkRequest[], options: ExecuteOptions): ChainExecution {
+    const { signal: runSignal } = options;
+    const { task } = head;
+    if (
+      links.length === 0 ||
+      this.#closed ||
+      runSignal.aborted ||
+      task.kind !== 'worker' ||
+      head.heapMb !== undefined ||
+      head.timeoutMs !== null ||
+      head.transferResult ||
+      head.movableArgs.length > 0 ||
+      links.some((link) => link.request.task.kind !== 'worker')
+    ) {
+      return { head: this.execute(head, options), links: links.map(() => NOT_RUN) };
+    }
+    const linkStates: AttemptState[] = [];
+    const linkOutcomes = links.map(
+      ({ request, chained }) =>
+        new Promise<AttemptOutcome | undefined>((resolve) => {
+          const state = this.#newState(
+            request,
+            request.task as WorkerTaskSpec,
+            runSignal,
+            (response) => resolve(toOutcome(response)),
+            { chained, notRun: () => resolve(undefined), kill: false },
+          );
+          linkStates.push(state);
+        }),
+    );
+    const headOutcome = new Promise<AttemptOutcome>((resolve) => {
+      const state = this.#newState(head, task, runSignal, (response) => resolve(toOutcome(response)));
+      state.links = linkStates;
+      this.#admit(state);
+      for (const link of linkStates) this.#admit(link);
+      this.#queue.submit(head.runId, state.job);
+    });
+    return { head: headOutcome, links: linkOutcomes };
+  }
+
+  #newState(
+    request: AttemptRequest,
+    task: WorkerTaskSpec,
+    runSignal: AbortSignal,
+    resolve: AttemptState['resolve'],
+    link?: { readonly chained: ChainedArguments; readonly notRun: () => void; readonly kill: false },
+  ): AttemptState {
+    const state: AttemptState = newAttemptState({
+      id: this.#nextAttemptId++,
+      request,
+      task,
+      runSignal,
+      resolve,
+      // A link is stopped with its batch, by the head's switch.
+      kill:
+        link === undefined && (request.timeoutMs !== null || runSignal !== NEVER_ABORTED)
+          ? new KillSwitch()
+          : undefined,
+      job: new Job(() => state, this.#jobHooks),
+      ...(link ? { chained: link.chained, notRun: link.notRun } : {}),
+    });
+    return state;
+  }
+
+  /** The pool owns the attempt from here: `close()` waits for it, an abort of its run stops it. */
+  #admit(state: AttemptState): void {
+    this.#attemptsOfRun(state.runSignal).add(state);
+    this.#attempts.set(state.id, state);
   }
 
   async #executeWithHeap(request: AttemptRequest, heapMb: number, options: ExecuteOptions): Promise<AttemptOutcome> {
@@ -257,10 +362,16 @@ export class WorkerPool implements AsyncDisposable, Executor {
       progress: undefined,
       ...(request.upstream ? { upstream: request.upstream } : {}),
       ...(request.measureHeap ? { measureHeap: true } : {}),
+      ...(state.chained ? { chained: state.chained } : {}),
     };
   }
 
   #dispatch(state: AttemptState): void {
+    // A head with fused links always travels as a batch (the fair queue starts it as one).
+    if (state.links.length > 0) {
+      this.#dispatchBatch([state.job]);
+      return;
+    }
     state.started = true;
     const { request } = state;
     const payload = this.#requestFor(state);
@@ -289,14 +400,31 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   /** Sends attempts of one run (the fair queue's batch) to a thread in one message. */
   #dispatchBatch(jobs: readonly AttemptJob[]): void {
-    const states = jobs.map((job) => job.state);
+    const states: AttemptState[] = [];
+    for (const { state } of jobs) {
+      states.push(state);
+      // A fused chain's links follow its head; one already settled (stopped) ends the chain there.
+      let cut = false;
+      for (const link of state.links) {
+        cut ||= link.settled;
+        if (cut) this.#settleNotRun(link);
+        else states.push(link);
+      }
+    }
     const progress = new Int32Array(new SharedArrayBuffer(BATCH_SLOTS * Int32Array.BYTES_PER_ELEMENT));
     const batch: AttemptBatch = { states, progress, kill: states[0]?.kill };
     for (const state of states) {
       state.started = true;
       state.batch = batch;
     }
-    const payload: WorkerBatch = { requests: states.map((state) => this.#requestFor(state)), progress };
+    const requests: WorkerRequest[] = [];
+    let previous: WorkerRequest | undefined;
+    for (const state of states) {
+      const request = this.#requestFor(state);
+      requests.push(previous && state.chained ? changedFields(request, previous) : request);
+      previous = request;
+    }
+    const payload: WorkerBatch = { requests, progress };
     const options = batch.kill ? { name: 'runBatch', signal: batch.kill } : { name: 'runBatch' };
     this.#sentAttempts += states.length;
     this.#sentMessages++;
@@ -324,7 +452,13 @@ export class WorkerPool implements AsyncDisposable, Executor {
     const unsent = threadId === 0 && (error as { name?: unknown })?.name === 'DataCloneError';
     batch.states.forEach((state, i) => {
       if (state.settled) return;
+      // A link that never started cannot go again alone (its arguments are made on the thread): the scheduler runs it.
+      if (state.chained && (unsent || i > done)) {
+        this.#settleNotRun(state);
+        return;
+      }
       if ((unsent || i > done) && state.endedBy === undefined && !this.#closed) {
+        state.links = [];
         state.alone = unsent;
         state.started = false;
         state.batch = undefined;
@@ -336,7 +470,11 @@ export class WorkerPool implements AsyncDisposable, Executor {
     });
   }
 
-  #onResults(attemptIds: readonly number[], responses: readonly WorkerResponse[]): void {
+  #onResults(
+    attemptIds: readonly number[],
+    responses: readonly WorkerResponse[],
+    notRun: readonly number[] | undefined,
+  ): void {
     attemptIds.forEach((attemptId, i) => {
       const state = this.#attempts.get(attemptId);
       const response = responses[i] as WorkerResponse;
@@ -344,6 +482,12 @@ export class WorkerPool implements AsyncDisposable, Executor {
       this.#recordDuration(state, response);
       this.#settle(state, response);
     });
+    if (notRun) {
+      for (const attemptId of notRun) {
+        const state = this.#attempts.get(attemptId);
+        if (state) this.#settleNotRun(state);
+      }
+    }
   }
 
   /**
@@ -356,7 +500,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   #onWorkerEvent(event: WorkerEvent): void {
     if (event.kind === 'results') {
-      this.#onResults(event.attemptIds, event.responses);
+      this.#onResults(event.attemptIds, event.responses, event.notRun);
       return;
     }
     if (event.kind === 'late-error') {
@@ -443,14 +587,26 @@ export class WorkerPool implements AsyncDisposable, Executor {
 
   #settle(state: AttemptState, response: WorkerResponse): void {
     if (state.settled) return;
-    state.settled = true;
-    clearTimeout(state.hardTimer);
-    this.#runs.get(state.runSignal)?.delete(state);
-    this.#attempts.delete(state.id);
+    this.#forget(state);
     // A batch's slot is freed once, when piscina answers for the whole batch.
     if (state.started && !state.batch) this.#queue.release();
     state.resolve(response);
     if (this.#attempts.size === 0) this.#idle?.();
+  }
+
+  /** A fused chain link that did not run: its outcome is undefined (executeChain), not a failure. */
+  #settleNotRun(state: AttemptState): void {
+    if (state.settled) return;
+    this.#forget(state);
+    state.notRun?.();
+    if (this.#attempts.size === 0) this.#idle?.();
+  }
+
+  #forget(state: AttemptState): void {
+    state.settled = true;
+    clearTimeout(state.hardTimer);
+    this.#runs.get(state.runSignal)?.delete(state);
+    this.#attempts.delete(state.id);
   }
 
   /**
@@ -503,9 +659,30 @@ class Job implements AttemptJob {
     return this.#hooks.batchLimit(this.#state());
   }
 
+  /** The attempt and its fused chain links. */
+  get size(): number {
+    return 1 + this.#state().links.length;
+  }
+
   start(): void {
     this.#hooks.start(this.#state());
   }
+}
+
+/**
+ * A fused chain link's request as it travels in a batch: the fields that
+ * differ from the request before it (a field that request has and this one
+ * lacks goes as undefined). The worker fills in the rest (worker-entry.ts
+ * `runBatch`): along a chain most fields are the same, and every field
+ * left out is one less for structured clone to write and read.
+ */
+function changedFields(request: WorkerRequest, previous: WorkerRequest): WorkerRequest {
+  const changed: Record<string, unknown> = {};
+  const now = request as unknown as Record<string, unknown>;
+  const before = previous as unknown as Record<string, unknown>;
+  for (const key in now) if (now[key] !== before[key]) changed[key] = now[key];
+  for (const key in before) if (!(key in now)) changed[key] = undefined;
+  return changed as unknown as WorkerRequest;
 }
 
 /** Outcomes of attempts that never reached a thread name the pool itself. */
