@@ -147,6 +147,36 @@ describe('batching short worker attempts', () => {
     expect(others.every((entry) => entry.status === TaskStatus.SUCCESS)).toBe(true);
   });
 
+  it('follows attempts that return objects, promises and async failures inside a batch, each to its own outcome', async () => {
+    const pool = newPool(1);
+    for (let round = 0; round < 8; round++) {
+      await new Process([task(`w${round}`, 'later', { args: [round] })]).run({ pool });
+    }
+    const actions = ['echo', 'object', 'fail', 'sync'] as const;
+    const tasks = Array.from({ length: 60 }, (_, i) => {
+      const action = actions[i % 4] as (typeof actions)[number];
+      return action === 'sync'
+        ? task(`t${i}`, 'mixed', { args: [i] })
+        : task(`t${i}`, 'later', { args: [i, action], retries: 0 });
+    });
+    const before = pool.sent;
+    const report = await new Process(tasks).run({ pool, parallel: true, maxWorkers: 60 });
+    // Some attempts shared a message (the sync fixture is known short only after its first attempt).
+    expect(pool.sent.messages - before.messages).toBeLessThan(60);
+    for (let i = 0; i < 60; i++) {
+      const entry = report.entries.get(`t${i}`);
+      const action = actions[i % 4];
+      if (action === 'fail') {
+        expect(entry?.status).toBe(TaskStatus.ERRORED);
+        expect(entry?.error?.exception).toBe(`async failure on ${i} (${`async local of ${i}`.length})`);
+        expect(entry?.error?.tracedVars).toMatchObject({ mine: `'async local of ${i}'` });
+      } else {
+        expect(entry?.status).toBe(TaskStatus.SUCCESS);
+        expect(entry?.result).toEqual(action === 'object' ? { value: i } : i);
+      }
+    }
+  });
+
   it('shares threads fairly: a small run is not starved by a big run of short tasks queued first', async () => {
     const pool = newPool(1);
     await warm(pool);
