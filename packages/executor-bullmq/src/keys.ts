@@ -4,6 +4,8 @@
 export interface Keys {
   /** BullMQ's hash of a job (this package adds one field to it, {@link TAKEN_BY_FIELD}). */
   job(jobId: string): string;
+  /** BullMQ's sorted set of the queue's completed jobs. */
+  readonly completed: string;
   /** Pub/sub channel the coordinator cancels jobs through (message: a job id). */
   readonly cancel: string;
   /** The list a job's log lines are appended to, in order. */
@@ -18,6 +20,7 @@ export function keysOf(prefix: string, queue: string): Keys {
   const base = `${prefix}:${queue}:processes`;
   return {
     job: (jobId) => `${prefix}:${queue}:${jobId}`,
+    completed: `${prefix}:${queue}:completed`,
     cancel: `${base}:cancel`,
     log: (jobId) => `${base}:log:${jobId}`,
     blob: (jobId, part) => `${base}:blob:${jobId}:${part}`,

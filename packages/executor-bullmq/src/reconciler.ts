@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { type AttemptOutcome, serializeError } from 'processes-core';
 import type { BlobStore } from './blob-store.js';
 import { blobKeyOf, decodePayload, type PayloadSink } from './codec.js';
+import { CompletedRemoval } from './completed-removal.js';
 import { NoWorkerError, RedisUnavailableError, WorkerLostError } from './errors.js';
 import type { InFlight } from './in-flight.js';
 import { type Keys, TAKEN_BY_FIELD } from './keys.js';
@@ -37,6 +38,7 @@ export class Reconciler {
   readonly #abandoned = new Map<string, readonly string[]>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #callTimeoutMs: number;
+  readonly #removal: CompletedRemoval;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #lastRedisOk = Date.now();
@@ -45,6 +47,13 @@ export class Reconciler {
   constructor(options: ReconcilerOptions) {
     this.#o = options;
     this.#callTimeoutMs = Math.max(1000, options.intervalMs * 2);
+    this.#removal = new CompletedRemoval({
+      queue: options.queue,
+      redis: options.redis,
+      keys: options.keys,
+      store: options.sink.store,
+      bounded: (work) => this.#bounded(work),
+    });
   }
 
   /** Adds the job with `add` and resolves with the attempt's outcome. Never rejects. */
@@ -102,6 +111,7 @@ export class Reconciler {
   async close(): Promise<void> {
     for (const inFlight of [...this.#jobs.values()]) this.#cancel(inFlight, 'the BullMQ executor was closed');
     await this.#sweep().catch(() => undefined);
+    await this.#removal.flush();
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
     clearInterval(this.#timer);
     this.#timer = undefined;
@@ -261,12 +271,12 @@ export class Reconciler {
     if (inFlight.settled) return;
     replayLines(inFlight.request.log, lines);
     this.#settle(inFlight, outcome);
-    // Only the keys this job made are deleted: one command fewer per task in the common case.
+    // Only the keys this job made are deleted, with the job, in the next batch.
     const extra = [
       ...(result.logLines > 0 ? [this.#o.keys.log(inFlight.jobId)] : []),
       ...('stored' in result.outcome ? [result.outcome.stored] : []),
     ];
-    this.#keep(this.#removeAll(inFlight.jobId, blobs, true, extra));
+    this.#removal.add(inFlight.jobId, extra, blobs);
   }
 
   async #lost(inFlight: InFlight, job: Job, reason: string): Promise<void> {
@@ -318,17 +328,12 @@ export class Reconciler {
     this.#keep(this.#removeAll(jobId, blobs, true));
   }
 
-  async #removeAll(
-    jobId: string,
-    blobs: readonly string[],
-    removeJob: boolean,
-    keys: readonly string[] = [this.#o.keys.log(jobId), this.#o.keys.result(jobId)],
-  ): Promise<void> {
+  async #removeAll(jobId: string, blobs: readonly string[], removeJob: boolean): Promise<void> {
     const { store } = this.#o.sink;
     const { redis } = this.#o;
     await Promise.all([
       removeJob ? this.#bounded(this.#o.queue.remove(jobId)) : undefined,
-      keys.length > 0 ? this.#bounded(redis.del(...keys)) : undefined,
+      this.#bounded(redis.del(this.#o.keys.log(jobId), this.#o.keys.result(jobId))),
       blobs.length > 0 ? this.#bounded(store.delete(blobs)) : undefined,
     ]);
   }

@@ -21,6 +21,10 @@ import { JOB_FORMAT, type JobData, type JobResult, RETURN_VALUE_MAX_BYTES } from
 
 export type { WorkerOptions } from './options.js';
 
+/** The name the taken-by script is defined under on the worker's command connection. */
+const SET_TAKEN_BY_COMMAND = 'processesSetTakenBy';
+type SetTakenBy = (jobKey: string, field: string, workerId: string) => Promise<unknown>;
+
 /** A running worker process's handle: {@link startWorker}'s result. */
 export interface ProcessesWorker extends AsyncDisposable {
   /** `host:pid`, the prefix of the `workerId` of every attempt it runs. */
@@ -50,6 +54,14 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
   const commands = new Redis(connection);
   const subscriber = new Redis(connection);
   commands.on('error', () => undefined);
+  // Sent by its hash (EVALSHA; ioredis loads it on a NOSCRIPT reply): Redis does not hash the body per job.
+  commands.defineCommand(SET_TAKEN_BY_COMMAND, { numberOfKeys: 1, lua: SET_TAKEN_BY });
+  const setTakenBy = (jobId: string): Promise<unknown> =>
+    (commands as unknown as Record<typeof SET_TAKEN_BY_COMMAND, SetTakenBy>)[SET_TAKEN_BY_COMMAND](
+      keys.job(jobId),
+      TAKEN_BY_FIELD,
+      id,
+    );
   subscriber.on('error', () => undefined);
   const stash = new RedisBlobStore(commands);
   const sink: PayloadSink = {
@@ -71,7 +83,10 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     const controller = new AbortController();
     running.set(jobId, controller);
     // Not awaited: it only matters if this process dies, and must not delay the attempt.
-    void commands.eval(SET_TAKEN_BY, 1, keys.job(jobId), TAKEN_BY_FIELD, id).catch(() => undefined);
+    // Sent now, before the hop to the thread: sent after it (to overlap the attempt), Redis
+    // woke to run it just when the thread needed a core, and on the loaded 2-core bench
+    // machine the round trip got slower (scripts/bench, distributed-overhead).
+    void setTakenBy(jobId).catch(() => undefined);
     let logLines = 0;
     let lastPush: Promise<unknown> = Promise.resolve();
     const logKey = keys.log(jobId);

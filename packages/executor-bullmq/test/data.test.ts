@@ -1,5 +1,8 @@
 // Values over the inline cap go through the blob store and come back intact;
 // when the run is over, nothing it put in Redis is left (memory back where it was).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Process, TaskDependency, TaskStatus } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import { type BlobStore, PayloadSerializationError, RedisBlobStore } from '../dist/index.js';
@@ -82,6 +85,30 @@ describe.skipIf(missing !== null)('data over the inline cap', () => {
       'Redis memory to return to where it was',
       async () => (await usedMemory()) < memoryBefore + 256 * 1024,
     );
+  });
+
+  it('once the executor is closed, no job, log list or stored result of a run is left, over several batches', async () => {
+    const queue = 'data-cleanup';
+    await env.workers(1, { queue, threads: 2 });
+    const executor = env.executor({ queue });
+    const dir = await mkdtemp(join(tmpdir(), 'processes-bullmq-cleanup-'));
+    // More jobs than one deletion batch holds, some with log lines and some with results over 8 KiB.
+    const tasks = Array.from({ length: 150 }, (_, i) =>
+      i % 10 === 0
+        ? remote(`t${i}`, 'logs', { args: [2], logPath: join(dir, `t${i}.log`) })
+        : remote(`t${i}`, 'identity', { args: [i % 10 === 1 ? 'x'.repeat(20 * 1024) : i] }),
+    );
+    await using process = new Process(tasks);
+    const report = await process.run({ executors: [executor], parallel: true });
+    expect(report.ok).toBe(true);
+    expect(report.entries.get('t11')?.result).toBe('x'.repeat(20 * 1024));
+    // No waiting: close() sends the deletions still queued and waits for them.
+    await executor.close();
+    const left = (await env.client.keys(`bull:${queue}:*`)).filter(
+      (key) => key.includes(':processes:') || /-t\d+-1(:logs)?$/.test(key),
+    );
+    expect(left).toEqual([]);
+    expect(await env.client.zcard(`bull:${queue}:completed`)).toBe(0);
   });
 
   it('an argument v8 cannot write is a typed error naming the task, and nothing is sent', async () => {

@@ -33,17 +33,31 @@ export async function throughput({ quick }: BenchOptions): Promise<BenchResult[]
     const rawSamples: number[] = [];
     const engineSamples: number[] = [];
     const offSamples: number[] = [];
+    // Each timed run starts on a collected heap: otherwise a side pays for the garbage the one before it left,
+    // and which side a full collection lands in moved capture-cost by tens of per cent from run to run.
+    const collected = async (run: () => Promise<unknown>) => {
+      globalThis.gc?.();
+      return (await timed(run)).ms;
+    };
     for (let i = 0; i < rounds; i++) {
-      rawSamples.push((await timed(runRaw)).ms);
-      engineSamples.push((await timed(runEngine)).ms);
-      offSamples.push((await timed(runWithoutCapture)).ms);
+      rawSamples.push(await collected(runRaw));
+      // Capture on and off in turn first, so neither side always runs right after raw piscina's threads.
+      if (i % 2 === 0) {
+        engineSamples.push(await collected(runEngine));
+        offSamples.push(await collected(runWithoutCapture));
+      } else {
+        offSamples.push(await collected(runWithoutCapture));
+        engineSamples.push(await collected(runEngine));
+      }
     }
     const rawMs = median(rawSamples);
     const engineMs = median(engineSamples);
     const offMs = median(offSamples);
     const perSecond = (ms: number) => Math.round((count / ms) * 1000);
     const ratio = rawMs / engineMs;
-    const captureCost = (engineMs / offMs - 1) * 100;
+    // Each round's on/off pair ran back to back, under the same load: the median of the pairs' ratios
+    // follows the machine's load as it drifts, which the ratio of two medians does not.
+    const captureCost = (median(engineSamples.map((ms, i) => ms / (offSamples[i] as number))) - 1) * 100;
     const sent = pool.sent;
     return [
       {

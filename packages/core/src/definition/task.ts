@@ -14,9 +14,9 @@ import {
   type TriggerRule,
   taskOptionsSchema,
 } from '../options/task-options.js';
-import { quickTaskOptions } from '../options/task-options-check.js';
+import { quickTaskOptions, releaseQuickOptions } from '../options/task-options-check.js';
 import type { RetryOn } from '../run/retry.js';
-import { isTaskName, normaliseTaskName, plainDependency, TaskDependency } from './task-dependency.js';
+import { isTaskName, lowerCased, normaliseTaskName, plainDependency, TaskDependency } from './task-dependency.js';
 import { WorkerTaskRef } from './worker-task.js';
 
 export type { TaskDependencyOptions } from '../options/task-dependency-options.js';
@@ -75,55 +75,68 @@ export class Task {
   readonly retryOnOomHeapMb: readonly number[];
 
   constructor(name: string, fn: TaskTarget, options?: TaskOptions) {
-    const where = typeof name === 'string' ? `Task "${name}"` : 'Task';
-    this.name = normaliseTaskName(where, 'name', name);
+    // `Task "name"` in messages is spelled out only when a check fails (whereOf): most tasks never fail one.
+    this.name =
+      typeof name === 'string' && isTaskName(name) ? lowerCased(name) : normaliseTaskName(whereOf(name), 'name', name);
     const task = this.name;
     if (typeof fn !== 'function' && !(fn instanceof WorkerTaskRef)) {
-      throw new InvalidOptionError(where, 'fn', 'a function or a workerTask(moduleUrl, exportName)', fn, task);
+      throw new InvalidOptionError(whereOf(name), 'fn', 'a function or a workerTask(moduleUrl, exportName)', fn, task);
     }
     this.fn = fn;
     this.functionName = fn instanceof WorkerTaskRef ? fn.displayName : fn.name || '<anonymous>';
     // The quick check covers the usual options; the schema has the last word (and the error).
-    const o = quickTaskOptions(options) ?? parseOptions({ where, taskName: task }, taskOptionsSchema, options);
+    const quick = quickTaskOptions(options);
+    const o = quick ?? parseOptions({ where: whereOf(name), taskName: task }, taskOptionsSchema, options);
     const d = TASK_DEFAULTS;
     const logPath = o.logPath ?? d.logPath;
     this.logPath = logPath instanceof URL ? fileURLToPath(logPath) : logPath;
     // The defaults are frozen already: no copy when the option is absent.
     this.args = o.args === undefined ? d.args : Object.freeze([...o.args]);
     this.kwargs = o.kwargs === undefined ? d.kwargs : Object.freeze({ ...o.kwargs });
-    const dependencies = checkDependencies(where, task, o.dependencies ?? d.dependencies);
-    this.map = checkMap(where, task, o, dependencies);
+    const dependencies = checkDependencies(name, task, o.dependencies ?? d.dependencies);
+    this.map = checkMap(name, task, o, dependencies);
     // A mapped-over dependency that injects nowhere passes each item positionally, where its result would go.
-    const at = dependencies.findIndex((dep) => dep.taskName === this.map && !injects(dep));
-    if (at >= 0) dependencies[at] = new TaskDependency(this.map as string, { useResultAsAdditionalArgs: true });
+    if (this.map !== null) {
+      const at = dependencies.findIndex((dep) => dep.taskName === this.map && !injects(dep));
+      if (at >= 0) dependencies[at] = new TaskDependency(this.map, { useResultAsAdditionalArgs: true });
+    }
     this.dependencies = Object.freeze(dependencies);
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? d.tracedVarsFrameFilter;
     this.captureTracedVars = o.captureTracedVars ?? fn instanceof WorkerTaskRef;
     this.timeoutMs = o.timeoutMs ?? d.timeoutMs;
     this.retries = o.retries ?? d.retries;
-    this.retryOn = checkRetryOn(where, task, o.retryOn);
+    this.retryOn = checkRetryOn(name, task, o.retryOn);
     const delay = o.retryDelayMs ?? d.retryDelayMs;
     this.retryDelayMs = typeof delay === 'number' ? delay : Object.freeze({ ...delay });
     this.transferResult = o.transferResult ?? d.transferResult;
     this.cacheKey = o.cacheKey;
-    this.cacheEnv = Object.freeze([...(o.cacheEnv ?? d.cacheEnv)]);
+    this.cacheEnv = o.cacheEnv === undefined ? d.cacheEnv : Object.freeze([...o.cacheEnv]);
     this.cache = o.cache ?? (o.cacheKey !== undefined || o.cacheEnv !== undefined);
-    this.passesKwargs = o.kwargs !== undefined || this.dependencies.some((d) => d.useResultAsAdditionalKwargs);
+    this.passesKwargs = o.kwargs !== undefined || injectsKwargs(this.dependencies);
     this.maxParallel = o.maxParallel ?? d.maxParallel;
     this.mapBatchSize = o.mapBatchSize ?? d.mapBatchSize;
     this.allowPartial = o.allowPartial ?? d.allowPartial;
     this.runIf = o.runIf ?? d.runIf;
     this.pool = o.pool ?? d.pool;
     if (this.pool === null && o.poolSlots !== undefined) {
-      throw new InvalidOptionError(where, 'poolSlots', 'left out when no `pool` is given', o.poolSlots, task);
+      throw new InvalidOptionError(whereOf(name), 'poolSlots', 'left out when no `pool` is given', o.poolSlots, task);
     }
     this.poolSlots = o.poolSlots ?? d.poolSlots;
     this.priority = o.priority ?? d.priority;
-    this.retryOnOomHeapMb = Object.freeze([...(o.retryOnOom?.heapMb ?? [])]);
+    const heapMb = o.retryOnOom?.heapMb;
+    this.retryOnOomHeapMb = heapMb === undefined ? NO_HEAP_SIZES : Object.freeze([...heapMb]);
     if (this.retryOnOomHeapMb.length > 0 && !(fn instanceof WorkerTaskRef)) {
       const why = 'Only a worker thread has a heap of its own to grow; make the task a `workerTask(...)`.';
-      throw new InvalidOptionError(where, 'retryOnOom', 'left out for a main-thread task', o.retryOnOom, task, why);
+      throw new InvalidOptionError(
+        whereOf(name),
+        'retryOnOom',
+        'left out for a main-thread task',
+        o.retryOnOom,
+        task,
+        why,
+      );
     }
+    if (quick) releaseQuickOptions(quick);
     Object.freeze(this);
   }
 
@@ -133,8 +146,7 @@ export class Task {
    * share, is left as it was.
    */
   withDependency(dependency: TaskDependency): Task {
-    const where = `Task "${this.name}"`;
-    checkDependencies(where, this.name, [...this.dependencies, dependency]);
+    checkDependencies(this.name, this.name, [...this.dependencies, dependency]);
     const copy = Object.create(Task.prototype) as Task;
     Object.assign(copy, this, {
       dependencies: Object.freeze([...this.dependencies, dependency]),
@@ -144,7 +156,12 @@ export class Task {
   }
 }
 
-function checkDependencies(where: string, task: string, given: readonly unknown[]): TaskDependency[] {
+/** Where a message about the task named `name` (as given) says the trouble is. */
+function whereOf(name: unknown): string {
+  return typeof name === 'string' ? `Task "${name}"` : 'Task';
+}
+
+function checkDependencies(name: string, task: string, given: readonly unknown[]): TaskDependency[] {
   if (given.length === 0) return [];
   const out: TaskDependency[] = new Array(given.length);
   for (let i = 0; i < given.length; i++) {
@@ -154,13 +171,13 @@ function checkDependencies(where: string, task: string, given: readonly unknown[
     const dependency =
       typeof item === 'string'
         ? plainDependency(
-            isTaskName(item) ? item.toLowerCase() : normaliseTaskName(where, `dependencies[${i}]`, item, task),
+            isTaskName(item) ? lowerCased(item) : normaliseTaskName(whereOf(name), `dependencies[${i}]`, item, task),
           )
         : item instanceof TaskDependency
           ? item
           : undefined;
     if (!dependency) {
-      throw new InvalidOptionError(where, `dependencies[${i}]`, 'a TaskDependency or a task name', item, task);
+      throw new InvalidOptionError(whereOf(name), `dependencies[${i}]`, 'a TaskDependency or a task name', item, task);
     }
     const { taskName } = dependency;
     // Tasks have a few dependencies: a scan is cheaper than a Set.
@@ -173,6 +190,14 @@ function checkDependencies(where: string, task: string, given: readonly unknown[
   return out;
 }
 
+/** No bigger-heap attempts: shared by every task without `retryOnOom` (a Task holds it for as long as it lives). */
+const NO_HEAP_SIZES: readonly number[] = Object.freeze([]);
+
+function injectsKwargs(dependencies: readonly TaskDependency[]): boolean {
+  for (const dependency of dependencies) if (dependency.useResultAsAdditionalKwargs) return true;
+  return false;
+}
+
 function injects(dependency: TaskDependency): boolean {
   return dependency.useResultAsAdditionalArgs || dependency.useResultAsAdditionalKwargs;
 }
@@ -180,7 +205,7 @@ function injects(dependency: TaskDependency): boolean {
 const MAP_ONLY = ['maxParallel', 'mapBatchSize', 'allowPartial'] as const;
 
 function checkMap(
-  where: string,
+  given: string,
   task: string,
   o: Parsed<Pick<TaskOptions, 'map' | (typeof MAP_ONLY)[number]>>,
   dependencies: readonly TaskDependency[],
@@ -188,7 +213,7 @@ function checkMap(
   if (o.map === undefined) {
     for (const field of MAP_ONLY) {
       if (o[field] !== undefined) {
-        throw new InvalidOptionError(where, field, 'left out when no `map` is given', o[field], task);
+        throw new InvalidOptionError(whereOf(given), field, 'left out when no `map` is given', o[field], task);
       }
     }
     return null;
@@ -197,7 +222,7 @@ function checkMap(
   if (!dependencies.some((d) => d.taskName === name)) {
     const names = dependencies.map((d) => `"${d.taskName}"`).join(', ') || 'none';
     throw new InvalidOptionError(
-      where,
+      whereOf(given),
       'map',
       'the name of one of its dependencies',
       o.map,
@@ -208,8 +233,9 @@ function checkMap(
   return name;
 }
 
-function checkRetryOn(where: string, task: string, value: RetryOn | undefined): RetryOn | undefined {
+function checkRetryOn(name: string, task: string, value: RetryOn | undefined): RetryOn | undefined {
   if (value === undefined) return undefined;
+  const where = whereOf(name);
   if (typeof value === 'function') {
     if (isErrorClass(value)) {
       const fix = `Put Error classes in an array: \`retryOn: [${value.name || 'MyError'}]\`.`;

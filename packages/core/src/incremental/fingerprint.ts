@@ -78,12 +78,20 @@ export function taskFingerprint(
   code: string | null,
 ): { fingerprint: TaskFingerprint; unhashable: UnhashableInputError | undefined } {
   const own = ownFingerprint(task);
-  return { fingerprint: { code, ...own.parts }, unhashable: own.unhashable };
+  // Every run fingerprints every task: the last result is kept (frozen, it is shared by the runs' entries).
+  let whole = own.withCode;
+  if (whole === undefined || whole.fingerprint.code !== code) {
+    whole = Object.freeze({ fingerprint: Object.freeze({ code, ...own.parts }), unhashable: own.unhashable });
+    own.withCode = whole;
+  }
+  return whole;
 }
 
 interface OwnFingerprint {
   readonly parts: Omit<TaskFingerprint, 'code'>;
   readonly unhashable: UnhashableInputError | undefined;
+  /** The whole fingerprint with the code it was last asked for. */
+  withCode?: { readonly fingerprint: TaskFingerprint; readonly unhashable: UnhashableInputError | undefined };
 }
 
 // A Task is immutable (frozen, and its args and kwargs frozen copies at the top level),

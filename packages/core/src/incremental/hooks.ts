@@ -30,7 +30,10 @@ export interface IncrementalHooks {
    * intercept it.
    */
   passesThrough(index: number): boolean;
-  /** The entry as the report keeps it (with its fingerprint, why it ran, its cache key). */
+  /**
+   * The entry as the report keeps it (with its fingerprint, why it ran, its
+   * cache key). It may write onto `entry`, which the scheduler freezes after.
+   */
   annotate(index: number, entry: TaskReportEntry): TaskReportEntry;
   /** Called after each entry is recorded; `snapshot` builds the report so far. */
   settled(snapshot: () => ExecutionReport): void;

@@ -205,6 +205,8 @@ export class TaskLog {
   }
 
   started(name: string): void {
+    // Most tasks have no logger: no line, and no callback made for one.
+    if (this.#sinks.length === 0) return;
     this.#each((sink) => sink.info(`Starting ${name}.`));
   }
 
@@ -218,6 +220,7 @@ export class TaskLog {
   }
 
   finished(name: string, attempts: number, elapsedMs: number): void {
+    if (this.#sinks.length === 0) return;
     this.#each((sink) => sink.info({ attempts, elapsed_ms: elapsedMs }, `Finished ${name}.`));
   }
 

@@ -10,12 +10,65 @@ import { MAX_TIMER_MS } from './limits.js';
 import { isPlainObject } from './parse.js';
 import type { TaskOptions } from './task-options.js';
 
-/** The options as the schema would parse them, or undefined: let the schema decide. */
+type QuickOptions = { -readonly [K in keyof Parsed<TaskOptions>]: Parsed<TaskOptions>[K] };
+
+/**
+ * One options record to fill, kept between tasks: building a large graph
+ * otherwise makes (and collects) one per task. Taken by
+ * {@link quickTaskOptions}, handed back emptied by {@link releaseQuickOptions};
+ * a Task built while another holds it (a getter that builds one) gets a
+ * fresh record, and one never handed back (a constructor that threw) is
+ * simply left to the collector.
+ */
+let spare: QuickOptions | undefined;
+
+/**
+ * The options as the schema would parse them, or undefined: let the schema
+ * decide. The record returned is on loan: read it, then give it back with
+ * {@link releaseQuickOptions} before the next task is built.
+ */
 export function quickTaskOptions(input: unknown): Parsed<TaskOptions> | undefined {
   if (!isPlainObject(input)) return undefined;
-  // Every field an own property (absent ones undefined), so a polluted
-  // Object.prototype cannot supply one; one shape for every task.
-  const out: Parsed<TaskOptions> = {
+  const out = spare ?? emptyOptions();
+  spare = undefined;
+  try {
+    // Own enumerable keys only (as Object.keys, without the array).
+    for (const key in input) {
+      if (Object.hasOwn(input, key) && !take(out, key, input[key])) {
+        releaseQuickOptions(out);
+        return undefined;
+      }
+    }
+  } catch {
+    releaseQuickOptions(out);
+    return undefined; // a getter threw: the full parse reports it
+  }
+  return out;
+}
+
+/** Hands back a record from {@link quickTaskOptions}, emptied so it holds on to nothing of the task's. */
+export function releaseQuickOptions(options: Parsed<TaskOptions>): void {
+  const out = options as QuickOptions;
+  out.logPath = undefined;
+  out.args = undefined;
+  out.kwargs = undefined;
+  out.dependencies = undefined;
+  out.tracedVarsFrameFilter = undefined;
+  out.captureTracedVars = undefined;
+  out.timeoutMs = undefined;
+  out.retries = undefined;
+  out.retryOn = undefined;
+  out.retryDelayMs = undefined;
+  out.transferResult = undefined;
+  spare = out;
+}
+
+/**
+ * Every field an own property (absent ones undefined), so a polluted
+ * Object.prototype cannot supply one; one shape for every task.
+ */
+function emptyOptions(): QuickOptions {
+  return {
     logPath: undefined,
     args: undefined,
     kwargs: undefined,
@@ -27,7 +80,7 @@ export function quickTaskOptions(input: unknown): Parsed<TaskOptions> | undefine
     retryOn: undefined,
     retryDelayMs: undefined,
     transferResult: undefined,
-    // Graph options are rarer: any of them sends the task to the schema.
+    // Graph options are rarer: any of them sends the task to the schema, so they stay undefined here.
     map: undefined,
     maxParallel: undefined,
     mapBatchSize: undefined,
@@ -37,23 +90,14 @@ export function quickTaskOptions(input: unknown): Parsed<TaskOptions> | undefine
     poolSlots: undefined,
     priority: undefined,
     retryOnOom: undefined,
+    cache: undefined,
+    cacheKey: undefined,
+    cacheEnv: undefined,
   };
-  try {
-    for (const key of Object.keys(input)) {
-      if (!take(out, key, input[key])) return undefined;
-    }
-  } catch {
-    return undefined; // a getter threw: the full parse reports it
-  }
-  return out;
 }
 
 /** Copies `value` into `out[key]` if the schema surely accepts it there (the schema would copy arrays; the Task copies or maps each one it keeps). */
-function take(
-  out: { -readonly [K in keyof Parsed<TaskOptions>]: Parsed<TaskOptions>[K] },
-  key: string,
-  value: unknown,
-): boolean {
+function take(out: QuickOptions, key: string, value: unknown): boolean {
   switch (key) {
     case 'logPath':
       if (value !== undefined && value !== null && !(typeof value === 'string' && value.length > 0)) return false;

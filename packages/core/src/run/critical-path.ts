@@ -15,6 +15,26 @@ export function startPositions(
   graph: TaskGraph<Task>,
   options: { readonly parallel: boolean; readonly durations: DurationsSource | undefined },
 ): Int32Array {
+  // Without durations the order depends on the graph alone, and a graph never changes: worked out once
+  // per graph and mode, not once per run (the sort was a few per cent of a run of no-op tasks).
+  if (options.durations !== undefined) return computeStartPositions(graph, options);
+  let known = withoutDurations.get(graph);
+  if (!known) {
+    known = {};
+    withoutDurations.set(graph, known);
+  }
+  const mode = options.parallel ? 'parallel' : 'sequential';
+  known[mode] ??= computeStartPositions(graph, options);
+  return known[mode];
+}
+
+/** Start positions of each graph without durations, by mode. The scheduler only reads them. */
+const withoutDurations = new WeakMap<TaskGraph<Task>, { parallel?: Int32Array; sequential?: Int32Array }>();
+
+function computeStartPositions(
+  graph: TaskGraph<Task>,
+  options: { readonly parallel: boolean; readonly durations: DurationsSource | undefined },
+): Int32Array {
   const n = graph.order.length;
   const remaining = options.parallel ? remainingPathWeights(graph, weightsOf(graph.order, options.durations)) : null;
   const indices = Array.from({ length: n }, (_, i) => i);

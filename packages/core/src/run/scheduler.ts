@@ -53,6 +53,7 @@ export interface RunPlan {
 }
 
 const NOTHING_MOVABLE: readonly ArgumentPath[] = [];
+const NO_UPSTREAM: Readonly<Record<string, UpstreamState>> = Object.freeze({});
 
 /**
  * Runs a validated graph: a task is decided as soon as its own dependencies
@@ -648,8 +649,11 @@ class RunExecution {
    * (a fused task's previous link) as it will have ended when the task runs.
    */
   #upstreamStates(index: number, succeeding?: number): Readonly<Record<string, UpstreamState>> {
+    const positions = this.#plan.graph.dependencies[index] ?? [];
+    // No dependencies, nothing to say: one shared (frozen) record, not one per task.
+    if (positions.length === 0) return NO_UPSTREAM;
     const states: Record<string, UpstreamState> = {};
-    for (const p of this.#plan.graph.dependencies[index] ?? []) {
+    for (const p of positions) {
       if (p === succeeding) {
         setOwn(states, (this.#order[p] as Task).name, SUCCEEDED);
         continue;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { taskOptionsSchema } from '../../dist/options/task-options.js';
-import { quickTaskOptions } from '../../dist/options/task-options-check.js';
+import { quickTaskOptions, releaseQuickOptions } from '../../dist/options/task-options-check.js';
 
 /** Values of every kind a user might put in an option, valid or not. */
 const anyValue = fc.oneof(
@@ -64,5 +64,29 @@ describe('the quick task-options check', () => {
     expect(quickTaskOptions(usual)).toEqual(usual);
     expect(quickTaskOptions({ retryDelayMs: { initialMs: 1 } })).toBeUndefined();
     expect(quickTaskOptions({ timeout: 5 })).toBeUndefined();
+  });
+
+  it('lends one record at a time: a record handed back is emptied, a second borrower gets its own', () => {
+    const first = quickTaskOptions({ retries: 2, args: [1], dependencies: ['a'] });
+    if (!first) throw new Error('expected the quick check to accept the options');
+    // Taken while the first is still out: a record of its own.
+    const second = quickTaskOptions({ timeoutMs: 5 });
+    expect(second).not.toBe(first);
+    expect({ ...second }).toEqual({ timeoutMs: 5 });
+    expect({ ...first }).toEqual({ retries: 2, args: [1], dependencies: ['a'] });
+    releaseQuickOptions(first);
+    expect(Object.values(first).every((value) => value === undefined)).toBe(true);
+    // The next one lent is the record handed back, holding only the new options.
+    const third = quickTaskOptions({ logPath: 'x.log' });
+    expect(third).toBe(first);
+    expect({ ...third }).toEqual({ logPath: 'x.log' });
+  });
+
+  it('hands the record back when it leaves the options to the schema', () => {
+    const taken = quickTaskOptions({ retries: 1 });
+    if (!taken) throw new Error('expected the quick check to accept the options');
+    releaseQuickOptions(taken);
+    expect(quickTaskOptions({ retries: 1, timeout: 5 })).toBeUndefined();
+    expect(quickTaskOptions({ args: [2] })).toBe(taken);
   });
 });

@@ -54,7 +54,9 @@ export class MainThreadExecutor implements Executor {
  * signal and logger are made when the task first reads them: most tasks
  * never do, and an AbortController listening to the run's signal, or a
  * logger, costs more than the rest of a small attempt. A class, not
- * closures: a parallel run holds thousands of these at once.
+ * closures: a parallel run holds thousands of these at once, and the
+ * callbacks (run abort, timer, promise reactions) are made only for the
+ * attempts that need them.
  */
 class MainThreadAttempt implements TaskContext {
   readonly taskName: string;
@@ -68,7 +70,8 @@ class MainThreadAttempt implements TaskContext {
   readonly #startedAt = now();
   #controller: AbortController | undefined;
   #abortedWith: { readonly reason: unknown } | undefined;
-  #listening = false;
+  /** The listener on the run's signal, while there is one. */
+  #abortFromRun: (() => void) | undefined;
   #log: Logger | undefined;
   #timer: NodeJS.Timeout | undefined;
   #settled = false;
@@ -97,10 +100,10 @@ class MainThreadAttempt implements TaskContext {
       const runSignal = this.#runSignal;
       if (this.#abortedWith) controller.abort(this.#abortedWith.reason);
       else if (runSignal !== NEVER_ABORTED && !this.#settled) {
-        if (runSignal.aborted) this.#abortFromRun();
+        if (runSignal.aborted) this.#abort(runSignal.reason);
         else {
+          this.#abortFromRun = () => this.#abort(runSignal.reason);
           runSignal.addEventListener('abort', this.#abortFromRun, { once: true });
-          this.#listening = true;
         }
       }
     }
@@ -115,9 +118,9 @@ class MainThreadAttempt implements TaskContext {
   start(): void {
     const request = this.#request;
     const { task, timeoutMs } = request;
-    if (timeoutMs !== null) this.#timer = setTimeout(this.#timedOut, timeoutMs);
+    if (timeoutMs !== null) this.#timer = setTimeout(() => this.#timedOut(), timeoutMs);
     // A run aborted before the task starts: its signal is aborted from the start.
-    if (this.#runSignal !== NEVER_ABORTED && this.#runSignal.aborted) this.#abortFromRun();
+    if (this.#runSignal !== NEVER_ABORTED && this.#runSignal.aborted) this.#abort(this.#runSignal.reason);
     if (request.tracedVars.capture) {
       this.#recorder = mainThreadRecorder();
       this.#recorder.watch(this, {
@@ -135,7 +138,15 @@ class MainThreadAttempt implements TaskContext {
       void SETTLED.then(() => this.#onThrown(thrown)); // not Promise.resolve(thrown): a thrown Proxy's `then` may throw
       return;
     }
-    Promise.resolve(work).then(this.#onValue, this.#onThrown);
+    // A primitive (a synchronous body's usual value) settles the attempt now: there is nothing to wait for.
+    if (isPrimitive(work)) {
+      this.#onValue(work);
+      return;
+    }
+    Promise.resolve(work).then(
+      (value) => this.#onValue(value),
+      (thrown: unknown) => this.#onThrown(thrown),
+    );
   }
 
   #abort(reason: unknown): void {
@@ -143,9 +154,7 @@ class MainThreadAttempt implements TaskContext {
     this.#controller?.abort(reason);
   }
 
-  readonly #abortFromRun = (): void => this.#abort(this.#runSignal.reason);
-
-  readonly #timedOut = (): void => {
+  #timedOut(): void {
     const finishedAt = now();
     const { task, timeoutMs, attempt } = this.#request;
     const error = new TaskTimeoutError(task.name, timeoutMs ?? 0, attempt, 'cooperative');
@@ -157,17 +166,17 @@ class MainThreadAttempt implements TaskContext {
       finishedAt,
       workerId: WORKER_ID,
     });
-  };
+  }
 
-  readonly #onValue = (value: unknown): void => {
+  #onValue(value: unknown): void {
     const finishedAt = now();
     const { timeoutMs } = this.#request;
     // A synchronous body kept the timer from firing; its deadline still holds.
     if (timeoutMs !== null && finishedAt - this.#startedAt > timeoutMs) this.#timedOut();
     else this.#settle({ ok: true, value, startedAt: this.#startedAt, finishedAt, workerId: WORKER_ID });
-  };
+  }
 
-  readonly #onThrown = (thrown: unknown): void => {
+  #onThrown(thrown: unknown): void {
     // Stamped before the error is described: reading a stack the first time can take milliseconds.
     const finishedAt = now();
     const tracedVars = this.#recorder?.snapshotFor(this, thrown);
@@ -179,16 +188,25 @@ class MainThreadAttempt implements TaskContext {
       workerId: WORKER_ID,
       ...(tracedVars ? { tracedVars } : {}),
     });
-  };
+  }
 
   #settle(outcome: AttemptOutcome): void {
     if (this.#settled) return;
     this.#settled = true;
     this.#recorder?.end(this);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#listening) this.#runSignal.removeEventListener('abort', this.#abortFromRun);
+    if (this.#abortFromRun) this.#runSignal.removeEventListener('abort', this.#abortFromRun);
     this.#resolve(outcome);
   }
+}
+
+/**
+ * Whether `value` is a primitive (or null), which awaiting could not make
+ * anything else. Objects and functions go through `Promise.resolve`, which
+ * reads their `then` once, as it always did.
+ */
+function isPrimitive(value: unknown): boolean {
+  return (typeof value !== 'object' && typeof value !== 'function') || value === null;
 }
 
 let recorder: TracedVarsRecorder | undefined;

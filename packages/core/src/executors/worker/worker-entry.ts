@@ -22,6 +22,7 @@ import { heldCount, holdNotRun, holdResult, sendHeldResults } from './batch-resu
 import { callSoThatEscapesLookUncaught } from './capture-call.js';
 import { chainedArguments } from './chained-arguments.js';
 import { guardProcessExit } from './exit-guard.js';
+import { type InlineAttempts, runInline } from './inline-attempts.js';
 import {
   BATCH_DONE,
   BATCH_THREAD,
@@ -32,7 +33,7 @@ import {
   type WorkerResponse,
   type WorkerStartup,
 } from './protocol.js';
-import { routeStrayErrors } from './stray-errors.js';
+import { failWhenUnhandled, routeStrayErrors } from './stray-errors.js';
 import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
 import { collectTransferables } from './transferables.js';
 import { importModule } from './typescript-import.js';
@@ -117,6 +118,8 @@ export async function runAttempt(request: WorkerRequest): Promise<WorkerResponse
  */
 export async function runBatch({ requests, progress }: WorkerBatch): Promise<null> {
   Atomics.store(progress, BATCH_THREAD, threadId);
+  // A batch without a fused chain: its attempts are independent, and run inline (runPlainBatch).
+  if (!requests.some((request) => request.chained)) return runPlainBatch(requests, progress);
   let previous: WorkerResponse | undefined;
   // In a fused chain the main thread waits for results to go on; sending them in growing
   // groups (1, 2, 4, … links) lets it settle one group while this thread runs the next.
@@ -144,6 +147,98 @@ export async function runBatch({ requests, progress }: WorkerBatch): Promise<nul
   }
   sendHeldResults();
   return null;
+}
+
+/**
+ * The attempts of a batch with no fused chain, one after the other: those
+ * whose function is loaded run back to back (inline-attempts.ts), the rest
+ * one by one.
+ */
+async function runPlainBatch(requests: readonly WorkerRequest[], progress: Int32Array): Promise<null> {
+  const ended = (request: WorkerRequest, response: WorkerResponse): void => {
+    takeSentLines(request.attemptId);
+    holdResult(request, response);
+    Atomics.add(progress, BATCH_DONE, 1);
+  };
+  const inline = inlineAttempts(requests, ended);
+  for (let next = 0; next < requests.length; next++) {
+    const stop = await runInline(requests.length, next, inline, recorder !== undefined);
+    next = stop.next;
+    const request = requests[next];
+    if (request === undefined) break;
+    ended(request, await (stop.pending ?? runOne(request, request.args)));
+  }
+  sendHeldResults();
+  return null;
+}
+
+/** An attempt of a batch whose function is loaded, set up as {@link runOne} sets one up. */
+interface BatchAttempt {
+  readonly request: WorkerRequest;
+  readonly call: TaskFunction;
+  readonly context: TaskContext;
+  readonly capture: boolean;
+  readonly startedAt: number;
+}
+
+/** The attempts of a batch, for {@link runInline}: the responses are those {@link runOne} would give. */
+function inlineAttempts(
+  requests: readonly WorkerRequest[],
+  ended: (request: WorkerRequest, response: WorkerResponse) => void,
+): InlineAttempts<BatchAttempt, WorkerResponse> {
+  const succeeded = (attempt: BatchAttempt, value: unknown): WorkerResponse => {
+    const { request, startedAt } = attempt;
+    const response = { ok: true, value, startedAt, finishedAt: now(), threadId, ...heapUsed(request) } as const;
+    endAttempt(attempt);
+    return response;
+  };
+  const failed = (attempt: BatchAttempt, error: unknown): WorkerResponse => {
+    const finishedAt = now();
+    const { request, context, capture } = attempt;
+    decided(request);
+    const response = failure(request, error, attempt.startedAt, finishedAt, capture ? context : undefined);
+    endAttempt(attempt);
+    return response;
+  };
+  return {
+    begin(index) {
+      const request = requests[index] as WorkerRequest;
+      // A batch holds untimed attempts only; one with a timeout would need runOne's timer.
+      const call =
+        request.timeoutMs === null ? loadedTasks.get(`${request.moduleUrl}#${request.exportName}`) : undefined;
+      if (!call) return undefined;
+      lastStarted.attemptId = request.attemptId;
+      const startedAt = now();
+      loaded(request);
+      const context = contextFor(request, NEVER_ABORTED);
+      const capture = recorder !== undefined && request.captureTracedVars;
+      if (capture)
+        recorder.watch(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
+      return { request, call, context, capture, startedAt };
+    },
+    captures: (attempt) => attempt.capture,
+    call: ({ request, call, context }) => runInTaskContext(context, () => call(...request.args)),
+    succeeded: (attempt, value) => ended(attempt.request, succeeded(attempt, value)),
+    failed: (attempt, error) => ended(attempt.request, failed(attempt, error)),
+    follow(attempt, value) {
+      const { attemptId } = attempt.request;
+      return new Promise<unknown>((resolve, reject) => {
+        // Until it settles, a stray error of the task fails it (stray-errors.ts), as in runOne.
+        inFlight.set(attemptId, reject);
+        if (attempt.capture) failWhenUnhandled(Promise.resolve(value).then(resolve), reject);
+        else Promise.resolve(value).then(resolve, reject);
+      }).then(
+        (settled) => succeeded(attempt, settled),
+        (error: unknown) => failed(attempt, error),
+      );
+    },
+  };
+}
+
+function endAttempt({ request, context, capture }: BatchAttempt): void {
+  decided(request);
+  inFlight.delete(request.attemptId);
+  if (capture) recorder?.end(context);
 }
 
 /** One attempt, start to decided response (not yet handed to piscina). */
@@ -180,20 +275,7 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
     loaded(request);
   }
   const call = task;
-  let log: Logger | undefined;
-  const context: TaskContext = {
-    taskName: request.taskName,
-    attempt: request.attempt,
-    signal: controller?.signal ?? NEVER_ABORTED,
-    // Made on first use: most tasks never log, and a logger costs more than the rest of the context.
-    get log() {
-      log ??= loggerFor(request);
-      return log;
-    },
-    runId: request.runId,
-    ...(request.upstream ? { upstream: request.upstream } : {}),
-  };
-  attemptOfContext.set(context, attemptId);
+  const context = contextFor(request, controller?.signal ?? NEVER_ABORTED);
 
   const capture = recorder !== undefined && request.captureTracedVars;
   if (capture) {
@@ -222,16 +304,7 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
     // Stamped before the error is described: reading a stack the first time can take milliseconds.
     const finishedAt = now();
     decided(request); // before the slow part, so the backstop does not kill a thread that is only describing an error
-    const tracedVars: TracedVarsSnapshot | undefined = capture ? recorder.snapshotFor(context, error) : undefined;
-    response = {
-      ok: false,
-      error: serializeError(error),
-      startedAt,
-      finishedAt,
-      threadId,
-      ...(tracedVars ? { tracedVars } : {}),
-      ...heapUsed(request),
-    };
+    response = failure(request, error, startedAt, finishedAt, capture ? context : undefined);
   } finally {
     decided(request);
     inFlight.delete(attemptId);
@@ -244,6 +317,45 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
     response = { ok: false, error: serializeError(error), startedAt, finishedAt: response.finishedAt, threadId };
   }
   return response;
+}
+
+/** The context of an attempt (what `taskContext()` returns in it), known to the stray-error route by its attempt. */
+function contextFor(request: WorkerRequest, signal: AbortSignal): TaskContext {
+  let log: Logger | undefined;
+  const context: TaskContext = {
+    taskName: request.taskName,
+    attempt: request.attempt,
+    signal,
+    // Made on first use: most tasks never log, and a logger costs more than the rest of the context.
+    get log() {
+      log ??= loggerFor(request);
+      return log;
+    },
+    runId: request.runId,
+    ...(request.upstream ? { upstream: request.upstream } : {}),
+  };
+  attemptOfContext.set(context, request.attemptId);
+  return context;
+}
+
+/** The response of a failed attempt; `captured`: the context whose traced variables it carries. */
+function failure(
+  request: WorkerRequest,
+  error: unknown,
+  startedAt: number,
+  finishedAt: number,
+  captured: TaskContext | undefined,
+): WorkerResponse {
+  const tracedVars: TracedVarsSnapshot | undefined = captured ? recorder?.snapshotFor(captured, error) : undefined;
+  return {
+    ok: false,
+    error: serializeError(error),
+    startedAt,
+    finishedAt,
+    threadId,
+    ...(tracedVars ? { tracedVars } : {}),
+    ...heapUsed(request),
+  };
 }
 
 /** The heap in use now, in MB, when the request asks (`retryOnOom` tasks): the garbage of the attempt is still in it. */
