@@ -125,11 +125,13 @@ describe('an executor built on the public API (worker tasks in child processes)'
   it('records a task that stopped on its signal as ended by signal, like the pool does', async () => {
     // A long grace period: on a loaded machine a child process may get no CPU for a while,
     // and its parent cannot tell a starved child from one that ignores its signal.
+    // The same for a thread: the default 50 ms grace is shorter than a time slice on a busy host.
     const patientChildren = new ChildProcessExecutor({ graceMs: 10_000 });
+    await using patientThreads = new WorkerPool({ maxThreads: 1, timeoutGraceMs: 10_000 });
     try {
       const task = () => [workerFixture('polite', 'waitForAbort', { timeoutMs: 150, captureTracedVars: false })];
       const inChild = await new Process(task()).run({ executors: [patientChildren] });
-      const onThread = await new Process(task()).run({ executors: [pool] });
+      const onThread = await new Process(task()).run({ executors: [patientThreads] });
       for (const report of [inChild, onThread]) {
         expect(report.entries.get('polite')?.error?.thrown.props).toMatchObject({ endedBy: 'signal', timeoutMs: 150 });
       }

@@ -134,7 +134,7 @@ describe('the result cache', () => {
     vi.stubEnv('PROCESSES_TEST_REGION', 'us');
     expect((await runCounting(env())).ran).toEqual(['extract', 'transform']);
     vi.unstubAllEnvs();
-  });
+  }, 120_000); // Fourteen runs, each starting its own pool: slow on a loaded 2-core host.
 
   it('treats a corrupt or truncated entry as a miss with a warning, runs the task and rewrites it', async () => {
     await runCounting(etl());
@@ -157,7 +157,7 @@ describe('the result cache', () => {
     expect(report.entries.get('load')?.result).toMatchObject({ total: 60 });
 
     expect((await runCounting(etl())).ran).toEqual(['extract']); // rewritten
-  });
+  }, 120_000);
 
   it('stays correct with two runs sharing one directory at once', async () => {
     const [a, b] = await Promise.all([
