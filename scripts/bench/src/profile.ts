@@ -23,7 +23,7 @@ const args = process.argv.slice(2).filter((arg) => arg !== '--');
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
 const dir = mkdtempSync(join(tmpdir(), 'processes-bench-profile-'));
-execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--expose-gc', RUN, ...args], {
+execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--expose-gc', RUN, '--in-process', ...args], {
   stdio: 'inherit',
 });
 

@@ -2,9 +2,15 @@
 // a baseline in the same run and reports a ratio (or a bound), never an
 // absolute speed: the machines are small and noisy.
 //
-//   node --expose-gc dist/run.js [--quick] [--json] [--scope throughput,speedup,...]
+//   node --expose-gc dist/run.js [--quick] [--json] [--in-process] [--scope throughput,speedup,...]
+//
+// With more than one scope, each runs in a Node process of its own (unless
+// --in-process): one scope's heap, garbage and JIT feedback would otherwise
+// weigh on the next (the warm `main` figure moved by a third with the order).
+import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { cache } from './cache.js';
 import { chain } from './chain.js';
 import { construct } from './construct.js';
@@ -47,12 +53,15 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     scope: { type: 'string' },
+    'in-process': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`Usage: node --expose-gc dist/run.js [--quick] [--json] [--scope ${Object.keys(SCENARIOS).join(',')}]`);
+  console.log(
+    `Usage: node --expose-gc dist/run.js [--quick] [--json] [--in-process] [--scope ${Object.keys(SCENARIOS).join(',')}]`,
+  );
   process.exit(0);
 }
 
@@ -68,9 +77,14 @@ if (unknown.length > 0) {
 }
 
 const results: BenchResult[] = [];
+const isolated = scopes.length > 1 && !values['in-process'];
 for (const scope of scopes) {
-  const scenario = SCENARIOS[scope] as (options: BenchOptions) => Promise<BenchResult | BenchResult[]>;
   if (!values.json) process.stderr.write(`running ${scope}...\n`);
+  if (isolated) {
+    results.push(...(await inOwnProcess(scope)));
+    continue;
+  }
+  const scenario = SCENARIOS[scope] as (options: BenchOptions) => Promise<BenchResult | BenchResult[]>;
   results.push(...[await scenario({ quick: values.quick })].flat());
 }
 
@@ -112,6 +126,25 @@ if (values.json) {
 
 // Speed figures are reported, not enforced (noisy machines); functional checks are.
 process.exitCode = failedChecks.length > 0 ? 1 : 0;
+
+/** Runs one scope in a fresh Node process (same flags) and reads its --json results. */
+async function inOwnProcess(scope: string): Promise<BenchResult[]> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--json', '--scope', scope];
+  if (values.quick) args.push('--quick');
+  let stdout: string;
+  let stderr: string;
+  try {
+    ({ stdout, stderr } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }));
+  } catch (error) {
+    // A failed functional check exits 1 with its results printed; anything else has no results.
+    ({ stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string });
+  }
+  if (stderr) process.stderr.write(stderr);
+  // The JSON document is the last thing the scope prints; a scenario may print a line before it.
+  const start = stdout.search(/^\{$/m);
+  if (start < 0) throw new Error(`bench scope ${scope} printed no results:\n${stdout}`);
+  return (JSON.parse(stdout.slice(start)) as { results: BenchResult[] }).results;
+}
 
 function formatValue(r: BenchResult): string {
   return `${r.value}${r.unit === 'x' ? 'x' : ` ${r.unit}`}`;
