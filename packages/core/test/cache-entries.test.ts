@@ -120,6 +120,51 @@ suite('cache entries', () => {
     },
   );
 
+  it.each(stores)(
+    'keeps views over one buffer aliased when read back from %s, with nothing else in it',
+    async (_, makeStore) => {
+      const store = makeStore();
+      // Two views over one buffer, a view at an offset, and a pooled small Buffer (its slab is not cached).
+      const head = () => {
+        const shared = new ArrayBuffer(24);
+        return {
+          bytes: new Uint8Array(shared, 8, 8),
+          words: new Uint32Array(shared),
+          tail: new Float64Array(shared, 16, 1),
+          small: Buffer.from('hello'),
+        };
+      };
+      type Head = ReturnType<typeof head>;
+      const use = (value: Head) => {
+        value.words[2] = 0xffffffff; // bytes 8..11 of the shared buffer
+        value.tail[0] = 1.5;
+        return {
+          seenThroughBytes: [...value.bytes.subarray(0, 4)],
+          sameBuffer: value.bytes.buffer === value.words.buffer && value.tail.buffer === value.words.buffer,
+          bufferBytes: value.words.buffer.byteLength,
+          offsets: [value.bytes.byteOffset, value.words.byteOffset, value.tail.byteOffset],
+          small: value.small.toString(),
+          smallBufferBytes: value.small.buffer.byteLength,
+        };
+      };
+      const pipeline = () =>
+        new Process([
+          new Task('head', head, { cache: true }),
+          new Task('use', use, { dependencies: [new TaskDependency('head', { useResultAsAdditionalArgs: true })] }),
+        ]);
+      const first = await pipeline().run({ cache: { store } });
+      const second = await pipeline().run({ cache: { store } });
+      expect(sourceOf(second, 'head')).toBe('cache');
+      const computed = first.entries.get('use')?.result as ReturnType<typeof use>;
+      expect(computed).toMatchObject({ seenThroughBytes: [255, 255, 255, 255], sameBuffer: true, bufferBytes: 24 });
+      const read = second.entries.get('use')?.result as ReturnType<typeof use>;
+      expect(read).toEqual({ ...computed, smallBufferBytes: read.smallBufferBytes });
+      // The small Buffer comes back over its own bytes, not the pool slab it was cut from.
+      expect(computed.smallBufferBytes).toBeGreaterThan(1000);
+      expect(read.smallBufferBytes).toBeLessThan(16);
+    },
+  );
+
   it('treats an entry cut short, extended, or damaged at any byte as a miss with a warning, never a hit', async () => {
     const store = new MemoryStore();
     const process = new Process([
