@@ -63,8 +63,19 @@ export class RunCache {
       return;
     }
     const record: CacheRecord = { taskName, runId: this.#runId, storedAt: Date.now(), result, resultHash };
+    let entry: Uint8Array;
     try {
-      await this.#store.set(key, sealRecord(record), { maxAgeMs: this.#maxAgeMs });
+      entry = sealRecord(record);
+    } catch (error) {
+      // The result, not the store: a view over a detached buffer, say.
+      emitProcessesWarning(
+        WarningCode.CACHE_RESULT_UNSTORABLE,
+        `Task "${taskName}": its result was not cached: it cannot be stored exactly (${(error as Error).message}).`,
+      );
+      return;
+    }
+    try {
+      await this.#store.set(key, entry, { maxAgeMs: this.#maxAgeMs });
     } catch (error) {
       this.#storeFailed('write', taskName, error);
     }
