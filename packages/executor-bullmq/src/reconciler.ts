@@ -257,7 +257,9 @@ export class Reconciler {
   async #completed(inFlight: InFlight, result: JobResult): Promise<void> {
     const { store } = this.#o.sink;
     const resultBlob = blobKeyOf(result.outcome);
-    const blobs = resultBlob ? [...inFlight.blobs, resultBlob] : inFlight.blobs;
+    // Owned from now on: a cancel or close racing the reads below deletes it with the attempt's other blobs.
+    if (resultBlob && !inFlight.blobs.includes(resultBlob)) inFlight.blobs.push(resultBlob);
+    const blobs = inFlight.blobs;
     let outcome: AttemptOutcome;
     try {
       outcome = (await this.#bounded(
