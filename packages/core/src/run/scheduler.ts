@@ -222,7 +222,7 @@ class RunExecution {
       }
       this.#pump();
     };
-    this.#runAttempts(index, item, spec, args, NOTHING_MOVABLE, newProgress(), mapped.upstream).then(
+    runTaskAttempts(this.#taskRun(index, item, spec, args, NOTHING_MOVABLE, newProgress(), mapped.upstream)).then(
       ended,
       (thrown: unknown) => ended(this.#internalFailure(index, thrown)),
     );
@@ -271,18 +271,6 @@ class RunExecution {
   #runFused(index: number, progress: AttemptProgress, link: FusedLink): Promise<TaskReportEntry> {
     // What it was fused with, and the arguments for any attempt after the fused one.
     return runTaskAttempts({ ...(link.run as TaskRun), args: this.#argumentsFor(index), progress });
-  }
-
-  #runAttempts(
-    index: number,
-    task: Task,
-    spec: TaskSpec,
-    args: readonly unknown[],
-    movableArgs: readonly ArgumentPath[],
-    progress: AttemptProgress,
-    upstream?: Readonly<Record<string, UpstreamState>>,
-  ): Promise<TaskReportEntry> {
-    return runTaskAttempts(this.#taskRun(index, task, spec, args, movableArgs, progress, upstream));
   }
 
   /** Everything the task runner needs for one task (or mapped item) in this run. */

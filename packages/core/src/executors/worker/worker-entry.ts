@@ -195,7 +195,6 @@ function inlineAttempts(
   const failed = (attempt: BatchAttempt, error: unknown): WorkerResponse => {
     const finishedAt = now();
     const { request, context, capture } = attempt;
-    decided(request);
     const response = failure(request, error, attempt.startedAt, finishedAt, capture ? context : undefined);
     endAttempt(attempt);
     return response;
