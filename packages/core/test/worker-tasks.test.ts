@@ -48,6 +48,22 @@ describe('worker tasks', () => {
     expect(report.entries.get('on_main')?.threadId).toBe(0);
   });
 
+  it("show a task only its context's documented fields, not the engine's bookkeeping", async () => {
+    const report = await new Process([workerFixture('self', 'describeOwnContext')]).run({ pool });
+    const seen = report.entries.get('self')?.result as {
+      keys: string[];
+      symbols: number;
+      inspected: string;
+      taskName: string;
+      attempt: number;
+      logs: string;
+    };
+    expect(seen.keys).toEqual(['attempt', 'runId', 'signal', 'taskName', 'upstream']);
+    expect(seen.symbols).toBe(0);
+    expect(seen.inspected).not.toMatch(/attemptId|capture|request/i);
+    expect(seen).toMatchObject({ taskName: 'self', attempt: 1, logs: 'function' });
+  });
+
   it('call the default export when no export name is given, and name it after the file', async () => {
     const task = new Task('default', workerTask(TASKS_MODULE));
     expect(task.functionName).toBe('tasks.js#default');

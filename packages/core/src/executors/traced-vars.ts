@@ -34,10 +34,23 @@ export interface CaptureSettings {
   readonly redaction: Redaction;
 }
 
-interface CaptureState {
-  readonly settings: CaptureSettings;
+/** What the recorder keeps for a context it watches (opaque to the rest of the engine). */
+export interface CaptureState {
+  /** A function when the settings are only worked out if an exception pauses (most attempts never throw). */
+  readonly settings: CaptureSettings | (() => CaptureSettings);
   /** For a thrown primitive (it cannot key a WeakMap): the last one seen and its snapshot. */
   primitive: { readonly value: unknown; readonly snapshot: TracedVarsSnapshot } | undefined;
+}
+
+/**
+ * Where the recorder keeps the state of each context it watches: a Map by
+ * default; a worker keeps it in its own context objects, which saves a table
+ * insert and delete per attempt.
+ */
+export interface CaptureSlots {
+  get(context: TaskContext): CaptureState | undefined;
+  set(context: TaskContext, state: CaptureState): void;
+  delete(context: TaskContext): void;
 }
 
 // Minimal shapes of the DevTools protocol messages used here.
@@ -102,7 +115,7 @@ export class TracedVarsRecorder {
    * WeakMap: weak tables cost every garbage collection, and short attempts
    * make thousands of contexts a second.
    */
-  readonly #active = new Map<TaskContext, CaptureState>();
+  readonly #active: CaptureSlots;
   readonly #byException = new WeakMap<object, TracedVarsSnapshot>();
   /** Script URLs by id, from `Debugger.scriptParsed` (sent for every script loaded, before and after enabling). */
   readonly #scriptUrls = new Map<string, string>();
@@ -114,10 +127,12 @@ export class TracedVarsRecorder {
    *   debugger attached, V8 raises the limit and pauses (reason `OOM`) instead
    *   of letting the embedder stop the thread, so a worker must stop itself
    *   here or the whole process runs out of memory.
+   * @param slots Where the state of watched contexts is kept (a Map by default).
    */
-  constructor(pauseOn: 'uncaught' | 'all', onOutOfMemory?: () => void) {
+  constructor(pauseOn: 'uncaught' | 'all', onOutOfMemory?: () => void, slots?: CaptureSlots) {
     this.#pauseOn = pauseOn;
     this.#onOutOfMemory = onOutOfMemory;
+    this.#active = slots ?? new Map<TaskContext, CaptureState>();
     // The renderer runs inside the paused frame (evaluateOnCallFrame), on the real values.
     (globalThis as Record<symbol, unknown>)[RENDER_KEY] = (locals: Record<string, unknown>) =>
       this.#renderLocals(locals);
@@ -149,7 +164,7 @@ export class TracedVarsRecorder {
    * Records exceptions thrown under `context` (an attempt's own context
    * object) from now on, until `end(context)` (which every watch needs).
    */
-  watch(context: TaskContext, settings: CaptureSettings): void {
+  watch(context: TaskContext, settings: CaptureSettings | (() => CaptureSettings)): void {
     this.#active.set(context, { settings, primitive: undefined });
   }
 
@@ -174,7 +189,8 @@ export class TracedVarsRecorder {
       const context = currentTaskContext();
       const state = context ? this.#active.get(context) : undefined;
       if (!state) return;
-      const snapshot = this.#snapshot(params.callFrames, state.settings);
+      const settings = typeof state.settings === 'function' ? state.settings() : state.settings;
+      const snapshot = this.#snapshot(params.callFrames, settings);
       if (!snapshot) return;
       const data = params.data;
       if (data?.type === 'object' && data.objectId) {

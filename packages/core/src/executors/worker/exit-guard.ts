@@ -1,6 +1,7 @@
 import { currentTaskContext } from '../../run/context.js';
+import { WorkerTaskContext } from './attempt-context.js';
 import { sendHeldResults } from './batch-results.js';
-import { attemptOfContext, post } from './thread-state.js';
+import { post } from './thread-state.js';
 
 /**
  * Makes `process.exit()` in a task say so before it ends the thread, so the
@@ -11,7 +12,7 @@ export function guardProcessExit(): (code?: number) => never {
   const exitThread = process.exit.bind(process);
   process.exit = ((code?: number | string | null) => {
     const context = currentTaskContext();
-    const attemptId = context ? attemptOfContext.get(context) : undefined;
+    const attemptId = context ? WorkerTaskContext.attemptOf(context) : undefined;
     if (attemptId !== undefined) post({ kind: 'exit', attemptId, code: code == null ? 0 : Number(code) });
     sendHeldResults();
     return exitThread(code);

@@ -5,8 +5,9 @@
 import { threadId } from 'node:worker_threads';
 import { serializeError } from '../../errors/serialize-error.js';
 import { currentTaskContext } from '../../run/context.js';
+import { WorkerTaskContext } from './attempt-context.js';
 import { sendHeldResults } from './batch-results.js';
-import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
+import { inFlight, lastStarted, post } from './thread-state.js';
 
 /**
  * Attempts called so that their escaping exception looks uncaught to V8 (see
@@ -35,7 +36,7 @@ export function failWhenUnhandled(promise: Promise<unknown>, fail: (error: unkno
  */
 function onStrayError(error: unknown): void {
   const context = currentTaskContext();
-  const attemptId = context ? attemptOfContext.get(context) : undefined;
+  const attemptId = context ? WorkerTaskContext.attemptOf(context) : undefined;
   if (context && attemptId !== undefined) {
     const fail = inFlight.get(attemptId);
     if (fail) fail(error);

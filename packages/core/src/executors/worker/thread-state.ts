@@ -1,16 +1,13 @@
 /**
  * What a worker thread knows about the attempts it runs, shared by the
- * worker entry's parts: which attempt a task context belongs to, how to fail
+ * worker entry's parts: how to fail
  * an attempt still running, and the one channel events go out on.
  */
 import { parentPort } from 'node:worker_threads';
-import type { TaskContext } from '../../run/context.js';
 import { EVENT_TAG, type WorkerEventBody } from './protocol.js';
 
 /** In-flight attempts, by id: how to fail each one from outside its promise chain. */
 export const inFlight: Map<number, (error: unknown) => void> = new Map();
-/** The attempt each task context was made for. */
-export const attemptOfContext: WeakMap<TaskContext, number> = new WeakMap();
 /**
  * The attempt whose response piscina is posting (with one task per thread,
  * the only one that can make piscina's postMessage fail).

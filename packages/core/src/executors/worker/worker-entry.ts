@@ -10,14 +10,14 @@ import { getHeapStatistics } from 'node:v8';
  * loggers (worker-loggers.ts) and the capturing call (capture-call.ts).
  */
 import { threadId, workerData } from 'node:worker_threads';
-import type { Logger } from 'pino';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { TaskTimeoutError, WorkerExportNotFoundError, WorkerModuleLoadError } from '../../errors/errors.js';
 import { serializeError } from '../../errors/serialize-error.js';
 import { Redaction } from '../../logging/redaction.js';
 import { now } from '../../run/clock.js';
 import { currentTaskContext, runInTaskContext, type TaskContext } from '../../run/context.js';
-import { TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
+import { type CaptureSettings, TracedVarsRecorder, type TracedVarsSnapshot } from '../traced-vars.js';
+import { WorkerTaskContext } from './attempt-context.js';
 import { heldCount, holdNotRun, holdResult, sendHeldResults } from './batch-results.js';
 import { callSoThatEscapesLookUncaught } from './capture-call.js';
 import { chainedArguments } from './chained-arguments.js';
@@ -34,7 +34,7 @@ import {
   type WorkerStartup,
 } from './protocol.js';
 import { failWhenUnhandled, routeStrayErrors } from './stray-errors.js';
-import { attemptOfContext, inFlight, lastStarted, post } from './thread-state.js';
+import { inFlight, lastStarted, post } from './thread-state.js';
 import { collectTransferables } from './transferables.js';
 import { importModule } from './typescript-import.js';
 import { loggerFor, takeSentLines } from './worker-loggers.js';
@@ -56,11 +56,13 @@ const startup = (workerData ?? {}) as Partial<WorkerStartup>;
 /** The heap is nearly full (seen by the debugger): say which attempt it was, and end the thread as Node would. */
 function outOfMemory(): void {
   const context = currentTaskContext();
-  post({ kind: 'out-of-memory', attemptId: context ? attemptOfContext.get(context) : lastStarted.attemptId });
+  post({ kind: 'out-of-memory', attemptId: context ? WorkerTaskContext.attemptOf(context) : lastStarted.attemptId });
   sendHeldResults();
   exitThread(1);
 }
-const recorder = startup.tracedVars ? new TracedVarsRecorder('uncaught', outOfMemory) : undefined;
+const recorder = startup.tracedVars
+  ? new TracedVarsRecorder('uncaught', outOfMemory, WorkerTaskContext.captureSlots)
+  : undefined;
 recorder?.enable();
 const redactions = new Map<string, Redaction>();
 
@@ -211,8 +213,7 @@ function inlineAttempts(
       loaded(request);
       const context = contextFor(request, NEVER_ABORTED);
       const capture = recorder !== undefined && request.captureTracedVars;
-      if (capture)
-        recorder.watch(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
+      if (capture) recorder.watch(context, captureSettingsFor(request));
       return { request, call, context, capture, startedAt };
     },
     captures: (attempt) => attempt.capture,
@@ -277,9 +278,7 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
   const context = contextFor(request, controller?.signal ?? NEVER_ABORTED);
 
   const capture = recorder !== undefined && request.captureTracedVars;
-  if (capture) {
-    recorder.watch(context, { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
-  }
+  if (capture) recorder.watch(context, captureSettingsFor(request));
   let response: WorkerResponse;
   try {
     const value = await new Promise<unknown>((resolve, reject) => {
@@ -320,21 +319,12 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
 
 /** The context of an attempt (what `taskContext()` returns in it), known to the stray-error route by its attempt. */
 function contextFor(request: WorkerRequest, signal: AbortSignal): TaskContext {
-  let log: Logger | undefined;
-  const context: TaskContext = {
-    taskName: request.taskName,
-    attempt: request.attempt,
-    signal,
-    // Made on first use: most tasks never log, and a logger costs more than the rest of the context.
-    get log() {
-      log ??= loggerFor(request);
-      return log;
-    },
-    runId: request.runId,
-    ...(request.upstream ? { upstream: request.upstream } : {}),
-  };
-  attemptOfContext.set(context, request.attemptId);
-  return context;
+  return new WorkerTaskContext(request, signal, loggerFor);
+}
+
+/** How an attempt's failure records traced variables, worked out only if it throws. */
+function captureSettingsFor(request: WorkerRequest): () => CaptureSettings {
+  return () => ({ frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
 }
 
 /** The response of a failed attempt; `captured`: the context whose traced variables it carries. */
