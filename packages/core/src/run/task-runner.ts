@@ -5,6 +5,7 @@ import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type {
   ArgumentOrigin,
   ArgumentPath,
+  AttemptOutcome,
   AttemptRequest,
   Executor,
   TaskSpec,
@@ -51,24 +52,48 @@ export interface TaskRun {
  * Runs a task's attempts until one succeeds, the failure is not retryable,
  * the attempts are used up, or the run is aborted. Resolves to the task's
  * report entry; never rejects.
+ *
+ * Promise callbacks rather than an async function: every main-thread task
+ * of every run comes through here, and a suspended async function keeps a
+ * frame with all of its registers alive, which was the largest allocation
+ * of a no-op task (and so of the run's garbage collections).
  */
-export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
-  const { task, runId, runSignal, taskLog, emit, progress } = run;
-  // Bigger-heap attempts after running out of memory come on top of `retries`.
-  const oomHeaps = task.retryOnOomHeapMb;
-  let oomRetries = 0;
-  let maxAttempts = task.retries + 1;
-  const heap: AttemptHeap[] | undefined = oomHeaps.length > 0 ? [] : undefined;
-  let heapMb: number | undefined;
-  taskLog.started(task.name);
-  let firstStart: number | undefined;
-  const history: AttemptRecord[] = [];
-  const options = { signal: runSignal };
-  const first = firstAttemptRequest(run, run.args, taskLog.sink);
-  for (let attempt = 1; ; attempt++) {
+export function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
+  run.taskLog.started(run.task.name);
+  const oomHeaps = run.task.retryOnOomHeapMb;
+  const attempts: Attempts = {
+    first: firstAttemptRequest(run, run.args, run.taskLog.sink),
+    options: { signal: run.runSignal },
+    maxAttempts: run.task.retries + 1,
+    oomRetries: 0,
+    heap: oomHeaps.length > 0 ? [] : undefined,
+    heapMb: undefined,
+    firstStart: undefined,
+    history: [],
+  };
+  return runAttempt(run, attempts, 1);
+}
+
+/** What a task's attempts share, attempt to attempt. */
+interface Attempts {
+  readonly first: AttemptRequest;
+  readonly options: { readonly signal: AbortSignal };
+  /** Bigger-heap attempts after running out of memory come on top of `retries`. */
+  maxAttempts: number;
+  oomRetries: number;
+  readonly heap: AttemptHeap[] | undefined;
+  heapMb: number | undefined;
+  firstStart: number | undefined;
+  readonly history: AttemptRecord[];
+}
+
+function runAttempt(run: TaskRun, attempts: Attempts, attempt: number): Promise<TaskReportEntry> {
+  const { task, runId, emit, progress } = run;
+  try {
     progress.attempt = attempt;
     emit?.({ type: 'task:started', runId, at: Date.now(), taskName: task.name, attempt });
-    const attemptRequest: AttemptRequest =
+    const { first, heapMb } = attempts;
+    const request: AttemptRequest =
       attempt === 1 && heapMb === undefined
         ? first
         : {
@@ -77,82 +102,133 @@ export async function runTaskAttempts(run: TaskRun): Promise<TaskReportEntry> {
             attempt,
             ...(heapMb === undefined ? {} : { heapMb }),
           };
-    const outcome = await run.executor.execute(attemptRequest, options);
-    firstStart ??= outcome.startedAt;
-    history.push(attemptRecord(attempt, outcome));
-    progress.firstStart = firstStart;
-    const { queuedAt } = progress;
-    const outOfMemory = !outcome.ok && outcome.error.classChain.includes('WorkerOutOfMemoryError');
-    heap?.push({
-      attempt,
-      limitMb: heapMb ?? null,
-      // A thread that ran out of memory cannot say how much it used: all it was allowed.
-      peakUsedMb: outcome.heapUsedMb ?? (outOfMemory ? (heapMb ?? null) : null),
-    });
-    const elapsedMs = outcome.finishedAt - firstStart;
-    if (outcome.ok) {
-      taskLog.finished(task.name, attempt, elapsedMs);
-      emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
-      const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
-      const entry = buildEntry(task, {
-        status: TaskStatus.SUCCESS,
-        attempts: attempt,
-        firstStart,
-        queuedAt,
-        outcome,
-        history,
-        logWriteError,
-      });
-      return heap ? { ...entry, heap } : entry;
-    }
-    const failure = outcome.error;
-    const announceRetry = (message: string, delayMs: number): void => {
-      taskLog.retrying(attempt, maxAttempts, message, delayMs);
-      emit?.({ type: 'task:retrying', runId, at: Date.now(), taskName: task.name, attempt, error: failure, delayMs });
-    };
-    if (outOfMemory && oomRetries < oomHeaps.length && !runSignal.aborted) {
-      heapMb = oomHeaps[oomRetries++];
-      maxAttempts++;
-      announceRetry(`${outcome.error.message} (next: a thread with ${heapMb} MB of heap)`, 0);
-      continue;
-    }
-    const decision = attempt < maxAttempts && !runSignal.aborted ? retryDecision(task, outcome.error) : undefined;
-    if (decision === true) {
-      const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
-      announceRetry(outcome.error.message, delayMs);
-      if (delayMs > 0) await sleep(delayMs, undefined, { signal: runSignal }).catch(() => undefined);
-      if (!runSignal.aborted) continue;
-    }
-    const error = errorData(task, outcome.error, run.downstreamImpact(), outcome.tracedVars);
-    taskLog.failed(error, attempt, elapsedMs, run.redaction);
-    emit?.({
-      type: 'task:failed',
-      runId,
-      at: Date.now(),
-      taskName: task.name,
-      attempts: attempt,
-      elapsedMs,
-      error: outcome.error,
-    });
-    const notRetried = typeof decision === 'object' ? decision : undefined;
-    if (notRetried && notRetried.reason !== 'retry-on-threw') {
-      // The loop ends here, so this fires once per task and run.
-      emitProcessesWarning(WarningCode.TASK_NOT_RETRIED, notRetried.message);
-    }
+    return Promise.resolve(run.executor.execute(request, attempts.options)).then((outcome) =>
+      attemptEnded(run, attempts, attempt, outcome),
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The entry once `attempt` ended with `outcome`, or the next attempt's promise of it. */
+function attemptEnded(
+  run: TaskRun,
+  attempts: Attempts,
+  attempt: number,
+  outcome: AttemptOutcome,
+): TaskReportEntry | Promise<TaskReportEntry> {
+  const { task, runId, runSignal, taskLog, emit, progress } = run;
+  const { heap, heapMb, history } = attempts;
+  const firstStart = (attempts.firstStart ??= outcome.startedAt);
+  history.push(attemptRecord(attempt, outcome));
+  progress.firstStart = firstStart;
+  const { queuedAt } = progress;
+  const outOfMemory = !outcome.ok && outcome.error.classChain.includes('WorkerOutOfMemoryError');
+  heap?.push({
+    attempt,
+    limitMb: heapMb ?? null,
+    // A thread that ran out of memory cannot say how much it used: all it was allowed.
+    peakUsedMb: outcome.heapUsedMb ?? (outOfMemory ? (heapMb ?? null) : null),
+  });
+  const elapsedMs = outcome.finishedAt - firstStart;
+  if (outcome.ok) {
+    taskLog.finished(task.name, attempt, elapsedMs);
+    emit?.({ type: 'task:succeeded', runId, at: Date.now(), taskName: task.name, attempts: attempt, elapsedMs });
     const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
     const entry = buildEntry(task, {
-      status: TaskStatus.ERRORED,
+      status: TaskStatus.SUCCESS,
       attempts: attempt,
       firstStart,
       queuedAt,
       outcome,
       history,
-      error,
-      notRetried,
       logWriteError,
     });
     return heap ? { ...entry, heap } : entry;
   }
+  const failure = outcome.error;
+  const oomHeaps = task.retryOnOomHeapMb;
+  if (outOfMemory && attempts.oomRetries < oomHeaps.length && !runSignal.aborted) {
+    attempts.heapMb = oomHeaps[attempts.oomRetries++];
+    attempts.maxAttempts++;
+    const message = `${failure.message} (next: a thread with ${attempts.heapMb} MB of heap)`;
+    announceRetry(run, attempts, attempt, failure, message, 0);
+    return runAttempt(run, attempts, attempt + 1);
+  }
+  const decision = attempt < attempts.maxAttempts && !runSignal.aborted ? retryDecision(task, failure) : undefined;
+  if (decision === true) {
+    const delayMs = backoffDelayMs(task.retryDelayMs, attempt);
+    announceRetry(run, attempts, attempt, failure, failure.message, delayMs);
+    const retry = (): TaskReportEntry | Promise<TaskReportEntry> =>
+      runSignal.aborted
+        ? failedEntry(run, attempts, attempt, outcome, undefined)
+        : runAttempt(run, attempts, attempt + 1);
+    if (delayMs > 0) return sleep(delayMs, undefined, { signal: runSignal }).then(retry, retry);
+    return retry();
+  }
+  return failedEntry(run, attempts, attempt, outcome, typeof decision === 'object' ? decision : undefined);
+}
+
+function announceRetry(
+  run: TaskRun,
+  attempts: Attempts,
+  attempt: number,
+  failure: SerializedError,
+  message: string,
+  delayMs: number,
+): void {
+  run.taskLog.retrying(attempt, attempts.maxAttempts, message, delayMs);
+  run.emit?.({
+    type: 'task:retrying',
+    runId: run.runId,
+    at: Date.now(),
+    taskName: run.task.name,
+    attempt,
+    error: failure,
+    delayMs,
+  });
+}
+
+/** The entry of a task whose last attempt failed. */
+function failedEntry(
+  run: TaskRun,
+  attempts: Attempts,
+  attempt: number,
+  outcome: AttemptOutcome & { readonly ok: false },
+  notRetried: NotRetried | undefined,
+): TaskReportEntry {
+  const { task, runId, taskLog, emit, progress } = run;
+  const { heap, history } = attempts;
+  const firstStart = attempts.firstStart ?? outcome.startedAt;
+  const elapsedMs = outcome.finishedAt - firstStart;
+  const error = errorData(task, outcome.error, run.downstreamImpact(), outcome.tracedVars);
+  taskLog.failed(error, attempt, elapsedMs, run.redaction);
+  emit?.({
+    type: 'task:failed',
+    runId,
+    at: Date.now(),
+    taskName: task.name,
+    attempts: attempt,
+    elapsedMs,
+    error: outcome.error,
+  });
+  if (notRetried && notRetried.reason !== 'retry-on-threw') {
+    // The attempts end here, so this fires once per task and run.
+    emitProcessesWarning(WarningCode.TASK_NOT_RETRIED, notRetried.message);
+  }
+  const logWriteError = logWriteErrorOf(task, run.logFile, undefined);
+  const entry = buildEntry(task, {
+    status: TaskStatus.ERRORED,
+    attempts: attempt,
+    firstStart,
+    queuedAt: progress.queuedAt,
+    outcome,
+    history,
+    error,
+    notRetried,
+    logWriteError,
+  });
+  return heap ? { ...entry, heap } : entry;
 }
 
 /**
