@@ -119,7 +119,8 @@ function attemptEnded(
 ): TaskReportEntry | Promise<TaskReportEntry> {
   const { task, runId, runSignal, taskLog, emit, progress } = run;
   const { heap, heapMb, history } = attempts;
-  const firstStart = (attempts.firstStart ??= outcome.startedAt);
+  const firstStart = attempts.firstStart ?? outcome.startedAt;
+  attempts.firstStart = firstStart;
   history.push(attemptRecord(attempt, outcome));
   progress.firstStart = firstStart;
   const { queuedAt } = progress;
