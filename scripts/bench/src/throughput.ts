@@ -12,7 +12,7 @@ const THREADS = 2;
  */
 export async function throughput({ quick }: BenchOptions): Promise<BenchResult[]> {
   const count = quick ? 2_000 : 20_000;
-  const rounds = quick ? 3 : 5;
+  const rounds = quick ? 3 : 11;
   const raw = new Piscina({ filename: RAW_WORKER, maxThreads: THREADS, minThreads: THREADS });
   const pool = new WorkerPool({ maxThreads: THREADS, minThreads: THREADS });
   const poolWithoutCapture = new WorkerPool({ maxThreads: THREADS, minThreads: THREADS, tracedVars: false });
