@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError, Process, Task, TaskDependency, TaskStatus, workerTask } from '../dist/index.js';
+import {
+  InvalidOptionError,
+  Process,
+  Task,
+  TaskDependency,
+  TaskStatus,
+  taskContext,
+  workerTask,
+} from '../dist/index.js';
 import { InlineExecutor } from './fixtures/inline-executor.js';
 
 const GRAPH_TASKS = new URL('./fixtures/graph-tasks.js', import.meta.url);
@@ -33,6 +41,29 @@ describe('trigger rules (runIf)', () => {
       runIf: 'anyFailed',
       skip: { rule: 'anyFailed', upstream: ['load', 'report'] },
     });
+  });
+
+  it("gives the same tasks, run again, each run's own upstream states in taskContext()", async () => {
+    let loadFails = true;
+    const seen: unknown[] = [];
+    const process = new Process([
+      new Task('load', () => {
+        if (loadFails) throw new Error('load failed');
+        return 'rows';
+      }),
+      new Task('parse', () => 'parsed'),
+      new Task('cleanup', () => seen.push(structuredClone(taskContext().upstream)), {
+        dependencies: ['load', 'parse'],
+        runIf: 'allDone',
+      }),
+    ]);
+    await process.run();
+    loadFails = false;
+    await process.run();
+    loadFails = true;
+    await process.run();
+    const failedRun = { load: { status: 'errored' }, parse: { status: 'success' } };
+    expect(seen).toEqual([failedRun, { load: { status: 'success' }, parse: { status: 'success' } }, failedRun]);
   });
 
   it('noneFailed runs after a skipped dependency; allFailed and anySuccess need their endings', async () => {
