@@ -36,8 +36,8 @@ export interface CaptureSettings {
 
 /** What the recorder keeps for a context it watches (opaque to the rest of the engine). */
 export interface CaptureState {
-  /** A function when the settings are only worked out if an exception pauses (most attempts never throw). */
-  readonly settings: CaptureSettings | (() => CaptureSettings);
+  /** A function of the context when the settings are only worked out if an exception pauses (most attempts never throw). */
+  readonly settings: CaptureSettings | ((context: TaskContext) => CaptureSettings);
   /** For a thrown primitive (it cannot key a WeakMap): the last one seen and its snapshot. */
   primitive: { readonly value: unknown; readonly snapshot: TracedVarsSnapshot } | undefined;
 }
@@ -111,9 +111,9 @@ export class TracedVarsRecorder {
   readonly #onOutOfMemory: (() => void) | undefined;
   readonly #session = new Session();
   /**
-   * Contexts of attempts that capture, until `end(context)`. A Map, not a
-   * WeakMap: weak tables cost every garbage collection, and short attempts
-   * make thousands of contexts a second.
+   * Contexts of attempts that capture, until `end(context)`: a Map unless
+   * the caller keeps them itself. Never a WeakMap: weak tables cost every
+   * garbage collection, and short attempts make thousands of contexts a second.
    */
   readonly #active: CaptureSlots;
   readonly #byException = new WeakMap<object, TracedVarsSnapshot>();
@@ -164,7 +164,7 @@ export class TracedVarsRecorder {
    * Records exceptions thrown under `context` (an attempt's own context
    * object) from now on, until `end(context)` (which every watch needs).
    */
-  watch(context: TaskContext, settings: CaptureSettings | (() => CaptureSettings)): void {
+  watch(context: TaskContext, settings: CaptureSettings | ((context: TaskContext) => CaptureSettings)): void {
     this.#active.set(context, { settings, primitive: undefined });
   }
 
@@ -187,9 +187,9 @@ export class TracedVarsRecorder {
       }
       if (params.reason !== 'exception' && params.reason !== 'promiseRejection') return;
       const context = currentTaskContext();
-      const state = context ? this.#active.get(context) : undefined;
-      if (!state) return;
-      const settings = typeof state.settings === 'function' ? state.settings() : state.settings;
+      const state = context && this.#active.get(context);
+      if (!context || !state) return;
+      const settings = typeof state.settings === 'function' ? state.settings(context) : state.settings;
       const snapshot = this.#snapshot(params.callFrames, settings);
       if (!snapshot) return;
       const data = params.data;

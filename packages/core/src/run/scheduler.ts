@@ -640,52 +640,33 @@ class RunExecution {
     const positions = this.#plan.graph.dependencies[index] ?? [];
     // No dependencies, nothing to say: one shared (frozen) record, not one per task.
     if (positions.length === 0) return NO_UPSTREAM;
-    if (this.#allSucceeded(positions, succeeding)) return this.#allSucceededRecord(index, positions);
-    const states: Record<string, UpstreamState> = {};
     for (const p of positions) {
-      if (p === succeeding) {
-        setOwn(states, (this.#order[p] as Task).name, SUCCEEDED);
-        continue;
-      }
-      const entry = this.#entries[p] as TaskReportEntry;
-      setOwn(
-        states,
-        entry.name,
-        entry.map && entry.map.failed > 0
-          ? { status: entry.status, failedIndices: entry.map.failedIndices }
-          : { status: entry.status },
-      );
+      if (this.#upstreamState(p, succeeding) !== SUCCEEDED) return this.#upstreamRecord(positions, succeeding);
     }
-    return states;
-  }
-
-  /** Whether every dependency at `positions` succeeded outright (`succeeding` is about to). */
-  #allSucceeded(positions: readonly number[], succeeding: number | undefined): boolean {
-    for (let i = 0; i < positions.length; i++) {
-      const p = positions[i] as number;
-      if (p === succeeding) continue;
-      const entry = this.#entries[p] as TaskReportEntry;
-      if (entry.status !== TaskStatus.SUCCESS || (entry.map && entry.map.failed > 0)) return false;
-    }
-    return true;
-  }
-
-  /**
-   * The upstream record of a task whose dependencies all succeeded: one
-   * frozen record per task, kept across runs. Built per attempt, each
-   * record keyed by its own dependency names made V8 a new hidden class per
-   * task (in a profile of a 2,000-task chain, 2 % of the main thread).
-   */
-  #allSucceededRecord(index: number, positions: readonly number[]): Readonly<Record<string, UpstreamState>> {
+    // All succeeded, the usual case: one frozen record per task, kept across runs. Built per
+    // attempt, each record keyed by its own dependency names made V8 a new hidden class per
+    // task (in a profile of a 2,000-task chain, 2 % of the main thread).
     const task = this.#order[index] as Task;
     let record = ALL_SUCCEEDED.get(task);
     if (!record) {
-      const states: Record<string, UpstreamState> = {};
-      for (const p of positions) setOwn(states, (this.#order[p] as Task).name, SUCCEEDED);
-      record = Object.freeze(states);
+      record = Object.freeze(this.#upstreamRecord(positions, succeeding));
       ALL_SUCCEEDED.set(task, record);
     }
     return record;
+  }
+
+  #upstreamRecord(positions: readonly number[], succeeding: number | undefined): Record<string, UpstreamState> {
+    const states: Record<string, UpstreamState> = {};
+    for (const p of positions) setOwn(states, (this.#order[p] as Task).name, this.#upstreamState(p, succeeding));
+    return states;
+  }
+
+  /** How the dependency at `p` ended (`succeeding`: it is about to succeed); `SUCCEEDED` itself for a plain success. */
+  #upstreamState(p: number, succeeding: number | undefined): UpstreamState {
+    if (p === succeeding) return SUCCEEDED;
+    const entry = this.#entries[p] as TaskReportEntry;
+    if (entry.map && entry.map.failed > 0) return { status: entry.status, failedIndices: entry.map.failedIndices };
+    return entry.status === TaskStatus.SUCCESS ? SUCCEEDED : { status: entry.status };
   }
 
   #record(index: number, entry: TaskReportEntry): void {
@@ -823,5 +804,5 @@ const RUN: RuleDecision = Object.freeze({ run: true });
 /** The usual fused link: the previous link's result is its first dependency's. */
 const PREVIOUS_FIRST: readonly number[] = Object.freeze([0]);
 const SUCCEEDED: UpstreamState = Object.freeze({ status: TaskStatus.SUCCESS });
-/** By task (tasks are immutable, and so are the names of their dependencies): see `#allSucceededRecord`. */
+/** By task (tasks are immutable, and so are the names of their dependencies): see `#upstreamStates`. */
 const ALL_SUCCEEDED = new WeakMap<Task, Readonly<Record<string, UpstreamState>>>();

@@ -200,7 +200,8 @@ function failedEntry(
 ): TaskReportEntry {
   const { task, runId, taskLog, emit, progress } = run;
   const { heap, history } = attempts;
-  const firstStart = attempts.firstStart ?? outcome.startedAt;
+  // Set by attemptEnded, which every failed attempt passes through first.
+  const firstStart = attempts.firstStart as number;
   const elapsedMs = outcome.finishedAt - firstStart;
   const error = errorData(task, outcome.error, run.downstreamImpact(), outcome.tracedVars);
   taskLog.failed(error, attempt, elapsedMs, run.redaction);

@@ -12,6 +12,7 @@ import type { TaskContext } from '../../run/context.js';
 import type { UpstreamState } from '../../run/upstream-state.js';
 import type { CaptureSlots, CaptureState } from '../traced-vars.js';
 import type { WorkerRequest } from './protocol.js';
+import { loggerFor } from './worker-loggers.js';
 
 export class WorkerTaskContext implements TaskContext {
   readonly taskName: string;
@@ -20,11 +21,10 @@ export class WorkerTaskContext implements TaskContext {
   readonly runId: string;
   declare readonly upstream?: Readonly<Record<string, UpstreamState>>;
   readonly #request: WorkerRequest;
-  readonly #makeLogger: (request: WorkerRequest) => Logger;
   #log: Logger | undefined;
   #capture: CaptureState | undefined;
 
-  constructor(request: WorkerRequest, signal: AbortSignal, makeLogger: (request: WorkerRequest) => Logger) {
+  constructor(request: WorkerRequest, signal: AbortSignal) {
     this.taskName = request.taskName;
     this.attempt = request.attempt;
     this.signal = signal;
@@ -32,18 +32,17 @@ export class WorkerTaskContext implements TaskContext {
     // Only when there is one, as the documented optional field.
     if (request.upstream) (this as { upstream?: unknown }).upstream = request.upstream;
     this.#request = request;
-    this.#makeLogger = makeLogger;
   }
 
   /** Made on first use: most tasks never log, and a logger costs more than the rest of the context. */
   get log(): Logger {
-    this.#log ??= this.#makeLogger(this.#request);
+    this.#log ??= loggerFor(this.#request);
     return this.#log;
   }
 
-  /** The attempt `context` was made for; undefined for a context a task made itself. */
-  static attemptOf(context: TaskContext): number | undefined {
-    return context instanceof WorkerTaskContext ? context.#request.attemptId : undefined;
+  /** The request of the attempt `context` was made for; undefined for a context a task made itself. */
+  static requestOf(context: TaskContext): WorkerRequest | undefined {
+    return context instanceof WorkerTaskContext ? context.#request : undefined;
   }
 
   /** The traced-variables recorder's state, kept on the context itself instead of in a table. */

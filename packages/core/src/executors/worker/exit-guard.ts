@@ -12,7 +12,7 @@ export function guardProcessExit(): (code?: number) => never {
   const exitThread = process.exit.bind(process);
   process.exit = ((code?: number | string | null) => {
     const context = currentTaskContext();
-    const attemptId = context ? WorkerTaskContext.attemptOf(context) : undefined;
+    const attemptId = context ? WorkerTaskContext.requestOf(context)?.attemptId : undefined;
     if (attemptId !== undefined) post({ kind: 'exit', attemptId, code: code == null ? 0 : Number(code) });
     sendHeldResults();
     return exitThread(code);

@@ -36,7 +36,7 @@ export function failWhenUnhandled(promise: Promise<unknown>, fail: (error: unkno
  */
 function onStrayError(error: unknown): void {
   const context = currentTaskContext();
-  const attemptId = context ? WorkerTaskContext.attemptOf(context) : undefined;
+  const attemptId = context ? WorkerTaskContext.requestOf(context)?.attemptId : undefined;
   if (context && attemptId !== undefined) {
     const fail = inFlight.get(attemptId);
     if (fail) fail(error);

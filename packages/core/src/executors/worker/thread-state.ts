@@ -1,7 +1,7 @@
 /**
  * What a worker thread knows about the attempts it runs, shared by the
- * worker entry's parts: how to fail
- * an attempt still running, and the one channel events go out on.
+ * worker entry's parts: how to fail an attempt still running, and the one
+ * channel events go out on.
  */
 import { parentPort } from 'node:worker_threads';
 import { EVENT_TAG, type WorkerEventBody } from './protocol.js';

@@ -37,7 +37,7 @@ import { failWhenUnhandled, routeStrayErrors } from './stray-errors.js';
 import { inFlight, lastStarted, post } from './thread-state.js';
 import { collectTransferables } from './transferables.js';
 import { importModule } from './typescript-import.js';
-import { loggerFor, takeSentLines } from './worker-loggers.js';
+import { takeSentLines } from './worker-loggers.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
 
@@ -56,7 +56,10 @@ const startup = (workerData ?? {}) as Partial<WorkerStartup>;
 /** The heap is nearly full (seen by the debugger): say which attempt it was, and end the thread as Node would. */
 function outOfMemory(): void {
   const context = currentTaskContext();
-  post({ kind: 'out-of-memory', attemptId: context ? WorkerTaskContext.attemptOf(context) : lastStarted.attemptId });
+  post({
+    kind: 'out-of-memory',
+    attemptId: context ? WorkerTaskContext.requestOf(context)?.attemptId : lastStarted.attemptId,
+  });
   sendHeldResults();
   exitThread(1);
 }
@@ -213,7 +216,7 @@ function inlineAttempts(
       loaded(request);
       const context = contextFor(request, NEVER_ABORTED);
       const capture = recorder !== undefined && request.captureTracedVars;
-      if (capture) recorder.watch(context, captureSettingsFor(request));
+      if (capture) recorder.watch(context, captureSettingsOf);
       return { request, call, context, capture, startedAt };
     },
     captures: (attempt) => attempt.capture,
@@ -278,7 +281,7 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
   const context = contextFor(request, controller?.signal ?? NEVER_ABORTED);
 
   const capture = recorder !== undefined && request.captureTracedVars;
-  if (capture) recorder.watch(context, captureSettingsFor(request));
+  if (capture) recorder.watch(context, captureSettingsOf);
   let response: WorkerResponse;
   try {
     const value = await new Promise<unknown>((resolve, reject) => {
@@ -319,12 +322,13 @@ async function runOne(request: WorkerRequest, args: readonly unknown[]): Promise
 
 /** The context of an attempt (what `taskContext()` returns in it), known to the stray-error route by its attempt. */
 function contextFor(request: WorkerRequest, signal: AbortSignal): TaskContext {
-  return new WorkerTaskContext(request, signal, loggerFor);
+  return new WorkerTaskContext(request, signal);
 }
 
-/** How an attempt's failure records traced variables, worked out only if it throws. */
-function captureSettingsFor(request: WorkerRequest): () => CaptureSettings {
-  return () => ({ frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) });
+/** How an attempt's failure records traced variables: read from its request, only if it throws. */
+function captureSettingsOf(context: TaskContext): CaptureSettings {
+  const request = WorkerTaskContext.requestOf(context) as WorkerRequest;
+  return { frameFilter: request.tracedVarsFrameFilter, redaction: redactionFor(request) };
 }
 
 /** The response of a failed attempt; `captured`: the context whose traced variables it carries. */
