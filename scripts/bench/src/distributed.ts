@@ -3,7 +3,7 @@ import { Process, WorkerPool } from 'processes-js';
 import { BullMQExecutor } from 'processes-js/bullmq';
 import { benchTask } from './fixtures.js';
 import { type BenchOptions, type BenchResult, median, round, timed } from './measure.js';
-import { BENCH_ROOT, BenchFleet, redisServerMissing } from './redis-fleet.js';
+import { BENCH_ROOT, BenchFleet, processCpuMs, redisServerMissing } from './redis-fleet.js';
 import { calibrate } from './speedup.js';
 
 function skipped(scope: string, title: string): BenchResult {
@@ -61,8 +61,11 @@ export async function distributedOverhead({ quick }: BenchOptions): Promise<Benc
       const distributed: number[] = [];
       const rawMs: number[] = [];
       let allSucceeded = true;
+      const cpu = { distributed: new CpuTally(fleet, 'processes:bench'), raw: new CpuTally(fleet, 'raw:raw') };
       const distributedRound = async () => {
-        const timing = await timed(() => process.run({ executors: [executor], parallel: false }));
+        const timing = await cpu.distributed.during(() =>
+          timed(() => process.run({ executors: [executor], parallel: false })),
+        );
         allSucceeded &&= timing.value.ok;
         distributed.push(timing.ms);
       };
@@ -71,7 +74,7 @@ export async function distributedOverhead({ quick }: BenchOptions): Promise<Benc
         allSucceeded &&= timing.value.ok;
         local.push(timing.ms);
         if (r % 2 === 0) await distributedRound();
-        rawMs.push((await timed(rawRound)).ms);
+        rawMs.push((await cpu.raw.during(() => timed(rawRound))).ms);
         if (r % 2 === 1) await distributedRound();
       }
       const perTask = (ms: number) => ms / tasks;
@@ -94,6 +97,8 @@ export async function distributedOverhead({ quick }: BenchOptions): Promise<Benc
           localPoolMsPerTask: round(perTask(median(local)), 3),
           vsLocalPool: round(median(distributed) / median(local)),
           roundRatios: distributed.map((ms, i) => round(ms / (rawMs[i] as number))).join(' '),
+          ...cpu.distributed.perTask('distributedCpuMsPerTask', tasks * rounds),
+          ...cpu.raw.perTask('rawCpuMsPerTask', tasks * rounds),
         },
       };
     } finally {
@@ -105,6 +110,56 @@ export async function distributedOverhead({ quick }: BenchOptions): Promise<Benc
   } finally {
     await pool.close();
     await fleet.stop();
+  }
+}
+
+/**
+ * CPU time the parties of one side used while it ran (Linux: /proc): the
+ * coordinator (this process), redis-server and that side's worker process.
+ * On 2 shared cores a round trip's time follows the work of all three, so
+ * this says where a difference in time per task comes from.
+ */
+class CpuTally {
+  readonly #fleet: BenchFleet;
+  readonly #worker: string;
+  coordinatorMs = 0;
+  redisMs = 0;
+  workerMs = 0;
+  #available = true;
+
+  constructor(fleet: BenchFleet, worker: string) {
+    this.#fleet = fleet;
+    this.#worker = worker;
+  }
+
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    const before = this.#sample();
+    const coordinator = process.cpuUsage();
+    const value = await work();
+    const used = process.cpuUsage(coordinator);
+    const after = this.#sample();
+    if (before === null || after === null) this.#available = false;
+    else {
+      this.coordinatorMs += (used.user + used.system) / 1000;
+      this.redisMs += after.redis - before.redis;
+      this.workerMs += after.worker - before.worker;
+    }
+    return value;
+  }
+
+  /** `{ name: 'coordinator a, redis b, worker c' }` in ms per task, or nothing where CPU time cannot be read. */
+  perTask(name: string, tasks: number): Record<string, string> {
+    if (!this.#available) return {};
+    const each = (ms: number) => round(ms / tasks, 3);
+    return {
+      [name]: `coordinator ${each(this.coordinatorMs)}, redis ${each(this.redisMs)}, worker process ${each(this.workerMs)}`,
+    };
+  }
+
+  #sample(): { redis: number; worker: number } | null {
+    const redis = processCpuMs(this.#fleet.pids.get('redis') ?? 0);
+    const worker = processCpuMs(this.#fleet.pids.get(this.#worker) ?? 0);
+    return redis === null || worker === null ? null : { redis, worker };
   }
 }
 

@@ -3,6 +3,7 @@
 // groups of their own and killed when the scenario ends.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +32,24 @@ async function ready(child: ChildProcess, pattern: RegExp): Promise<void> {
   });
 }
 
+/** CPU time (user + system, ms, all threads) a process has used so far; null where /proc is not there (not Linux). */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // USER_HZ is 100 on every Linux build Node.js supports.
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
 export class BenchFleet {
   readonly #children: ChildProcess[] = [];
+  /** The process ids of redis-server and each worker, by role ('redis', 'processes' or 'raw' and the queue). */
+  readonly pids = new Map<string, number>();
   port = 0;
 
   get url(): string {
@@ -47,6 +64,7 @@ export class BenchFleet {
       { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     this.#children.push(child);
+    this.pids.set('redis', child.pid as number);
     await ready(child, /Ready to accept connections/);
   }
 
@@ -56,6 +74,7 @@ export class BenchFleet {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.#children.push(child);
+    this.pids.set(`${mode}:${queue}`, child.pid as number);
     await ready(child, /^ready$/);
   }
 
