@@ -53,6 +53,11 @@ Flags
   --queue <name>      the fleet's queue (default: processes); needs --redis
   --root <dir>        the directory task modules are named relative to; each
                       worker's --root must hold the same files (default: .)
+  --prefix <prefix>   BullMQ's key prefix, as the workers' (default: bull); needs --redis
+  --no-worker-timeout-ms <ms>
+                      end an attempt with a typed error when no worker has been
+                      connected (or Redis has not answered) this long (default:
+                      30000); needs --redis
   --resume <report>   resume from a report JSON (or a checkpoint): tasks that
                       succeeded there and did not change are reused, not run
   --cache <dir>       reuse results of tasks with \`cache: true\` from this directory
@@ -95,13 +100,18 @@ queue and runs each on a worker thread of this process: hard timeouts
 terminate the thread, and this process goes on. Task modules are resolved
 against --root and must be the coordinator's files byte for byte (each job
 carries their sha256). Runs until SIGINT or SIGTERM, then lets running jobs
-finish and exits 0. See docs/distributed.md.
+finish and exits 0; a second signal stops it at once (its running jobs count
+as lost and are retried elsewhere). Exits 2 with a typed error when Redis
+cannot be reached within --connect-timeout-ms or refuses its password. See
+docs/distributed.md.
 
 Flags
   --redis <url>                 Redis, redis://[user:password@]host:port[/db]
   --queue <name>                the queue to take jobs from (default: processes)
   --threads <n>                 jobs at once, one thread each (default: the number of CPUs)
-  --root <dir>                  where task modules are resolved (default: .)
+  --root <dir>                  where task modules are resolved (default: .); must exist
+  --prefix <prefix>             BullMQ's key prefix, as the coordinator's (default: bull)
+  --connect-timeout-ms <ms>     how long to wait for Redis at start-up (default: 10000)
   --lock-duration-ms <ms>       a job whose lock is not renewed this long counts as its
                                 worker lost (default: 30000)
   --stalled-interval-ms <ms>    how often to check for lost workers' jobs (default: 30000)

@@ -4,6 +4,8 @@
 
 export { closestName } from './errors/errors.js';
 export { emitProcessesWarning, WARNING_TYPE, WarningCode } from './errors/warnings.js';
+// Which argument of an attempt structured clone cannot copy, named as a local pool names it (the BullMQ executor).
+export { uncloneableArgument } from './executors/worker/argument-check.js';
 // How a worker thread imports a task module (TypeScript through tsx); `processes validate` loads modules the same way.
 export { importModule as importTaskModule } from './executors/worker/typescript-import.js';
 export type { DurationStyle } from './format/duration.js';

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WorkerModuleLoadError } from 'processes-core';
 import { ModuleOutsideRootError } from './errors.js';
 import type { JobData } from './protocol.js';
 
@@ -29,8 +30,20 @@ export async function moduleIdentity(taskName: string, moduleUrl: string, root: 
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new ModuleOutsideRootError(taskName, moduleUrl, root);
   }
-  const sha256 = await sha256OfFile(file);
-  if (sha256 === null) throw new ModuleOutsideRootError(taskName, moduleUrl, root);
+  let sha256: string;
+  try {
+    sha256 = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+  } catch (cause) {
+    // As a local pool would say it (the file is missing or unreadable here), before any job is sent.
+    throw new WorkerModuleLoadError(
+      taskName,
+      moduleUrl,
+      cause,
+      'The coordinator hashes the module before it sends the job',
+    );
+  }
   return { path: relative.split(path.sep).join('/'), sha256 };
 }
 

@@ -127,3 +127,38 @@ export class ModuleOutsideRootError extends ProcessesError {
     this.root = root;
   }
 }
+
+/**
+ * A worker (or anything that must connect before it starts) could not reach
+ * Redis in time, or Redis refused it (a wrong password: failed at once).
+ */
+export class RedisConnectionError extends ProcessesError {
+  static override readonly code: string = 'PROC_BULLMQ_REDIS_CONNECT';
+  /** `host:port` it tried (never the password). */
+  readonly address: string;
+  readonly waitedMs: number;
+
+  constructor(who: string, address: string, waitedMs: number, lastError: Error | undefined) {
+    super(
+      `${who} could not connect to Redis at ${address} ${lastError ? `(${lastError.message})` : `within ${waitedMs} ms (no answer)`}; check the URL, that redis-server is running and reachable from here, and its password.`,
+      undefined,
+      lastError ? { cause: lastError } : undefined,
+    );
+    this.address = address;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/** An attempt was given to a {@link BullMQExecutor} after `close()`, or was running when it was closed. */
+export class ExecutorClosedError extends ProcessesError {
+  static override readonly code: string = 'PROC_BULLMQ_EXECUTOR_CLOSED';
+
+  constructor(taskName: string, whileRunning: boolean) {
+    super(
+      whileRunning
+        ? `Task "${taskName}": the BullMQ executor was closed while the attempt ran; its job was stopped on its worker. Close the executor after the runs that use it have settled.`
+        : `Task "${taskName}": the BullMQ executor is closed; create a new one, or do not close it while runs use it.`,
+      taskName,
+    );
+  }
+}

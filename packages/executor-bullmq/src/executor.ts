@@ -1,5 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   type AttemptOutcome,
   type AttemptRequest,
@@ -8,11 +8,12 @@ import {
   serializeError,
   type TaskSpec,
 } from 'processes-core';
+import { uncloneableArgument } from 'processes-core/internal';
 import { type BlobStore, RedisBlobStore } from './blob-store.js';
 import { moduleIdentity } from './code-identity.js';
 import { encodePayload, type PayloadSink } from './codec.js';
-import { redisOptions } from './connection.js';
-import { PayloadSerializationError } from './errors.js';
+import { RedisClients } from './connection.js';
+import { ExecutorClosedError, PayloadSerializationError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import { jobIdOf } from './job-id.js';
 import { type Keys, keysOf } from './keys.js';
@@ -49,6 +50,7 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
   readonly #queueName: string;
   readonly #sink: PayloadSink;
   readonly #redis: Redis;
+  readonly #clients: RedisClients;
   readonly #reconciler: Reconciler;
   readonly #modules = new Map<string, Promise<JobData['module']>>();
   #closed = false;
@@ -60,15 +62,15 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
     const prefix = o.prefix ?? d.prefix;
     this.#root = o.root ?? process.cwd();
     this.#keys = keysOf(prefix, this.#queueName);
-    const connection = redisOptions(o.connection);
-    this.#queue = new Queue(this.#queueName, { connection, prefix });
-    this.#events = new QueueEvents(this.#queueName, { connection, prefix });
+    // Every client is this executor's own (BullMQ's are duplicates of them), so close() can drop them all.
+    this.#clients = new RedisClients(o.connection);
+    this.#queue = new Queue(this.#queueName, { connection: this.#clients.create(), prefix });
+    this.#events = new QueueEvents(this.#queueName, { connection: this.#clients.create({}, true), prefix });
     // Errors of the connections show up as unreachable Redis in the reconciler; without
     // a listener an 'error' event would be thrown.
     this.#queue.on('error', () => undefined);
     this.#events.on('error', () => undefined);
-    this.#redis = new Redis(connection);
-    this.#redis.on('error', () => undefined);
+    this.#redis = this.#clients.create();
     this.#sink = {
       inlineCapBytes: o.inlineCapBytes ?? d.inlineCapBytes,
       ttlMs: o.blobTtlMs ?? d.blobTtlMs,
@@ -81,6 +83,7 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
       keys: this.#keys,
       sink: this.#sink,
       stash: new RedisBlobStore(this.#redis),
+      clients: this.#clients,
       noWorkerTimeoutMs: o.noWorkerTimeoutMs ?? d.noWorkerTimeoutMs,
       intervalMs: o.reconcileIntervalMs ?? d.reconcileIntervalMs,
     });
@@ -117,7 +120,7 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
       workerId: 'bullmq',
     });
     if (task.kind !== 'worker') return failed(new TypeError('The BullMQ executor runs worker tasks only.'));
-    if (this.#closed) return failed(new Error('The BullMQ executor is closed.'));
+    if (this.#closed) return failed(new ExecutorClosedError(task.name, false));
     if (signal.aborted) return failed(new Error('run-aborted'));
     let data: JobData;
     let sink: PayloadSink;
@@ -129,7 +132,11 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
         args = await encodePayload(request.args, sink, this.#keys.blob(jobId, 'args'));
       } catch (cause) {
         if (!(cause instanceof Error) || !/could not be cloned|serialize|#<Object>/i.test(cause.message)) throw cause;
-        throw new PayloadSerializationError(task.name, 'args', { cause });
+        // Named as a local run names it (which argument, from which dependency), when structured clone agrees.
+        throw (
+          uncloneableArgument(task.name, request.args, request.argumentOrigins) ??
+          new PayloadSerializationError(task.name, 'args', { cause })
+        );
       }
       data = {
         format: JOB_FORMAT,
@@ -182,33 +189,34 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
     this.#modules.clear();
   }
 
-  /** Stops taking attempts, cleans up jobs it abandoned, and closes its connections. Running attempts are cancelled. */
+  /**
+   * Stops taking attempts, stops the running ones on their workers (they end
+   * with an `ExecutorClosedError`), waits a moment for those jobs to finish
+   * so that nothing of them is left in Redis, and closes its connections.
+   * Returns within a few seconds even when Redis is gone.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#reconciler.close();
-    // A Redis that does not answer must not keep close() from returning: after a
-    // grace period the connections are dropped instead of closed politely.
+    const clients = this.#clients;
     // BullMQ drops a connection that is still initialising with disconnect(),
     // which rejects the commands of its set-up with nobody awaiting them (an
-    // unhandled rejection in the user's process): let them finish first.
-    const ready = Promise.allSettled([this.#queue.waitUntilReady(), this.#events.waitUntilReady()]);
-    const polite = ready.then(() =>
-      Promise.allSettled([this.#events.close(), this.#queue.close(), this.#redis.quit()]),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = await Promise.race([
-      polite.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), CLOSE_GRACE_MS);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (gaveUp) {
-      this.#redis.disconnect();
-      // Not awaited: BullMQ's disconnect waits for a connection that may never come.
-      for (const closing of [this.#events.disconnect(), this.#queue.disconnect()]) closing.catch(() => undefined);
+    // unhandled rejection in the user's process): let them finish first, unless
+    // Redis has already refused or failed them.
+    if (clients.ready || clients.lastError === undefined) {
+      const ready = Promise.all([this.#queue.waitUntilReady(), this.#events.waitUntilReady()]);
+      const politely = ready.then(async () => {
+        await Promise.allSettled([this.#events.close(), this.#queue.close()]);
+        await clients.quit();
+      });
+      // A Redis that does not answer must not keep close() from returning.
+      await clients.within(politely, CLOSE_GRACE_MS, 'BullMQExecutor.close()').catch(() => undefined);
     }
+    // Whatever is left (a client still reconnecting to a Redis that is gone) would keep the process alive.
+    await clients.disconnect();
+    // Not awaited: BullMQ's close waits for a connection set-up that, Redis gone, never ends.
+    for (const closing of [this.#events.close(), this.#queue.close()]) closing.catch(() => undefined);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -13,6 +13,8 @@ export class InFlight {
   addedOk = false;
   settled = false;
   checking = false;
+  /** How many of the job's log lines have reached the coordinator's sink. */
+  linesReplayed = 0;
   /** A hint arrived during a check: check again after it. */
   recheck = false;
   resolve: (outcome: AttemptOutcome) => void = () => undefined;

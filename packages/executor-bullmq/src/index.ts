@@ -6,9 +6,11 @@ export type { RedisConnection } from './connection.js';
 export {
   BlobMissingError,
   CodeMismatchError,
+  ExecutorClosedError,
   ModuleOutsideRootError,
   NoWorkerError,
   PayloadSerializationError,
+  RedisConnectionError,
   RedisUnavailableError,
   WorkerLostError,
 } from './errors.js';

@@ -39,3 +39,10 @@ export const TAKEN_BY_FIELD = 'processes-worker';
 /** Sets the field only while the job exists, so a late write cannot recreate a removed job's hash. */
 export const SET_TAKEN_BY =
   "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end";
+
+/**
+ * Appends a log line (ARGV[1]) to a job's list (KEYS[1]) and gives a list it
+ * just made its TTL (ARGV[2], ms): one command a line, and no list without one.
+ */
+export const PUSH_LOG_LINE =
+  "local n = redis.call('RPUSH', KEYS[1], ARGV[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return n";

@@ -2,7 +2,7 @@ import type { WorkerPoolOptions } from 'processes-core';
 import { described, MAX_TIMER_MS, type Parsed, parseOptions, type ShapeOf } from 'processes-core/internal';
 import { z } from 'zod';
 import type { BlobStore } from './blob-store.js';
-import type { RedisConnection } from './connection.js';
+import { type RedisConnection, redisUrlProblem } from './connection.js';
 
 /** Options shared by the coordinator's executor and the workers: where jobs and values go. */
 interface TransportOptions {
@@ -47,6 +47,11 @@ export interface WorkerOptions extends TransportOptions {
   lockDurationMs?: number;
   /** How often this worker checks for stalled jobs (of any worker). @default 30000 */
   stalledIntervalMs?: number;
+  /**
+   * How long start-up waits for Redis before it fails with a
+   * `RedisConnectionError` (a wrong password fails at once). @default 10000
+   */
+  connectTimeoutMs?: number;
   /** Options of the local `WorkerPool` (`maxThreads` is `threads`). @default {} */
   pool?: Omit<WorkerPoolOptions, 'maxThreads'>;
 }
@@ -77,7 +82,13 @@ export const EXECUTOR_DEFAULTS: TransportDefaults & {
 export const WORKER_DEFAULTS: TransportDefaults & {
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
-} = Object.freeze({ ...TRANSPORT_DEFAULTS, lockDurationMs: 30_000, stalledIntervalMs: 30_000 });
+  readonly connectTimeoutMs: number;
+} = Object.freeze({
+  ...TRANSPORT_DEFAULTS,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  connectTimeoutMs: 10_000,
+});
 
 const name = described(
   z
@@ -88,10 +99,10 @@ const name = described(
 );
 const connection = described(
   z.union([
-    z.string().regex(/^rediss?:\/\//),
+    z.string().refine((text) => redisUrlProblem(text) === undefined),
     z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
   ]),
-  'a redis:// URL or an ioredis options object',
+  'a redis:// or rediss:// URL (host, optional port 1–65535, optional database number) or an ioredis options object',
 );
 const ms = (min: number) =>
   described(z.number().int().min(min).max(MAX_TIMER_MS), `an integer from ${min} to ${MAX_TIMER_MS}`);
@@ -136,6 +147,7 @@ const workerSchema: z.ZodType<Parsed<WorkerOptions>> = z.strictObject({
   threads: described(z.number().int().min(1).max(1024), 'an integer from 1 to 1024').optional(),
   lockDurationMs: ms(100).optional(),
   stalledIntervalMs: ms(100).optional(),
+  connectTimeoutMs: ms(1).optional(),
   pool: described(
     z.custom<object>((v) => typeof v === 'object' && v !== null),
     'WorkerPool options',

@@ -10,7 +10,8 @@ import { type AttemptOutcome, serializeError } from 'processes-core';
 import type { BlobStore } from './blob-store.js';
 import { blobKeyOf, decodePayload, type PayloadSink } from './codec.js';
 import { CompletedRemoval } from './completed-removal.js';
-import { NoWorkerError, RedisUnavailableError, WorkerLostError } from './errors.js';
+import type { RedisClients } from './connection.js';
+import { ExecutorClosedError, NoWorkerError, RedisUnavailableError, WorkerLostError } from './errors.js';
 import type { InFlight } from './in-flight.js';
 import { type Keys, TAKEN_BY_FIELD } from './keys.js';
 import { replayLines } from './log-lines.js';
@@ -27,15 +28,33 @@ export interface ReconcilerOptions {
   readonly stash: BlobStore;
   readonly noWorkerTimeoutMs: number;
   readonly intervalMs: number;
+  /** The executor's clients: whether Redis answers, and what it last said when it did not. */
+  readonly clients: RedisClients;
 }
 
+/**
+ * How long close() waits for the jobs it stopped (or abandoned) to finish on
+ * their workers, so it can delete them rather than leave them to their TTL.
+ */
+export const CLOSE_DRAIN_MS = 3000;
+
+/** How often close() looks at those jobs meanwhile. */
+const CLOSE_DRAIN_POLL_MS = 50;
+
 class Timeout extends Error {}
+
+/** A job given up on that may still be running: removed once it has finished. */
+interface Abandoned {
+  readonly blobs: readonly string[];
+  /** No worker holds it any more (none is connected): its lock may be deleted to remove it. */
+  readonly orphaned: boolean;
+}
 
 export class Reconciler {
   readonly #o: ReconcilerOptions;
   readonly #jobs = new Map<string, InFlight>();
   /** Jobs of cancelled or lost attempts still in Redis: removed once they finish. */
-  readonly #abandoned = new Map<string, readonly string[]>();
+  readonly #abandoned = new Map<string, Abandoned>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #callTimeoutMs: number;
   readonly #removal: CompletedRemoval;
@@ -72,6 +91,9 @@ export class Reconciler {
           // early read would only compete with the worker for Redis.
           inFlight.addedOk = true;
           this.#lastRedisOk = Date.now();
+          // Settled before Redis took the job (cancelled, closed, or given up on while
+          // Redis did not answer, and the add replayed once it did): it must not run.
+          if (inFlight.settled) this.#withdraw(inFlight);
         },
         (error: unknown) => {
           this.#settle(inFlight, this.#failure(inFlight, error));
@@ -109,8 +131,17 @@ export class Reconciler {
   }
 
   async close(): Promise<void> {
-    for (const inFlight of [...this.#jobs.values()]) this.#cancel(inFlight, 'the BullMQ executor was closed');
-    await this.#sweep().catch(() => undefined);
+    for (const inFlight of [...this.#jobs.values()]) {
+      this.#cancel(inFlight, new ExecutorClosedError(inFlight.taskName, true));
+    }
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    // The jobs just stopped finish on their workers within moments: wait for them and
+    // delete them, rather than leave them in Redis until their TTL.
+    const deadline = Date.now() + CLOSE_DRAIN_MS;
+    while (this.#abandoned.size > 0 && this.#o.clients.ready && Date.now() < deadline) {
+      await this.#sweep().catch(() => undefined);
+      if (this.#abandoned.size > 0) await new Promise((resolve) => setTimeout(resolve, CLOSE_DRAIN_POLL_MS));
+    }
     await this.#removal.flush();
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
     clearInterval(this.#timer);
@@ -145,12 +176,14 @@ export class Reconciler {
       }
       await Promise.all([...this.#jobs.values()].map((inFlight) => this.#check(inFlight, workers)));
       const unreachableMs = Date.now() - this.#lastRedisOk;
-      if (unreachableMs > this.#o.noWorkerTimeoutMs) {
+      // A wrong password is not waited out: no reconnect will fix it.
+      const refused = this.#o.clients.fatalError !== undefined && unreachableMs >= this.#callTimeoutMs;
+      if (unreachableMs > this.#o.noWorkerTimeoutMs || refused) {
         for (const inFlight of [...this.#jobs.values()]) {
           const error = new RedisUnavailableError(
             inFlight.taskName,
             inFlight.jobId,
-            `could not be read: Redis has not answered for ${unreachableMs} ms (noWorkerTimeoutMs is ${this.#o.noWorkerTimeoutMs})`,
+            `could not be read: ${this.#unanswered(unreachableMs)}`,
           );
           this.#settle(inFlight, this.#failure(inFlight, error));
           this.#forget(inFlight.jobId, inFlight.blobs, true);
@@ -189,10 +222,10 @@ export class Reconciler {
         const error = new RedisUnavailableError(
           inFlight.taskName,
           inFlight.jobId,
-          `could not be added to the queue: Redis has not answered for ${now - inFlight.addedAt} ms (noWorkerTimeoutMs)`,
+          `could not be added to the queue: ${this.#unanswered(now - inFlight.addedAt)}`,
         );
+        // If the add is sent when Redis is back, its handler withdraws the job.
         this.#settle(inFlight, this.#failure(inFlight, error));
-        this.#forget(inFlight.jobId, inFlight.blobs, true);
       }
       return;
     }
@@ -220,7 +253,7 @@ export class Reconciler {
     }
     if (job.finishedOn && job.failedReason) {
       const lines = await this.#lines(inFlight, -1);
-      replayLines(inFlight.request.log, lines);
+      this.#replay(inFlight, lines);
       this.#settle(inFlight, {
         ...this.#failure(inFlight, new Error(`Job ${inFlight.jobId} failed on its worker: ${job.failedReason}`)),
         startedAt: job.processedOn ?? inFlight.addedAt,
@@ -250,7 +283,14 @@ export class Reconciler {
           )
         : new NoWorkerError(inFlight.taskName, this.#o.queueName, waitedMs);
       this.#settle(inFlight, { ...this.#failure(inFlight, error), workerId: workerIdOf(job) });
-      this.#forget(inFlight.jobId, inFlight.blobs, true);
+      // No worker is left to renew a running job's lock or to run the stalled check that frees it.
+      this.#forget(inFlight.jobId, inFlight.blobs, true, true);
+      return;
+    }
+    if (job.processedOn && inFlight.request.log) {
+      // Running: the lines logged so far reach the task's log file now, not when it ends.
+      const lines = await this.#lines(inFlight, -1);
+      if (!inFlight.settled) this.#replay(inFlight, lines);
     }
   }
 
@@ -271,7 +311,7 @@ export class Reconciler {
     }
     const lines = result.logLines > 0 ? await this.#lines(inFlight, result.logLines - 1) : [];
     if (inFlight.settled) return;
-    replayLines(inFlight.request.log, lines);
+    this.#replay(inFlight, lines);
     this.#settle(inFlight, outcome);
     // Only the keys this job made are deleted, with the job, in the next batch.
     const extra = [
@@ -285,7 +325,7 @@ export class Reconciler {
     const lines = await this.#lines(inFlight, -1);
     const takenBy = await this.#bounded(this.#o.redis.hget(this.#o.keys.job(inFlight.jobId), TAKEN_BY_FIELD));
     if (inFlight.settled) return;
-    replayLines(inFlight.request.log, lines);
+    this.#replay(inFlight, lines);
     const { attempt, timeoutMs } = inFlight.request;
     const error = new WorkerLostError(inFlight.taskName, attempt, inFlight.jobId, timeoutMs, reason);
     this.#settle(inFlight, {
@@ -297,19 +337,30 @@ export class Reconciler {
     this.#forget(inFlight.jobId, inFlight.blobs, true);
   }
 
+  /** The job's log lines not replayed yet, up to index `last` (-1: all there are). */
   async #lines(inFlight: InFlight, last: number): Promise<Buffer[]> {
     if (!inFlight.request.log) return [];
     const { redis } = this.#o;
-    return this.#bounded(redis.lrangeBuffer(this.#o.keys.log(inFlight.jobId), 0, last));
+    return this.#bounded(redis.lrangeBuffer(this.#o.keys.log(inFlight.jobId), inFlight.linesReplayed, last));
   }
 
-  #cancel(inFlight: InFlight, why = 'run-aborted'): void {
+  #replay(inFlight: InFlight, lines: readonly Buffer[]): void {
+    replayLines(inFlight.request.log, lines);
+    inFlight.linesReplayed += lines.length;
+  }
+
+  #cancel(inFlight: InFlight, why: Error = new Error('run-aborted')): void {
     if (inFlight.settled) return;
-    this.#settle(inFlight, this.#failure(inFlight, new Error(why)));
+    this.#settle(inFlight, this.#failure(inFlight, why));
+    if (inFlight.addedOk) this.#withdraw(inFlight);
+    // Being added: its handler withdraws it. Bounded (with Redis gone the add may never
+    // settle), so that close() waits a moment for it and no longer.
+    else this.#keep(this.#bounded(inFlight.added ?? Promise.resolve()));
+  }
+
+  /** The job of a settled attempt must not run, or run on: removed while it waits, else its worker is told to stop it. */
+  #withdraw(inFlight: InFlight): void {
     const work = (async () => {
-      // Bounded: with Redis gone the add may never settle, and close() waits for this.
-      await this.#bounded(inFlight.added ?? Promise.resolve()).catch(() => undefined);
-      if (!inFlight.addedOk) return;
       const { redis } = this.#o;
       // A waiting job is removed; a running one is locked, so its worker is told to stop it.
       const removed = await this.#bounded(this.#o.queue.remove(inFlight.jobId)).catch(() => 0);
@@ -320,9 +371,9 @@ export class Reconciler {
   }
 
   /** The job is done with: its job, log list and blobs go now, or once it finishes when it is still running. */
-  #forget(jobId: string, blobs: readonly string[], mayBeRunning: boolean): void {
+  #forget(jobId: string, blobs: readonly string[], mayBeRunning: boolean, orphaned = false): void {
     if (mayBeRunning) {
-      this.#abandoned.set(jobId, blobs);
+      this.#abandoned.set(jobId, { blobs, orphaned });
       this.#startTimer();
       this.#keep(this.#sweep());
       return;
@@ -342,11 +393,16 @@ export class Reconciler {
 
   /** Removes abandoned jobs that have finished (or were never taken). */
   async #sweep(): Promise<void> {
-    for (const [jobId, blobs] of [...this.#abandoned]) {
+    for (const [jobId, { blobs, orphaned }] of [...this.#abandoned]) {
       const job = await this.#bounded(Job.fromId(this.#o.queue, jobId));
       if (job && !job.finishedOn) {
         // Still waiting (a lost job put back): removing it succeeds; running: it is locked.
-        const removed = await this.#bounded(this.#o.queue.remove(jobId)).catch(() => 0);
+        let removed = await this.#bounded(this.#o.queue.remove(jobId)).catch(() => 0);
+        if (removed !== 1 && orphaned) {
+          // Its worker is gone and no other runs the stalled check: the lock is the dead worker's.
+          await this.#bounded(this.#o.redis.del(`${this.#o.keys.job(jobId)}:lock`));
+          removed = await this.#bounded(this.#o.queue.remove(jobId)).catch(() => 0);
+        }
         if (removed !== 1) continue;
       }
       const result = job?.returnvalue as JobResult | null | undefined;
@@ -373,6 +429,12 @@ export class Reconciler {
   #failure(inFlight: InFlight, error: unknown): AttemptOutcome {
     const finishedAt = Date.now();
     return { ok: false, error: serializeError(error), startedAt: inFlight.addedAt, finishedAt, workerId: 'bullmq' };
+  }
+
+  /** Why Redis is taken as unreachable: how long it has been silent, and what it last said. */
+  #unanswered(silentMs: number): string {
+    const last = this.#o.clients.lastError;
+    return `Redis has not answered for ${silentMs} ms (noWorkerTimeoutMs is ${this.#o.noWorkerTimeoutMs})${last ? `; its last error: ${last.message}` : ''}`;
   }
 
   #bounded<T>(work: Promise<T>): Promise<T> {

@@ -3,27 +3,50 @@
 // thread and the process lives on, and the process's main thread stays free
 // for BullMQ's lock renewal whatever the tasks do.
 
+import { stat } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Job, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { type AttemptOutcome, type AttemptRequest, type LogSink, serializeError, WorkerPool } from 'processes-core';
+import {
+  type AttemptOutcome,
+  type AttemptRequest,
+  InvalidOptionError,
+  type LogSink,
+  serializeError,
+  WorkerPool,
+} from 'processes-core';
 import { type BlobStore, RedisBlobStore } from './blob-store.js';
 import { resolveModule, sha256OfFile } from './code-identity.js';
-import { decodePayload, encodeResult, type PayloadSink } from './codec.js';
-import { redisOptions } from './connection.js';
+import { blobKeyOf, decodePayload, encodeResult, type PayloadSink } from './codec.js';
+import { RedisClients } from './connection.js';
 import { CodeMismatchError, PayloadSerializationError } from './errors.js';
-import { keysOf, SET_TAKEN_BY, TAKEN_BY_FIELD } from './keys.js';
+import { keysOf, PUSH_LOG_LINE, SET_TAKEN_BY, TAKEN_BY_FIELD } from './keys.js';
 import { encodeLine } from './log-lines.js';
 import { parseWorkerOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
 import { JOB_FORMAT, type JobData, type JobResult, RETURN_VALUE_MAX_BYTES } from './protocol.js';
 
 export type { WorkerOptions } from './options.js';
 
-/** The name the taken-by script is defined under on the worker's command connection. */
+/** The names the worker's scripts are defined under on its command connection. */
 const SET_TAKEN_BY_COMMAND = 'processesSetTakenBy';
-type SetTakenBy = (jobKey: string, field: string, workerId: string) => Promise<unknown>;
+const PUSH_LOG_LINE_COMMAND = 'processesPushLogLine';
+interface WorkerScripts {
+  [SET_TAKEN_BY_COMMAND](jobKey: string, field: string, workerId: string): Promise<unknown>;
+  [PUSH_LOG_LINE_COMMAND](logKey: string, line: Buffer, ttlMs: number): Promise<unknown>;
+}
+
+/**
+ * How long close() keeps waiting while Redis does not answer: the running
+ * jobs' results cannot be delivered, and a worker that is told to stop must
+ * stop (their jobs count as lost, and are retried elsewhere).
+ */
+const CLOSE_UNREACHABLE_GRACE_MS = 3000;
+const CLOSE_POLL_MS = 100;
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(resolve, ms, value));
+}
 
 /** A running worker process's handle: {@link startWorker}'s result. */
 export interface ProcessesWorker extends AsyncDisposable {
@@ -33,13 +56,19 @@ export interface ProcessesWorker extends AsyncDisposable {
   readonly queue: string;
   /** Jobs running now. */
   readonly running: number;
-  /** Stops taking jobs, lets the running ones finish, then closes the pool and its connections. */
+  /**
+   * Stops taking jobs, lets the running ones finish, then closes the pool
+   * and its connections. With Redis unreachable it gives up after a few
+   * seconds (the running jobs' results could not be delivered anyway).
+   */
   close(): Promise<void>;
 }
 
 /**
  * Starts taking jobs from the queue: what `processes worker` runs, for a
- * service that embeds a worker. Resolves once it is connected.
+ * service that embeds a worker. Resolves once it is connected; rejects with
+ * a `RedisConnectionError` when Redis cannot be reached in
+ * `connectTimeoutMs` (or refuses its password), leaving nothing open.
  */
 export async function startWorker(options: WorkerOptions): Promise<ProcessesWorker> {
   const o = parseWorkerOptions(options);
@@ -47,22 +76,33 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
   const queue = o.queue ?? d.queue;
   const prefix = o.prefix ?? d.prefix;
   const root = path.resolve(o.root ?? process.cwd());
+  const isDirectory = await stat(root).then(
+    (found) => found.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) {
+    throw new InvalidOptionError(
+      'startWorker',
+      'root',
+      'an existing directory (task modules are resolved against it)',
+      root,
+      undefined,
+      'No directory is there',
+    );
+  }
   const threads = o.threads ?? availableParallelism();
   const keys = keysOf(prefix, queue);
   const id = `${hostname()}:${process.pid}`;
-  const connection = redisOptions(o.connection);
-  const commands = new Redis(connection);
-  const subscriber = new Redis(connection);
-  commands.on('error', () => undefined);
-  // Sent by its hash (EVALSHA; ioredis loads it on a NOSCRIPT reply): Redis does not hash the body per job.
+  // Every client is the worker's own (BullMQ's blocking one is a duplicate), so all can be dropped.
+  const clients = new RedisClients(o.connection);
+  const commands = clients.create();
+  const subscriber = clients.create();
+  // Sent by their hashes (EVALSHA; ioredis loads a script on a NOSCRIPT reply): Redis does not hash the body per job.
   commands.defineCommand(SET_TAKEN_BY_COMMAND, { numberOfKeys: 1, lua: SET_TAKEN_BY });
+  commands.defineCommand(PUSH_LOG_LINE_COMMAND, { numberOfKeys: 1, lua: PUSH_LOG_LINE });
+  const scripts = commands as unknown as WorkerScripts;
   const setTakenBy = (jobId: string): Promise<unknown> =>
-    (commands as unknown as Record<typeof SET_TAKEN_BY_COMMAND, SetTakenBy>)[SET_TAKEN_BY_COMMAND](
-      keys.job(jobId),
-      TAKEN_BY_FIELD,
-      id,
-    );
-  subscriber.on('error', () => undefined);
+    scripts[SET_TAKEN_BY_COMMAND](keys.job(jobId), TAKEN_BY_FIELD, id);
   const stash = new RedisBlobStore(commands);
   const sink: PayloadSink = {
     inlineCapBytes: o.inlineCapBytes ?? d.inlineCapBytes,
@@ -71,10 +111,16 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
   };
   const pool = new WorkerPool({ ...o.pool, maxThreads: threads, minThreads: Math.min(threads, 1) });
   const running = new Map<string, AbortController>();
+  /** Jobs the coordinator stopped: nobody wants their results, so this worker deletes them once they finish. */
+  const stopped = new Set<string>();
   const hashes = new Map<string, Promise<string | null>>();
 
-  await subscriber.subscribe(keys.cancel);
-  subscriber.on('message', (_channel: string, jobId: string) => running.get(jobId)?.abort());
+  subscriber.on('message', (_channel: string, jobId: string) => {
+    const controller = running.get(jobId);
+    if (!controller) return;
+    stopped.add(jobId);
+    controller.abort();
+  });
 
   async function runJob(job: Job<JobData>): Promise<JobResult> {
     const data = job.data;
@@ -92,9 +138,10 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     const logKey = keys.log(jobId);
     const log: LogSink = (level, msg, fields) => {
       logLines++;
-      // One connection keeps the pushes in order; the result waits for the last.
-      lastPush = commands.rpush(logKey, encodeLine({ level, msg, fields }));
-      if (logLines === 1) void commands.pexpire(logKey, sink.ttlMs).catch(() => undefined);
+      // One connection keeps the pushes in order; the result waits for the last. The
+      // script gives a new list its TTL, also one re-made after the coordinator deleted
+      // it (this worker stalled, its job was given up on, and it came back).
+      lastPush = scripts[PUSH_LOG_LINE_COMMAND](logKey, encodeLine({ level, msg, fields }), sink.ttlMs);
     };
     try {
       const outcome = await attempt(data, data.forwardLogs ? log : null, controller.signal);
@@ -169,7 +216,7 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
   }
 
   const worker = new Worker<JobData, JobResult>(queue, runJob, {
-    connection,
+    connection: clients.create(),
     prefix,
     name: id,
     concurrency: threads,
@@ -181,15 +228,59 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     autorun: false,
   });
   worker.on('error', () => undefined);
+  worker.on('failed', (job: Job<JobData> | undefined) => stopped.delete(job?.id ?? ''));
+  worker.on('completed', (job: Job<JobData>, result: JobResult) => {
+    const jobId = job.id ?? '';
+    if (!stopped.delete(jobId)) return;
+    const blobs = [blobKeyOf(job.data.args), blobKeyOf(result.outcome)].filter((key) => key !== undefined);
+    void Promise.allSettled([
+      job.remove(),
+      commands.del(keys.log(jobId), keys.result(jobId)),
+      blobs.length > 0 ? sink.store.delete(blobs) : undefined,
+    ]);
+  });
+
+  const dropAll = async (): Promise<void> => {
+    await clients.disconnect();
+    // Not awaited: a polite close already under way waits for jobs whose results can no
+    // longer be delivered, and BullMQ's close waits for a set-up that may never end.
+    worker.close(true).catch(() => undefined);
+    await pool.destroy();
+  };
+  try {
+    await clients.within(
+      Promise.all([subscriber.subscribe(keys.cancel), worker.waitUntilReady(), commands.ping()]),
+      o.connectTimeoutMs ?? d.connectTimeoutMs,
+      `Worker ${id}`,
+    );
+  } catch (error) {
+    await dropAll();
+    throw error;
+  }
   void worker.run().catch(() => undefined);
-  await worker.waitUntilReady();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await worker.close();
+      // Waits for the running jobs, and for as long as Redis answers: their results
+      // are delivered. Redis silent for a grace period: nothing more can be delivered.
+      const polite = worker.close().then(() => true);
+      polite.catch(() => undefined);
+      let silentSince: number | undefined;
+      for (;;) {
+        const closed = await Promise.race([polite, delay(CLOSE_POLL_MS, false)]).catch(() => true);
+        if (closed) break;
+        if (clients.ready) silentSince = undefined;
+        else if (silentSince === undefined) silentSince = Date.now();
+        else if (Date.now() - silentSince > CLOSE_UNREACHABLE_GRACE_MS) break;
+      }
+      if (!clients.ready) {
+        await dropAll();
+        return;
+      }
       await pool.close();
-      await Promise.allSettled([subscriber.quit(), commands.quit()]);
+      await clients.within(clients.quit(), CLOSE_UNREACHABLE_GRACE_MS, `Worker ${id}`).catch(() => undefined);
+      await clients.disconnect();
     })();
     return closing;
   };

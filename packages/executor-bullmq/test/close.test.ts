@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Process, TaskStatus } from 'processes-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BullMQExecutor } from '../dist/index.js';
+import { BullMQExecutor, ExecutorClosedError } from '../dist/index.js';
 import { remote } from './fixtures/graph.js';
 import { redisMissing } from './fixtures/redis-server.js';
 import { useRedis } from './fixtures/setup.js';
@@ -45,7 +45,10 @@ describe.skipIf(missing !== null)('BullMQExecutor.close()', () => {
     await using process = new Process([remote('late', 'add', { args: [1, 2] })]);
     const report = await process.run({ executors: [executor] });
     expect(report.entries.get('late')).toMatchObject({ status: TaskStatus.ERRORED });
-    expect(report.entries.get('late')?.error?.exception).toContain('The BullMQ executor is closed.');
+    expect(report.entries.get('late')?.error?.thrown.code).toBe(ExecutorClosedError.code);
+    expect(report.entries.get('late')?.error?.exception).toBe(
+      'Task "late": the BullMQ executor is closed; create a new one, or do not close it while runs use it.',
+    );
     expect(await env.client.keys('bull:closed:*-late-*')).toEqual([]);
     expect(unhandled).toEqual([]);
   });

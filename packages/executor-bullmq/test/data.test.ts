@@ -3,9 +3,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Process, TaskDependency, TaskStatus } from 'processes-core';
+import { Process, Task, TaskDependency, TaskStatus, WorkerArgumentError } from 'processes-core';
 import { describe, expect, it } from 'vitest';
-import { type BlobStore, PayloadSerializationError, RedisBlobStore } from '../dist/index.js';
+import { type BlobStore, RedisBlobStore } from '../dist/index.js';
 import { remote } from './fixtures/graph.js';
 import { redisMissing } from './fixtures/redis-server.js';
 import { useRedis } from './fixtures/setup.js';
@@ -111,15 +111,43 @@ describe.skipIf(missing !== null)('data over the inline cap', () => {
     expect(await env.client.zcard(`bull:${queue}:completed`)).toBe(0);
   });
 
-  it('an argument v8 cannot write is a typed error naming the task, and nothing is sent', async () => {
+  it('an argument that cannot be copied is the error a local run gives, naming it, and nothing is sent', async () => {
     const queue = 'data-unserializable';
     const executor = env.executor({ queue });
-    await using process = new Process([remote('with_fn', 'identity', { args: [() => 1] })]);
-    const report = await process.run({ executors: [executor] });
-    const error = report.entries.get('with_fn')?.error;
-    expect(error?.errorName).toBe('PayloadSerializationError');
-    expect(error?.thrown.code).toBe(PayloadSerializationError.code);
-    expect(error?.exception).toContain('Task "with_fn": its arguments cannot cross to another machine');
+    const tasks = () => [
+      new Task('makes_fn', () => () => 1),
+      remote('with_fn', 'identity', { args: [() => 1] }),
+      remote('given_fn', 'identity', {
+        dependencies: [new TaskDependency('makes_fn', { useResultAsAdditionalArgs: true })],
+      }),
+    ];
+    await using local = new Process(tasks());
+    await using distributed = new Process(tasks());
+    const localReport = await local.run();
+    const report = await distributed.run({ executors: [executor] });
+    for (const name of ['with_fn', 'given_fn']) {
+      const error = report.entries.get(name)?.error;
+      expect(error?.errorName).toBe('WorkerArgumentError');
+      expect(error?.thrown.code).toBe(WorkerArgumentError.code);
+      expect(error?.exception).toBe(localReport.entries.get(name)?.error?.exception);
+    }
+    expect(report.entries.get('with_fn')?.error?.exception).toMatch(
+      /^Task "with_fn": its input could not be sent to the worker thread: args\[0\] could not be cloned/,
+    );
+    expect(report.entries.get('given_fn')?.error?.exception).toContain('the result of "makes_fn" (args[0])');
     expect(await env.client.keys(`bull:${queue}:*-with_fn-*`)).toEqual([]);
+  });
+
+  it('a result that cannot be copied is the error a local run gives', async () => {
+    const queue = 'data-uncloneable-result';
+    await env.workers(1, { queue });
+    const executor = env.executor({ queue });
+    await using local = new Process([remote('returns_fn', 'returnsFunction')]);
+    await using distributed = new Process([remote('returns_fn', 'returnsFunction')]);
+    const expected = (await local.run()).entries.get('returns_fn')?.error;
+    const error = (await distributed.run({ executors: [executor] })).entries.get('returns_fn')?.error;
+    expect(error?.errorName).toBe('WorkerCrashError');
+    expect(error?.exception).toBe(expected?.exception);
+    expect(error?.exception).toMatch(/^Task "returns_fn": its result could not be sent back from the worker thread/);
   });
 });

@@ -8,8 +8,31 @@ describe('BullMQExecutor options', () => {
   it('rejects a connection that is not a redis URL or options', () => {
     expect(() => new BullMQExecutor({ connection: 'http://localhost' })).toThrow(InvalidOptionError);
     expect(() => new BullMQExecutor({ connection: 'http://localhost' })).toThrow(
-      /BullMQExecutor: expected `connection` to be a redis:\/\/ URL or an ioredis options object/,
+      /BullMQExecutor: expected `connection` to be a redis:\/\/ or rediss:\/\/ URL \(host, optional port 1–65535, optional database number\) or an ioredis options object/,
     );
+  });
+
+  it.each([
+    ['a port out of range', 'redis://127.0.0.1:99999'],
+    ['a broken host', 'redis://[bad'],
+    ['a database that is not a number', 'redis://127.0.0.1:6379/abc'],
+    ['no host', 'redis://'],
+    ['a query', 'redis://127.0.0.1:6379?db=1'],
+  ])('rejects a redis URL with %s, on both sides, before connecting', async (_, connection) => {
+    expect(() => new BullMQExecutor({ connection })).toThrow(InvalidOptionError);
+    await expect(startWorker({ connection })).rejects.toThrow(InvalidOptionError);
+  });
+
+  it('takes a URL with credentials, a database and rediss:', () => {
+    for (const connection of ['redis://user:p%40ss@127.0.0.1:1/3', 'rediss://127.0.0.1:1', 'redis://[::1]:1']) {
+      expect(() => new BullMQExecutor({ connection, noWorkerTimeoutMs: 1 })).not.toThrow();
+    }
+  });
+
+  it('startWorker refuses a root that is not a directory, before connecting', async () => {
+    await expect(
+      startWorker({ connection: 'redis://127.0.0.1:1', root: '/nonexistent/processes-root', connectTimeoutMs: 60_000 }),
+    ).rejects.toThrow(/startWorker: expected `root` to be an existing directory .*\/nonexistent\/processes-root/);
   });
 
   it('rejects a queue name with `:` (BullMQ keys are split on it)', () => {
@@ -30,7 +53,11 @@ describe('BullMQExecutor options', () => {
       inlineCapBytes: 512 * 1024,
       noWorkerTimeoutMs: 30_000,
     });
-    expect(WORKER_DEFAULTS).toMatchObject({ lockDurationMs: 30_000, stalledIntervalMs: 30_000 });
+    expect(WORKER_DEFAULTS).toMatchObject({
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+      connectTimeoutMs: 10_000,
+    });
   });
 
   it('startWorker checks its options before connecting', async () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { type NotifyOutcome, type ProcessExecutionReport, type ReportChannel, renderValue } from 'processes-core';
-import { BullMQExecutor } from 'processes-executor-bullmq';
+import { BullMQExecutor, type BullMQExecutorOptions } from 'processes-executor-bullmq';
 import { type FlagSpecs, integerFlag, onePositional, parseCommandArgs, stringFlag } from '../args.js';
 import { InvalidPipelineError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -31,6 +31,8 @@ const FLAGS = {
   redis: { type: 'string' },
   queue: { type: 'string' },
   root: { type: 'string' },
+  prefix: { type: 'string' },
+  'no-worker-timeout-ms': { type: 'string' },
   resume: { type: 'string' },
   cache: { type: 'string' },
   checkpoint: { type: 'string' },
@@ -132,24 +134,30 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
 }
 
-/** The fleet `--redis`, `--queue` and `--root` name, or undefined for a local run. */
+/** The fleet `--redis` and the flags that go with it name, or undefined for a local run. */
 function fleetOptions(
   values: Readonly<Record<string, string | boolean | undefined>>,
   cwd: string,
-): { connection: string; queue: string; root: string } | undefined {
+): BullMQExecutorOptions | undefined {
   const redis = stringFlag(values['redis']);
   const queue = stringFlag(values['queue']);
   const root = stringFlag(values['root']);
+  const prefix = stringFlag(values['prefix']);
+  const noWorkerTimeoutMs = integerFlag('run', 'no-worker-timeout-ms', values['no-worker-timeout-ms'], 1);
   if (redis === undefined) {
-    if (queue !== undefined || root !== undefined) {
-      throw new UsageError(
-        `--${queue !== undefined ? 'queue' : 'root'} needs --redis: it names where the fleet is.`,
-        'run',
-      );
-    }
+    const stray = (['queue', 'root', 'prefix', 'no-worker-timeout-ms'] as const).find(
+      (flag) => values[flag] !== undefined,
+    );
+    if (stray !== undefined) throw new UsageError(`--${stray} needs --redis: it names where the fleet is.`, 'run');
     return undefined;
   }
-  return { connection: redis, queue: queue ?? 'processes', root: resolve(cwd, root ?? '.') };
+  return {
+    connection: redis,
+    queue: queue ?? 'processes',
+    root: resolve(cwd, root ?? '.'),
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(noWorkerTimeoutMs === undefined ? {} : { noWorkerTimeoutMs }),
+  };
 }
 
 async function writeReports(
