@@ -100,4 +100,67 @@ describe.skipIf(missing !== null)('processes worker and run --redis', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('Missing --redis URL');
   });
+
+  it('a worker with its Redis gone finishes on SIGTERM anyway, and exits 0', async () => {
+    const port = await freePort();
+    const own = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const ownUrl = `redis://127.0.0.1:${port}`;
+    let worker: CliProcess | undefined;
+    for (;;) {
+      worker = new CliProcess(['worker', '--redis', ownUrl, '--threads', '1', '--connect-timeout-ms', '2000']);
+      const result = await Promise.race([
+        worker.waitFor('stdout', /taking jobs/).then(() => 'started'),
+        worker.exited.then(() => 'exited'),
+      ]);
+      if (result === 'started') break;
+      // redis-server was not listening yet: the worker said so and exited; try again.
+    }
+    const killed = once(own, 'exit');
+    process.kill(-(own.pid as number), 'SIGKILL');
+    await killed;
+    worker.child.kill('SIGTERM');
+    const { code, stdout } = await worker.exited;
+    expect(code).toBe(0);
+    expect(stdout).toContain('stopped');
+  });
+});
+
+describe('processes worker: before it takes jobs', () => {
+  it('exits 2 with a typed error when Redis cannot be reached in --connect-timeout-ms', async () => {
+    const port = await freePort();
+    const { code, stderr } = await runProcesses([
+      'worker',
+      '--redis',
+      `redis://127.0.0.1:${port}`,
+      '--connect-timeout-ms',
+      '300',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('RedisConnectionError');
+    expect(stderr).toContain(`could not connect to Redis at 127.0.0.1:${port}`);
+    expect(stderr).not.toContain('left');
+  });
+
+  it('exits 2 naming the problem for a malformed URL, a missing --root, and a bad --connect-timeout-ms', async () => {
+    const bad = await runProcesses(['worker', '--redis', 'redis://127.0.0.1:99999']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected `connection` to be a redis:// or rediss:// URL');
+    const root = await runProcesses(['worker', '--redis', 'redis://127.0.0.1:1', '--root', 'no/such/dir']);
+    expect(root.code).toBe(2);
+    expect(root.stderr).toContain('expected `root` to be an existing directory');
+    const timeout = await runProcesses(['worker', '--redis', 'redis://127.0.0.1:1', '--connect-timeout-ms', 'soon']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toContain('Expected --connect-timeout-ms to be a whole number >= 1, got "soon"');
+  });
+
+  it('--no-worker-timeout-ms and --prefix of run need --redis', async () => {
+    for (const flag of ['--no-worker-timeout-ms', '--prefix']) {
+      const { code, stderr } = await runProcesses(['run', 'ok.js', flag, '5']);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${flag} needs --redis`);
+    }
+  });
 });

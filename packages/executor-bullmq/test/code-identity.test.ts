@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Process, Task, TaskStatus, workerTask } from 'processes-core';
+import { Process, Task, TaskStatus, WorkerModuleLoadError, workerTask } from 'processes-core';
 import { describe, expect, it } from 'vitest';
 import { CodeMismatchError, ModuleOutsideRootError } from '../dist/index.js';
 import { TASKS_ROOT } from './fixtures/fleet.js';
@@ -82,6 +82,24 @@ describe.skipIf(missing !== null)('code identity', () => {
     expect(error?.thrown.code).toBe(ModuleOutsideRootError.code);
     expect(error?.exception).toContain(`is not under the coordinator's root ${elsewhere}`);
     // No job, no id counter, no event: only the queue's own meta hash, which BullMQ writes when a Queue connects.
+    const keys = await env.client.keys(`bull:${queue}:*`);
+    expect(keys.filter((key) => key !== `bull:${queue}:meta`)).toEqual([]);
+  });
+
+  it('a module missing under the coordinator’s root is the load error a local run gives, and nothing is sent', async () => {
+    const queue = 'missing-module';
+    const executor = env.executor({ queue });
+    const gone = () => [new Task('gone', workerTask(pathToFileURL(join(TASKS_ROOT, 'not-there.mjs')), 'run'))];
+    await using local = new Process(gone());
+    await using distributed = new Process(gone());
+    const expected = (await local.run()).entries.get('gone')?.error;
+    const error = (await distributed.run({ executors: [executor] })).entries.get('gone')?.error;
+    expect(expected?.thrown.code).toBe(WorkerModuleLoadError.code);
+    expect(error?.thrown.code).toBe(WorkerModuleLoadError.code);
+    expect(error?.exception).toContain('cannot load worker module');
+    expect(error?.exception).toContain('not-there.mjs');
+    expect(error?.exception).toContain('ENOENT');
+    expect(error?.exception).not.toContain('not under the coordinator');
     const keys = await env.client.keys(`bull:${queue}:*`);
     expect(keys.filter((key) => key !== `bull:${queue}:meta`)).toEqual([]);
   });
