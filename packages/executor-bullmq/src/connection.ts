@@ -151,9 +151,8 @@ export class RedisClients {
 
   /** Quits every ready client politely (what was sent is answered first). */
   async quit(): Promise<void> {
-    await Promise.allSettled(
-      [...this.#clients].map((client) => (client.status === 'ready' ? client.quit() : undefined)),
-    );
+    const ready = [...this.#clients].filter((client) => client.status === 'ready');
+    await Promise.allSettled(ready.map((client) => client.quit()));
   }
 
   /**
@@ -164,9 +163,9 @@ export class RedisClients {
    * listeners.
    */
   async disconnect(): Promise<void> {
-    const ended = [...this.#clients].map((client) =>
-      client.status === 'end' ? undefined : new Promise((resolve) => client.once('end', resolve)),
-    );
+    const ended = [...this.#clients]
+      .filter((client) => client.status !== 'end')
+      .map((client) => new Promise((resolve) => client.once('end', resolve)));
     for (const client of this.#clients) {
       const betweenReconnects = client.status === 'reconnecting';
       client.disconnect();
