@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessExecutionReport } from 'processes-js';
 import { describe, expect, it } from 'vitest';
@@ -64,5 +64,18 @@ describe('processes run --resume / --cache / --checkpoint, and processes cache',
     expect(code).toBe(2);
     expect(stderr).toContain('PROC_RESUME_FILE_UNREADABLE');
     expect(stderr).toContain('none.json');
+  });
+
+  it('cache clear on a path that is not a directory, and --checkpoint at a directory, exit 2 naming the path', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, '');
+    const cleared = await runProcesses(['cache', 'clear', '--cache', file]);
+    expect(cleared.code).toBe(2);
+    expect(cleared.stderr).toContain(`--cache: cannot read ${file}`);
+    expect(cleared.stderr).not.toContain('unexpected error');
+    const checkpoint = await runProcesses(['run', 'ok.js', '--checkpoint', dir]);
+    expect(checkpoint.code).toBe(2);
+    expect(checkpoint.stderr).toContain('expected `checkpoint` to be the path of a file');
   });
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { explainRun, FileCacheStore, type TaskPlan } from 'processes-core';
 import { type FlagSpecs, onePositional, parseCommandArgs, stringFlag } from '../args.js';
-import { UsageError } from '../errors.js';
+import { CliFileError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { layoutColumns, plural } from '../format.js';
 import { CACHE_HELP } from '../help.js';
@@ -93,8 +93,14 @@ async function clear(args: readonly string[], io: CliIo, out: Terminal): Promise
   if (parsed.positionals.length > 0)
     throw new UsageError(`Unexpected argument: ${parsed.positionals.join(' ')}.`, 'cache');
   const store = new FileCacheStore(resolve(io.cwd, stringFlag(parsed.values['cache']) ?? DEFAULT_CACHE_DIR));
-  const entries = await store.entries();
-  await store.clear();
+  let entries: Awaited<ReturnType<FileCacheStore['entries']>>;
+  try {
+    entries = await store.entries();
+    await store.clear();
+  } catch (error) {
+    // Not a directory, or not readable: say which, as for any file the CLI is given.
+    throw new CliFileError('--cache', store.dir, 'read', error);
+  }
   out.line(`Cleared ${entries.length} cache ${entries.length === 1 ? 'entry' : 'entries'} from ${store.dir}.`);
   return ExitCode.OK;
 }

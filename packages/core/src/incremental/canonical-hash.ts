@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { UnhashableInputError } from '../errors/errors.js';
+import { isBareBuiltin } from '../report/bare-builtin.js';
 
 /**
  * How deep a value may nest before hashing refuses it: far beyond real data,
@@ -21,7 +22,12 @@ const MAX_DEPTH = 256;
  */
 export function hashValue(value: unknown, taskName: string, field: string): string {
   const hash = createHash('sha256');
-  encode(hash, value, { taskName, ancestors: new Set() }, field, 0);
+  try {
+    encode(hash, value, { taskName, ancestors: new Set() }, field, 0);
+  } catch (error) {
+    if (error instanceof UnhashableInputError) throw error;
+    throw new UnhashableInputError(taskName, field, `it threw when it was read (${reasonOf(error)})`);
+  }
   return hash.digest('hex');
 }
 
@@ -73,6 +79,10 @@ function encode(hash: Hash, value: unknown, walk: Walk, path: string, depth: num
   walk.ancestors.add(object);
   try {
     encodeObject(hash, object, walk, path, depth);
+  } catch (error) {
+    if (error instanceof UnhashableInputError) throw error;
+    // A Proxy's trap or an exotic object threw while it was read: its content cannot be seen.
+    throw refuse(walk, path, `an object that threw when it was read (${reasonOf(error)})`);
   } finally {
     walk.ancestors.delete(object);
   }
@@ -91,10 +101,16 @@ function encodeObject(hash: Hash, object: object, walk: Walk, path: string, dept
     return;
   }
   if (ArrayBuffer.isView(object)) {
+    const kind = viewKind(object, walk, path);
+    if (!isBareBuiltin(object)) throw refuse(walk, path, `a ${kind} with properties of its own`);
     const bytes = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
-    hash.update(`V${viewKind(object, walk, path)}:${bytes.byteLength}:`);
+    hash.update(`V${kind}:${bytes.byteLength}:`);
     hash.update(bytes);
     return;
+  }
+  if (isBuiltin(object) && !isBareBuiltin(object)) {
+    const name = Object.prototype.toString.call(object).slice(8, -1);
+    throw refuse(walk, path, `a ${name} of a subclass, or with properties of its own, which its content leaves out`);
   }
   if (object instanceof ArrayBuffer) {
     hash.update(`B${object.byteLength}:`);
@@ -106,7 +122,7 @@ function encodeObject(hash: Hash, object: object, walk: Walk, path: string, dept
     return;
   }
   if (object instanceof RegExp) {
-    hash.update(`R${object.source.length}:${object.source}/${object.flags};`);
+    hash.update(`R${object.source.length}:${object.source}/${object.flags}@${object.lastIndex};`);
     return;
   }
   if (object instanceof URL) {
@@ -115,10 +131,10 @@ function encodeObject(hash: Hash, object: object, walk: Walk, path: string, dept
   }
   if (object instanceof Map) {
     // Insertion order is not content: entries are sorted by the hash of their key.
-    const entries = [...object].map(([key, item], i) => {
-      const at = `${path}<map key ${i}>`;
-      return [hashValue(key, walk.taskName, at), subHash(item, walk, `${path}.get(${describeKey(key)})`, depth)];
-    });
+    const entries = [...object].map(([key, item], i) => [
+      subHash(key, walk, `${path}<map key ${i}>`, depth),
+      subHash(item, walk, `${path}.get(${describeKey(key)})`, depth),
+    ]);
     entries.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
     hash.update(`M${entries.length}{`);
     for (const [key, item] of entries) hash.update(`${key}=${item};`);
@@ -141,6 +157,9 @@ function encodeObject(hash: Hash, object: object, walk: Walk, path: string, dept
   }
   if (Object.getOwnPropertySymbols(object).length > 0) throw refuse(walk, path, 'an object with symbol keys');
   const keys = Object.keys(object).sort();
+  if (Object.getOwnPropertyNames(object).length !== keys.length) {
+    throw refuse(walk, path, 'an object with non-enumerable properties');
+  }
   hash.update(`O${keys.length}{`);
   for (const key of keys) {
     const at = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
@@ -165,10 +184,25 @@ function ownData(object: object, key: string, walk: Walk, path: string): unknown
 }
 
 function checkNoExtraKeys(array: readonly unknown[], length: number, walk: Walk, path: string): void {
-  const keys = Object.keys(array);
-  if (keys.length > length || keys.some((key) => !/^\d+$/.test(key))) {
+  const keys = Reflect.ownKeys(array);
+  if (
+    keys.length > length + 1 ||
+    keys.some((key) => key !== 'length' && !(typeof key === 'string' && /^\d+$/.test(key)))
+  ) {
     throw refuse(walk, path, 'an array with extra named properties');
   }
+}
+
+/** The built-ins whose content is internal state, which {@link isBareBuiltin} vouches for. */
+function isBuiltin(object: object): boolean {
+  return (
+    object instanceof ArrayBuffer ||
+    object instanceof Date ||
+    object instanceof RegExp ||
+    object instanceof URL ||
+    object instanceof Map ||
+    object instanceof Set
+  );
 }
 
 function viewKind(view: ArrayBufferView, walk: Walk, path: string): string {
@@ -187,4 +221,8 @@ function describeKey(key: unknown): string {
 
 function refuse(walk: Walk, path: string, reason: string): UnhashableInputError {
   return new UnhashableInputError(walk.taskName, path, `it is ${reason}`);
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { InvalidOptionError } from '../errors/errors.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { ExecutionReport } from '../report/types.js';
 
@@ -24,7 +25,20 @@ export class CheckpointWriter {
 
   /** Prepares the directory; the run starts only when the checkpoint can be written there. */
   async open(): Promise<void> {
-    await mkdir(dirname(this.#path), { recursive: true });
+    try {
+      await mkdir(dirname(this.#path), { recursive: true });
+      const found = await stat(this.#path).catch(() => undefined);
+      if (found?.isDirectory()) throw new Error('it is a directory');
+    } catch (error) {
+      throw new InvalidOptionError(
+        'run',
+        'checkpoint',
+        'the path of a file the report can be written to',
+        this.#path,
+        undefined,
+        error instanceof Error ? error.message : String(error),
+      );
+    }
   }
 
   /** Asks for a write of the report `snapshot` builds (called when the write starts, so it is the latest). */

@@ -12,7 +12,8 @@ import { hashParts, hashValue } from './canonical-hash.js';
  * and its export name; a main-thread task's function source. Only that one
  * file or function: code it imports or calls is not part of it (name a
  * version in `cacheKey` when a helper changes). `null` when the module file
- * cannot be read (the run will report why; nothing can be reused for it).
+ * cannot be read (the run will report why), or the function is bound or
+ * built in (its source is `[native code]`): nothing can be reused for it.
  */
 export async function codeFingerprints(specs: readonly TaskSpec[], files: FileHashes): Promise<(string | null)[]> {
   const urls = new Set<string>();
@@ -38,13 +39,22 @@ export async function codeFingerprints(specs: readonly TaskSpec[], files: FileHa
 // A function's source cannot change, so its hash is kept as long as the function lives.
 const functionHashes = new WeakMap<object, string>();
 
-function functionFingerprint(fn: (...args: never[]) => unknown): string {
+function functionFingerprint(fn: (...args: never[]) => unknown): string | null {
   let found = functionHashes.get(fn);
   if (found === undefined) {
-    found = hashParts('main-thread', Function.prototype.toString.call(fn));
+    const source = Function.prototype.toString.call(fn);
+    // A bound or built-in function prints as `[native code]`: its target, bound arguments or
+    // body cannot be seen, so two different ones would share a fingerprint.
+    if (hasNoSource(source)) return null;
+    found = hashParts('main-thread', source);
     functionHashes.set(fn, found);
   }
   return found;
+}
+
+/** Whether a function's source text is only the `[native code]` placeholder (bound and built-in functions). */
+function hasNoSource(source: string): boolean {
+  return /\{\s*\[native code\]\s*\}\s*$/.test(source);
 }
 
 /** Module file hashes, each file read once per run however many tasks share it. */

@@ -1,4 +1,5 @@
 import type { Task } from '../definition/task.js';
+import { UnhashableInputError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize-error.js';
 import type { TaskSpec } from '../executors/types.js';
 import type { TaskGraph } from '../graph/graph.js';
@@ -101,6 +102,18 @@ export class IncrementalRun implements IncrementalHooks {
       );
     }
     const code = this.#codes[index];
+    if (this.#cache && task.cache && code === null && typeof task.fn === 'function') {
+      // A cached task whose code cannot be seen would be reused for any other bound function: refused, as data.
+      const error = new UnhashableInputError(
+        task.name,
+        'fn',
+        'a bound or built-in function, whose code cannot be seen',
+      );
+      const downstream = graph.transitiveDependants(index).map((i) => (graph.order[i] as Task).name);
+      return Promise.resolve(
+        buildEntry(task, { status: TaskStatus.ERRORED, error: errorData(task, serializeError(error), downstream) }),
+      );
+    }
     if (!this.#cache || !task.cache || code === null || code === undefined) return undefined;
     let key: string;
     try {

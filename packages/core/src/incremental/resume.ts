@@ -48,8 +48,11 @@ export function planResume(
   report: ExecutionReport,
 ): ResumeDecision[] {
   const decisions: ResumeDecision[] = [];
+  // Names are case-insensitive (a task's is lower case; a document may spell it otherwise).
+  const byName = new Map<string, TaskReportEntry>();
+  for (const [name, entry] of report.entries) byName.set(name.toLowerCase(), entry);
   order.forEach((task, i) => {
-    const entry = report.entries.get(task.name);
+    const entry = byName.get(task.name.toLowerCase());
     const own = entry ? ownReason(entry, fingerprints[i] as TaskFingerprint) : 'not-in-report';
     const upstreamRan = (dependencies[i] ?? []).some((d) => !(decisions[d] as ResumeDecision).reuse);
     if (own !== undefined || upstreamRan || !entry) {

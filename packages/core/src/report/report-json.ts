@@ -389,8 +389,17 @@ function readDocument(value: unknown): ReportInit {
   }
   const doc = parseWith(documentSchema, value, []);
   const entries: Record<string, EntryInput> = {};
+  // Task names are case-insensitive: two entries one name apart only in case are one task told twice.
+  const names = new Set<string>();
   for (const [name, entry] of Object.entries(doc.entries)) {
-    setOwn(entries, name, parseWith(entrySchema, entry, ['entries', name]));
+    const parsed = parseWith(entrySchema, entry, ['entries', name]);
+    if (parsed.name !== name) {
+      throw new ReportFormatError(`entries.${name}.name`, `expected the entry's key, "${name}", got "${parsed.name}"`);
+    }
+    const folded = name.toLowerCase();
+    if (names.has(folded)) throw new ReportFormatError(`entries.${name}`, 'a second entry for the same task');
+    names.add(folded);
+    setOwn(entries, name, parsed);
   }
   return {
     processName: doc.process_name,

@@ -1,4 +1,5 @@
-import { deserialize, serialize } from 'node:v8';
+import { DefaultDeserializer, serialize } from 'node:v8';
+import { isBareBuiltin } from './bare-builtin.js';
 import type { TaskReportEntry } from './types.js';
 
 /**
@@ -43,7 +44,29 @@ function encodeValue(value: unknown): EncodedResult {
 
 /** The result a `v8` document field holds. Throws on bytes that are not a v8 serialisation. */
 export function decodeV8Result(base64: string): unknown {
-  return deserialize(Buffer.from(base64, 'base64'));
+  const deserializer = new OwnBuffersDeserializer(Buffer.from(base64, 'base64'));
+  deserializer.readHeader();
+  return deserializer.readValue();
+}
+
+/**
+ * node:v8's own deserializer makes each typed array a view over the bytes it
+ * reads (or over pooled memory), so `.buffer` would show the rest of the
+ * document's bytes, or other data of the process: each view gets an
+ * ArrayBuffer of its own, as the task's did.
+ */
+class OwnBuffersDeserializer extends DefaultDeserializer {
+  _readHostObject(): ArrayBufferView {
+    // Not in @types/node, but node:v8's documented hook: what DefaultDeserializer itself reads.
+    const own = DefaultDeserializer.prototype as unknown as { _readHostObject(this: unknown): ArrayBufferView };
+    const read = own._readHostObject.call(this);
+    const copy = new ArrayBuffer(read.byteLength);
+    new Uint8Array(copy).set(new Uint8Array(read.buffer, read.byteOffset, read.byteLength));
+    if (Buffer.isBuffer(read)) return Buffer.from(copy);
+    if (read instanceof DataView) return new DataView(copy);
+    const View = read.constructor as new (buffer: ArrayBuffer) => ArrayBufferView;
+    return new View(copy);
+  }
 }
 
 // Entries read back from a document whose result could not be carried exactly.
@@ -59,8 +82,12 @@ export function hasLossyResult(entry: TaskReportEntry): boolean {
   return lossy.has(entry);
 }
 
-/** Matches what the JSON writer keeps as is (toJsonSafe cuts at 64 levels). */
-function isExactJson(value: unknown, ancestors: Set<object>, depth: number): boolean {
+/**
+ * Matches what the JSON writer keeps as is (toJsonSafe cuts at 64 levels).
+ * An object met twice (a shared reference, or a cycle) is not: JSON would
+ * write two copies, and v8 serialisation keeps it one object.
+ */
+function isExactJson(value: unknown, seen: Set<object>, depth: number): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -73,25 +100,33 @@ function isExactJson(value: unknown, ancestors: Set<object>, depth: number): boo
       return false;
   }
   if (value === null) return true;
-  if (ancestors.has(value) || depth >= 64) return false;
-  ancestors.add(value);
-  try {
-    if (Array.isArray(value)) {
-      if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-      for (let i = 0; i < value.length; i++) {
-        if (!Object.hasOwn(value, i) || !isExactJson(value[i], ancestors, depth + 1)) return false;
-      }
-      return true;
+  if (seen.has(value) || depth >= 64) return false;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype || !hasOnlyItems(value)) return false;
+    for (let i = 0; i < value.length; i++) {
+      if (!Object.hasOwn(value, i) || !isExactJson(value[i], seen, depth + 1)) return false;
     }
-    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-    for (const key of Object.keys(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (!descriptor || !('value' in descriptor) || !isExactJson(descriptor.value, ancestors, depth + 1)) return false;
-    }
-    return Object.getOwnPropertySymbols(value).length === 0;
-  } finally {
-    ancestors.delete(value);
+    return true;
   }
+  if (Object.getPrototypeOf(value) !== Object.prototype || !hasOnlyEnumerableKeys(value)) return false;
+  for (const key of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (!descriptor || !('value' in descriptor) || !isExactJson(descriptor.value, seen, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** An array with nothing but its items (and `length`): no named property JSON and a clone would drop. */
+function hasOnlyItems(array: readonly unknown[]): boolean {
+  const keys = Reflect.ownKeys(array);
+  if (keys.length > array.length + 1) return false;
+  return keys.every((key) => key === 'length' || (typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key)));
+}
+
+/** An object whose own keys are all enumerable strings: what both JSON and a structured clone copy. */
+function hasOnlyEnumerableKeys(object: object): boolean {
+  return Reflect.ownKeys(object).length === Object.keys(object).length;
 }
 
 /** Whether structured clone (v8 serialisation) gives back an equal value with the same types; never throws. */
@@ -108,29 +143,27 @@ function isCloneExact(value: unknown, seen: Set<object>): boolean {
   if (typeof value !== 'object' || value === null) return true;
   if (seen.has(value)) return true; // v8 serialisation keeps shared references and cycles
   seen.add(value);
-  if (value instanceof Date || value instanceof RegExp || value instanceof ArrayBuffer) return true;
-  if (ArrayBuffer.isView(value)) return Buffer.isBuffer(value) || isPlainView(value);
+  // A clone keeps a built-in's internal state only: not a subclass, nor properties of its own.
+  if (value instanceof Date || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return isBareBuiltin(value);
+  if (value instanceof RegExp) return isBareBuiltin(value) && value.lastIndex === 0;
   if (value instanceof Map) {
-    if (Object.getPrototypeOf(value) !== Map.prototype) return false;
+    if (!isBareBuiltin(value)) return false;
     for (const [key, item] of value) if (!isCloneExact(key, seen) || !isCloneExact(item, seen)) return false;
     return true;
   }
   if (value instanceof Set) {
-    if (Object.getPrototypeOf(value) !== Set.prototype) return false;
+    if (!isBareBuiltin(value)) return false;
     for (const item of value) if (!isCloneExact(item, seen)) return false;
     return true;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (Array.isArray(value) ? proto !== Array.prototype : proto !== Object.prototype) return false;
-  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  if (Array.isArray(value) ? proto !== Array.prototype || !hasOnlyItems(value) : proto !== Object.prototype) {
+    return false;
+  }
+  if (!Array.isArray(value) && !hasOnlyEnumerableKeys(value)) return false;
   for (const key of Object.keys(value)) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (!descriptor || !('value' in descriptor) || !isCloneExact(descriptor.value, seen)) return false;
   }
   return true;
-}
-
-function isPlainView(view: ArrayBufferView): boolean {
-  if (view instanceof DataView) return Object.getPrototypeOf(view) === DataView.prototype;
-  return Object.getPrototypeOf(Object.getPrototypeOf(view)) === Object.getPrototypeOf(Uint8Array.prototype);
 }
