@@ -20,6 +20,9 @@ export function redisUrlProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** ioredis's `disconnectTimeout`: how long a dropped client's socket may take to close before it is destroyed. */
+const DROP_SOCKET_AFTER_MS = 200;
+
 /**
  * ioredis options for one connection. BullMQ's blocking connections need
  * `maxRetriesPerRequest: null` (a command waits out a reconnect instead of
@@ -27,7 +30,9 @@ export function redisUrlProblem(text: string): string | undefined {
  */
 export function redisOptions(connection: RedisConnection): RedisOptions {
   const base: RedisOptions = typeof connection === 'string' ? fromUrl(connection) : { ...connection };
-  return { ...base, maxRetriesPerRequest: null, enableReadyCheck: true };
+  // ioredis keeps a dropped client's socket timer for disconnectTimeout (2 s by default), and that
+  // timer alone keeps a process that is done alive; a client is only dropped when it is given up on.
+  return { disconnectTimeout: DROP_SOCKET_AFTER_MS, ...base, maxRetriesPerRequest: null, enableReadyCheck: true };
 }
 
 function fromUrl(text: string): RedisOptions {
