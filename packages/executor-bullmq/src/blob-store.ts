@@ -34,3 +34,27 @@ export class RedisBlobStore implements BlobStore {
     if (keys.length > 0) await this.#redis.del(...keys);
   }
 }
+
+/** A blob store that did not answer within the executor's `noWorkerTimeoutMs`. */
+export class BlobStoreTimeout extends Error {}
+
+/** `store` with every call given up on after `ms`: a store that does not answer must not hold an attempt for ever. */
+export function boundedStore(store: BlobStore, ms: number): BlobStore {
+  const within = <T>(work: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new BlobStoreTimeout(`the blob store has not answered a ${what} for ${ms} ms (noWorkerTimeoutMs)`)),
+        ms,
+      );
+    });
+    work.catch(() => undefined);
+    return Promise.race([work, gaveUp]).finally(() => clearTimeout(timer));
+  };
+  return {
+    put: (key, data, ttlMs) => within(store.put(key, data, ttlMs), 'write'),
+    get: (key) => within(store.get(key), 'read'),
+    delete: (keys) => within(store.delete(keys), 'delete'),
+  };
+}

@@ -14,6 +14,13 @@ export function redisUrlProblem(text: string): string | undefined {
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `its protocol is \`${url.protocol}\``;
   if (url.hostname === '') return 'it has no host';
+  if (url.port === '0') return 'its port is 0';
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return 'its user or password has a `%` that is not followed by two hex digits (write `%25` for a `%`)';
+  }
   const db = url.pathname.slice(1);
   if (db !== '' && !/^\d+$/.test(db)) return `its path \`/${db}\` is not a database number`;
   if (url.search !== '' || url.hash !== '') return 'it has a query or fragment, which Redis URLs do not take';
@@ -74,7 +81,10 @@ function endStranded(client: Redis): void {
 
 /** A reply that reconnecting cannot fix: wrong credentials, or a user without the rights. */
 function isFatal(error: Error): boolean {
-  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|invalid username-password/i.test(error.message);
+  // A database Redis does not have: ioredis goes on in database 0, where no other side looks.
+  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|invalid username-password|DB index is out of range/i.test(
+    error.message,
+  );
 }
 
 /**

@@ -9,11 +9,11 @@ import {
   type TaskSpec,
 } from 'processes-core';
 import { uncloneableArgument } from 'processes-core/internal';
-import { type BlobStore, RedisBlobStore } from './blob-store.js';
+import { type BlobStore, BlobStoreTimeout, boundedStore, RedisBlobStore } from './blob-store.js';
 import { moduleIdentity } from './code-identity.js';
 import { encodePayload, type PayloadSink } from './codec.js';
 import { RedisClients } from './connection.js';
-import { ExecutorClosedError, PayloadSerializationError } from './errors.js';
+import { ExecutorClosedError, PayloadSerializationError, RedisUnavailableError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import { jobIdOf } from './job-id.js';
 import { type Keys, keysOf } from './keys.js';
@@ -58,6 +58,7 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
   constructor(options: BullMQExecutorOptions) {
     const o = parseExecutorOptions(options);
     const d = EXECUTOR_DEFAULTS;
+    const noWorkerTimeoutMs = o.noWorkerTimeoutMs ?? d.noWorkerTimeoutMs;
     this.#queueName = o.queue ?? d.queue;
     const prefix = o.prefix ?? d.prefix;
     this.#root = o.root ?? process.cwd();
@@ -74,7 +75,8 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
     this.#sink = {
       inlineCapBytes: o.inlineCapBytes ?? d.inlineCapBytes,
       ttlMs: o.blobTtlMs ?? d.blobTtlMs,
-      store: (o.blobStore ?? new RedisBlobStore(this.#redis)) as BlobStore,
+      // Bounded like every other wait: a store that does not answer would hold the attempt for ever.
+      store: boundedStore((o.blobStore ?? new RedisBlobStore(this.#redis)) as BlobStore, noWorkerTimeoutMs),
     };
     this.#reconciler = new Reconciler({
       queue: this.#queue,
@@ -84,7 +86,7 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
       sink: this.#sink,
       stash: new RedisBlobStore(this.#redis),
       clients: this.#clients,
-      noWorkerTimeoutMs: o.noWorkerTimeoutMs ?? d.noWorkerTimeoutMs,
+      noWorkerTimeoutMs,
       intervalMs: o.reconcileIntervalMs ?? d.reconcileIntervalMs,
     });
     // Queue events are a hint that a job may be done; the reconciler reads its state either way.
@@ -122,6 +124,13 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
     if (task.kind !== 'worker') return failed(new TypeError('The BullMQ executor runs worker tasks only.'));
     if (this.#closed) return failed(new ExecutorClosedError(task.name, false));
     if (signal.aborted) return failed(new Error('run-aborted'));
+    const refused = this.#clients.fatalError;
+    if (refused) {
+      // A wrong password, or a database Redis does not have: no job can go where the workers look.
+      return failed(
+        new RedisUnavailableError(task.name, jobId, `was not sent: Redis refused this executor (${refused.message})`),
+      );
+    }
     let data: JobData;
     let sink: PayloadSink;
     try {
@@ -155,6 +164,9 @@ export class BullMQExecutor implements Executor, AsyncDisposable {
         args,
       };
     } catch (error) {
+      if (error instanceof BlobStoreTimeout) {
+        return failed(new RedisUnavailableError(task.name, jobId, `was not sent: ${error.message}`, { cause: error }));
+      }
       return failed(error);
     }
     const inFlight = new InFlight(jobId, request, at, 'blob' in data.args ? [data.args.blob] : []);

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import {
   type AttemptOutcome,
   type AttemptRequest,
@@ -43,6 +43,17 @@ interface WorkerScripts {
  */
 const CLOSE_UNREACHABLE_GRACE_MS = 3000;
 const CLOSE_POLL_MS = 100;
+
+/**
+ * What a job given up on (closing, with Redis gone) ends with. Returned or
+ * thrown as usual, BullMQ would retry writing its end for ever, at once each
+ * time on an ended client: a busy loop. A DelayedError is BullMQ's "the
+ * processor moved the job itself": a closing worker then leaves it alone.
+ * The job stays active in Redis, and counts as lost.
+ */
+function leftInRedis(): DelayedError {
+  return new DelayedError('the worker was closed with Redis unreachable');
+}
 
 function delay<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => setTimeout(resolve, ms, value));
@@ -146,7 +157,12 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     try {
       const outcome = await attempt(data, data.forwardLogs ? log : null, controller.signal);
       await lastPush.catch(() => undefined);
-      return { format: JOB_FORMAT, outcome: await encodeOutcome(data, jobId, outcome), logLines };
+      const result: JobResult = { format: JOB_FORMAT, outcome: await encodeOutcome(data, jobId, outcome), logLines };
+      if (givenUp) throw leftInRedis();
+      return result;
+    } catch (error) {
+      if (givenUp) throw leftInRedis();
+      throw error;
     } finally {
       running.delete(jobId);
     }
@@ -240,7 +256,9 @@ export async function startWorker(options: WorkerOptions): Promise<ProcessesWork
     ]);
   });
 
+  let givenUp = false;
   const dropAll = async (): Promise<void> => {
+    givenUp = true;
     await clients.disconnect();
     // Not awaited: a polite close already under way waits for jobs whose results can no
     // longer be delivered, and BullMQ's close waits for a set-up that may never end.

@@ -18,6 +18,8 @@ describe('BullMQExecutor options', () => {
     ['a database that is not a number', 'redis://127.0.0.1:6379/abc'],
     ['no host', 'redis://'],
     ['a query', 'redis://127.0.0.1:6379?db=1'],
+    ['port 0', 'redis://127.0.0.1:0'],
+    ['a password with a bare %', 'redis://:pa%zz@127.0.0.1:6379'],
   ])('rejects a redis URL with %s, on both sides, before connecting', async (_, connection) => {
     expect(() => new BullMQExecutor({ connection })).toThrow(InvalidOptionError);
     await expect(startWorker({ connection })).rejects.toThrow(InvalidOptionError);

@@ -3,8 +3,12 @@
 // process then ends by itself: no client is left reconnecting forever.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { Process } from 'processes-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullMQExecutor, RedisConnectionError, RedisUnavailableError, startWorker } from '../dist/index.js';
@@ -102,7 +106,7 @@ describe.skipIf(missing !== null)('Redis unreachable or refusing', () => {
     const report = await run.run({ executors: [executor] });
     const error = report.entries.get('refused')?.error;
     expect(error?.thrown.code).toBe(RedisUnavailableError.code);
-    expect(error?.exception).toMatch(/its last error: (WRONGPASS|.*invalid)/);
+    expect(error?.exception).toMatch(/was not sent: Redis refused this executor \((WRONGPASS|.*invalid)/);
   });
 
   it('a coordinator whose Redis is gone ends the attempt, close() returns in moments, and its process ends', async () => {
@@ -115,6 +119,62 @@ describe.skipIf(missing !== null)('Redis unreachable or refusing', () => {
     expect(attempt.error.message).toContain('ECONNREFUSED');
     // Nothing to wait for: Redis refused every connection.
     expect(closed.closedMs).toBeLessThan(2000);
+  });
+
+  it('an argument bound for the blob store, with Redis gone, ends the attempt after noWorkerTimeoutMs too', async () => {
+    const port = await freePort();
+    const ended = await scenario(['coordinator-blob', `redis://127.0.0.1:${port}`, '400']);
+    expect(ended.hung).toBe(false);
+    expect(ended.code).toBe(0);
+    const [attempt] = ended.lines as [{ error: { code: string; message: string } }];
+    expect(attempt.error.code).toBe(RedisUnavailableError.code);
+    expect(attempt.error.message).toContain('was not sent: the blob store has not answered a write for 400 ms');
+  });
+
+  it('startWorker naming a database Redis does not have fails at once', async () => {
+    const error = await startWorker({
+      connection: `${secured.url}/999`,
+      root: TASKS_ROOT,
+      threads: 1,
+      connectTimeoutMs: 20_000,
+    }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(RedisConnectionError);
+    expect((error as Error).message).toContain('DB index is out of range');
+  });
+
+  it('a worker told to stop while it runs a job and its Redis is gone stops (the job counts as lost), and its process ends', async () => {
+    const redis = await RedisServer.start();
+    const executor = new BullMQExecutor({
+      connection: redis.url,
+      root: TASKS_ROOT,
+      reconcileIntervalMs: 100,
+      noWorkerTimeoutMs: 1000,
+    });
+    const never = join(await mkdtemp(join(tmpdir(), 'processes-bullmq-gone-')), 'never');
+    await using process = new Process([remote('held', 'waitForFile', { args: [never] })]);
+    let run: Promise<unknown> | undefined;
+    try {
+      const ended = await scenario(['worker', redis.url], (line, child) => {
+        if (!('ready' in line)) return;
+        run = process.run({ executors: [executor] });
+        void (async () => {
+          const probe = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: null });
+          probe.on('error', () => undefined);
+          while ((await probe.llen('bull:processes:active')) === 0)
+            await new Promise((resolve) => setImmediate(resolve));
+          probe.disconnect();
+          await redis.stop();
+          child.kill('SIGTERM');
+        })();
+      });
+      expect(ended.hung).toBe(false);
+      expect(ended.code).toBe(0);
+      expect(ended.lines.at(-1)).toHaveProperty('closedMs');
+      await run;
+    } finally {
+      await executor.close();
+      await redis.stop();
+    }
   });
 
   it('a worker told to stop (SIGTERM) after its Redis went away stops, and its process ends', async () => {
