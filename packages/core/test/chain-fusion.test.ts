@@ -188,7 +188,20 @@ describe('chain fusion', () => {
 
   it('does not fuse a link with a timeoutMs, a trigger rule or a cache behind the task before it', async () => {
     const pool = await warmPool();
-    const plain = await runOn(pool, chain(3));
+    // Whether links that may fuse do depends on the pool's measure of their time, which a loaded
+    // machine can push over the limit for a run: such runs are tried again (fresh tasks, a fresh cache).
+    const fusedAsFarAsAllowed = async (
+      make: () => Task[],
+      messages: number,
+      options: () => { cache?: { dir: string } } = () => ({}),
+    ) => {
+      let last = await runOn(pool, make(), options());
+      for (let retry = 0; retry < 5 && last.sent.messages !== messages; retry++) {
+        last = await runOn(pool, make(), options());
+      }
+      return last;
+    };
+    const plain = await fusedAsFarAsAllowed(() => chain(3), 1);
     expect(plain.sent).toEqual({ attempts: 3, messages: 1 });
     // b has a timeout: a and b go alone, and c cannot ride behind b (a timed attempt has its thread to itself).
     const timed = await runOn(
@@ -197,17 +210,17 @@ describe('chain fusion', () => {
     );
     expect(timed.sent).toEqual({ attempts: 3, messages: 3 });
     // b's rule is decided on the main thread once a has ended; c may ride behind b.
-    const ruled = await runOn(
-      pool,
-      chain(3, (i) => (i === 1 ? { runIf: 'allDone' } : {})),
-    );
+    const ruled = await fusedAsFarAsAllowed(() => chain(3, (i) => (i === 1 ? { runIf: 'allDone' } : {})), 2);
     expect(ruled.sent).toEqual({ attempts: 3, messages: 2 });
     // b is looked up in the cache when it is ready; c may ride behind it when b runs.
-    const dir = mkdtempSync(join(tmpdir(), 'processes-chain-cache-'));
-    const cached = await runOn(
-      pool,
-      chain(3, (i) => (i === 1 ? { cache: true } : {})),
-      { cache: { dir } },
+    let dir = '';
+    const cached = await fusedAsFarAsAllowed(
+      () => chain(3, (i) => (i === 1 ? { cache: true } : {})),
+      2,
+      () => {
+        dir = mkdtempSync(join(tmpdir(), 'processes-chain-cache-'));
+        return { cache: { dir } };
+      },
     );
     expect(cached.sent).toEqual({ attempts: 3, messages: 2 });
     const reused = await runOn(
