@@ -274,7 +274,8 @@ export class ReportFormatError extends ProcessesError {
   }
 }
 
-function reasonText(reason: unknown): string {
+/** What a thrown value says: its message (also of an Error cloned across threads), or the value as text. */
+export function reasonText(reason: unknown): string {
   // Errors cloned across threads keep their message but may not be `instanceof Error` here.
   const message = (reason as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? message : String(reason);

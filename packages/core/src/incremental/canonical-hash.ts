@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { UnhashableInputError } from '../errors/errors.js';
+import { reasonText, UnhashableInputError } from '../errors/errors.js';
 import { isBareBuiltin } from '../report/bare-builtin.js';
 
 /**
@@ -26,7 +26,7 @@ export function hashValue(value: unknown, taskName: string, field: string): stri
     encode(hash, value, { taskName, ancestors: new Set() }, field, 0);
   } catch (error) {
     if (error instanceof UnhashableInputError) throw error;
-    throw new UnhashableInputError(taskName, field, `it threw when it was read (${reasonOf(error)})`);
+    throw new UnhashableInputError(taskName, field, `it threw when it was read (${reasonText(error)})`);
   }
   return hash.digest('hex');
 }
@@ -82,7 +82,7 @@ function encode(hash: Hash, value: unknown, walk: Walk, path: string, depth: num
   } catch (error) {
     if (error instanceof UnhashableInputError) throw error;
     // A Proxy's trap or an exotic object threw while it was read: its content cannot be seen.
-    throw refuse(walk, path, `an object that threw when it was read (${reasonOf(error)})`);
+    throw refuse(walk, path, `an object that threw when it was read (${reasonText(error)})`);
   } finally {
     walk.ancestors.delete(object);
   }
@@ -221,8 +221,4 @@ function describeKey(key: unknown): string {
 
 function refuse(walk: Walk, path: string, reason: string): UnhashableInputError {
   return new UnhashableInputError(walk.taskName, path, `it is ${reason}`);
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InvalidOptionError } from '../errors/errors.js';
+import { InvalidOptionError, reasonText } from '../errors/errors.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { ExecutionReport } from '../report/types.js';
 
@@ -36,7 +36,7 @@ export class CheckpointWriter {
         'the path of a file the report can be written to',
         this.#path,
         undefined,
-        error instanceof Error ? error.message : String(error),
+        reasonText(error),
       );
     }
   }
@@ -74,7 +74,7 @@ export class CheckpointWriter {
       this.#warned = true;
       emitProcessesWarning(
         WarningCode.CHECKPOINT_WRITE_FAILED,
-        `The checkpoint ${this.#path} could not be written (${error instanceof Error ? error.message : String(error)}); the run goes on, and later checkpoints are tried again.`,
+        `The checkpoint ${this.#path} could not be written (${reasonText(error)}); the run goes on, and later checkpoints are tried again.`,
       );
     }
   }

@@ -52,7 +52,7 @@ function functionFingerprint(fn: (...args: never[]) => unknown): string | null {
   return found;
 }
 
-/** Whether a function's source text is only the `[native code]` placeholder (bound and built-in functions). */
+/** Whether a function's source text is only `[native code]`, what bound and built-in functions print instead of a body. */
 function hasNoSource(source: string): boolean {
   return /\{\s*\[native code\]\s*\}\s*$/.test(source);
 }
