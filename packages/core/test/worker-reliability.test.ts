@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Process, Task, TaskDependency, TaskStatus, WorkerPool, workerTask } from '../dist/index.js';
@@ -30,6 +31,34 @@ describe('a worker module that never finishes importing', () => {
       `Task "stuck" timed out after 200 ms (attempt 1); its module was still loading (${fixture(file).href}), so its worker thread was terminated after a 50 ms grace period.`,
     );
     expect(report.entries.get('after')?.result).toBe(3);
+  });
+});
+
+describe('worker thread start-up', () => {
+  it('loads the engine through the asynchronous ES loader only: a thread terminated while it starts cannot abort the process', async () => {
+    // Node 20.19+ links an ES module required with require() synchronously,
+    // and a thread terminated in that step is a V8 fatal error for the whole
+    // process. Piscina requires its filename first, so the file it is given
+    // must be CommonJS that imports the engine.
+    const record = join(await mkdtemp(join(tmpdir(), 'processes-startup-')), 'required.txt');
+    const engineDist = new URL('../dist/', import.meta.url).pathname;
+    await using recorded = new WorkerPool({
+      maxThreads: 2,
+      minThreads: 2,
+      execArgv: ['--require', fileURLToPath(fixture('record-required-es-modules.cjs'))],
+      env: { ...(process.env as Record<string, string>), RECORD_REQUIRED_ES_MODULES: record },
+    });
+    const report = await new Process([
+      workerFixture('a', 'add', { args: [1, 2], dependencies: [] }),
+      workerFixture('b', 'add', { args: [3, 4], dependencies: [] }),
+    ]).run({ pool: recorded, parallel: true });
+    expect(report.entries.get('a')?.result).toBe(3);
+    expect(report.entries.get('b')?.result).toBe(7);
+    // The hook ran in the threads (piscina's own CommonJS files, and the engine's worker-thread.cjs, pass through it) ...
+    const required = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    expect(required.some((file) => file.includes('piscina'))).toBe(true);
+    // ... and none of the engine's ES modules was required.
+    expect(required.filter((file) => file.startsWith(engineDist) && file.endsWith('.js'))).toEqual([]);
   });
 });
 
