@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { makeDirectory } from 'processes-core/internal';
 import { CliFileError } from './errors.js';
 
 /** A file a flag asks for, resolved against the working directory. */
@@ -20,7 +21,7 @@ export async function prepareOutput(
   if (given === undefined) return undefined;
   const path = resolve(cwd, given);
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
   } catch (error) {
     throw new CliFileError(flag, path, 'write', error);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessExecutionReport } from 'processes-js';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,17 @@ describe('processes run', () => {
     expect(html).not.toContain('<7>');
     expect(html).not.toMatch(/<script|<link|<img|src=/i);
   });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'fails at once, before the run, when a report file cannot have its directory (procfs)',
+    async () => {
+      // Node's recursive mkdir spins for ever on /proc; the CLI must fail, not hang.
+      const { code, stderr } = await runProcesses(['run', 'ok.js', '--json', '/proc/processes-no-dir/r.json']);
+      expect(code).not.toBe(0);
+      expect(stderr).toContain('--json');
+      expect(stderr).toContain('/proc/processes-no-dir/r.json');
+    },
+  );
 
   it('--only-errors lists only the errored tasks in the summary and the HTML report', async () => {
     const dir = tempDir();

@@ -8,6 +8,8 @@ export { emitProcessesWarning, WARNING_TYPE, WarningCode } from './errors/warnin
 export { uncloneableArgument } from './executors/worker/argument-check.js';
 // How a worker thread imports a task module (TypeScript through tsx); `processes validate` loads modules the same way.
 export { importModule as importTaskModule } from './executors/worker/typescript-import.js';
+// mkdir -p that fails where Node's recursive mkdir would spin (procfs); the CLI's output files.
+export { makeDirectory } from './files/make-directory.js';
 export type { DurationStyle } from './format/duration.js';
 export { formatDuration } from './format/duration.js';
 export { readSafely, setOwn } from './logging/json-safe.js';

@@ -201,6 +201,21 @@ describe('the result cache', () => {
     expect(await store.entries()).toEqual([]);
   });
 
+  it('clears only the files it writes: a directory that is not a cache keeps its own', async () => {
+    const store = new FileCacheStore(cacheDir);
+    const key = 'ab'.padEnd(64, '0');
+    await store.set(key, new Uint8Array(8), { maxAgeMs: null });
+    const shard = join(cacheDir, 'ab');
+    const interrupted = `${key}.entry.4242.0123456789ab.tmp`;
+    await writeFile(join(shard, interrupted), 'half');
+    // Files a user keeps in two-hex-digit directories (the names a cache's shards have).
+    const theirs = ['notes.tmp', 'photo.entry', `${'cd'.padEnd(64, '0')}.entry`, `${key}.entry.bak.tmp`];
+    for (const name of theirs) await writeFile(join(shard, name), 'mine');
+    expect((await store.entries()).map((e) => e.key)).toEqual([key]);
+    await store.clear();
+    expect((await readdir(shard)).sort()).toEqual([...theirs].sort());
+  });
+
   it('refuses a cached task whose own input cannot be hashed, naming the task and field, before anything runs', async () => {
     const process = new Process([
       new Task('prepare', (..._args: unknown[]) => 1, { kwargs: { rows: [1, { parse: () => 2 }] }, cache: true }),

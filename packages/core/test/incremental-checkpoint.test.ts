@@ -3,7 +3,7 @@
 // runs only what had not finished.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,5 +96,19 @@ describe('checkpoints', () => {
     const report = await new Process(tasks).run({ checkpoint, parallel: true });
     const written = JSON.parse(await readFile(checkpoint, 'utf8'));
     expect(written).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it("deletes the temp files a killed writer left beside the checkpoint, and keeps a live writer's", async () => {
+    const checkpoint = join(dir, 'run.json');
+    // A pid that has just exited: its process cannot come back.
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const dead = `run.json.${gone.pid}.0123456789ab.tmp`;
+    const live = `run.json.${process.ppid}.0123456789ab.tmp`;
+    const unrelated = ['run.json.notes.tmp', 'other.json.1.0123456789ab.tmp'];
+    for (const name of [dead, live, ...unrelated]) await writeFile(join(dir, name), '{"half":');
+    const report = await new Process([new Task('a', () => 1)]).run({ checkpoint });
+    expect(report.ok).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual([...unrelated, live, 'run.json'].sort());
   });
 });

@@ -1,9 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { InvalidOptionError, reasonText } from '../errors/errors.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
+import { makeDirectory } from '../files/make-directory.js';
 import type { ExecutionReport } from '../report/types.js';
+
+const TEMP_SUFFIX = '.tmp';
+/** What follows `<checkpoint>.` in a temp file's name: the writer's pid, 12 random hex digits. */
+const TEMP_NAME = /^(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/** Whether a process with this pid exists on this machine (EPERM: it does, and is someone else's). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
 
 /**
  * Writes a run's report JSON to `path` as the run goes: after a task
@@ -26,7 +42,7 @@ export class CheckpointWriter {
   /** Prepares the directory; the run starts only when the checkpoint can be written there. */
   async open(): Promise<void> {
     try {
-      await mkdir(dirname(this.#path), { recursive: true });
+      await makeDirectory(dirname(this.#path));
       const found = await stat(this.#path).catch(() => undefined);
       if (found?.isDirectory()) throw new Error('it is a directory');
     } catch (error) {
@@ -38,6 +54,26 @@ export class CheckpointWriter {
         undefined,
         reasonText(error),
       );
+    }
+    await this.#removeDeadWritersTemps();
+  }
+
+  /**
+   * A process killed mid-write (kill -9, a lost machine) leaves its temp file
+   * beside the checkpoint; the next run at this path (usually the resume)
+   * deletes those whose writer no longer exists on this machine. A live
+   * writer's stays. (A checkpoint path shared by several hosts is not
+   * supported: another host's live temp file could go, and its write would
+   * then fail with a warning and be tried again.)
+   */
+  async #removeDeadWritersTemps(): Promise<void> {
+    const prefix = `${basename(this.#path)}.`;
+    const names = await readdir(dirname(this.#path)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = TEMP_NAME.exec(name.slice(prefix.length))?.[1];
+      if (pid === undefined || isAlive(Number(pid))) continue;
+      await unlink(join(dirname(this.#path), name)).catch(() => undefined);
     }
   }
 
@@ -64,7 +100,7 @@ export class CheckpointWriter {
   }
 
   async #write(report: ExecutionReport): Promise<void> {
-    const temp = `${this.#path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = `${this.#path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
     try {
       await writeFile(temp, JSON.stringify(report));
       await rename(temp, this.#path);

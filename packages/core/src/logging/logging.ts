@@ -1,4 +1,4 @@
-import { close, mkdir, open } from 'node:fs';
+import { close, open } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Logger, pino } from 'pino';
@@ -6,6 +6,7 @@ import type { Task } from '../definition/task.js';
 import { LogFileError } from '../errors/errors.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import type { LogLevel, LogSink } from '../executors/types.js';
+import { makeDirectory } from '../files/make-directory.js';
 import type { ErrorData, LogWriteError } from '../report/types.js';
 import { toJsonSafe } from './json-safe.js';
 import { taskLogOptions } from './log-format.js';
@@ -15,7 +16,6 @@ import { describeThrown } from './render-value.js';
 
 const openFile = promisify(open);
 const closeFile = promisify(close);
-const makeDirectory = promisify(mkdir);
 
 interface OpenLogFile {
   readonly path: string;
@@ -56,7 +56,7 @@ export class LogFiles {
     if (existing) return Promise.resolve(existing);
     let opening = this.#opening.get(path);
     if (!opening) {
-      opening = makeDirectory(dirname(path), { recursive: true })
+      opening = makeDirectory(dirname(path))
         .then(() => openFile(path, 'a'))
         .then((fd) => {
           const file: OpenLogFile = { path, fd, open: true };

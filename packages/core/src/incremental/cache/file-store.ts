@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '../../errors/errors.js';
+import { makeDirectory } from '../../files/make-directory.js';
 import type { CacheSetOptions, CacheStore } from './store.js';
 
 /** Options of a {@link FileCacheStore}. */
@@ -21,6 +22,13 @@ const TEMP_SUFFIX = '.tmp';
 /** A temp file this old was left by a writer that died mid-write. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const KEY = /^[0-9a-f]{64}$/;
+/**
+ * The names this store writes in a shard: `<key>.entry`, and its temp files
+ * `<key>.entry.<pid>.<12 hex>.tmp`. Listing, eviction and clear() touch
+ * nothing else, so a directory that is not a cache (a mistyped
+ * `processes cache clear DIR`) loses no file of its own.
+ */
+const STORE_FILE = /^([0-9a-f]{64})\.entry(?:\.\d+\.[0-9a-f]{12}\.tmp)?$/;
 /** Below this, a read that returns less than asked has met the end of the file. */
 const MAX_SHORT_READ = 2 ** 30;
 
@@ -73,7 +81,7 @@ export class FileCacheStore implements CacheStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         // The entry's subdirectory is made on first use (and again if someone removed it).
-        await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+        await makeDirectory(join(this.dir, key.slice(0, 2)));
         file = await open(temp, 'wx');
       }
       try {
@@ -145,7 +153,7 @@ export class FileCacheStore implements CacheStore {
     for (const shard of shards) {
       const names = await readdir(join(this.dir, shard)).catch(() => [] as string[]);
       for (const name of names) {
-        if (!name.endsWith(ENTRY_SUFFIX) && !name.endsWith(TEMP_SUFFIX)) continue;
+        if (STORE_FILE.exec(name)?.[1]?.startsWith(shard) !== true) continue;
         const path = join(this.dir, shard, name);
         // Another run may delete it between the listing and here.
         const info = await stat(path).catch(() => undefined);
