@@ -164,19 +164,18 @@ export class EmailChannel implements ReportChannel {
    */
   async verify(): Promise<true> {
     // verify() takes no signal: at the deadline its socket is cut instead, so
-    // for plain and STARTTLS connections the socket is made here and kept.
+    // the TCP socket is made here and kept. For 'tls' too: nodemailer starts
+    // TLS over a socket it is handed when `secure` is set, and a socket it made
+    // itself outlived the deadline for as long as the server kept dripping bytes.
     const sockets = new Set<Socket>();
-    const own =
-      this.config.security === 'tls'
-        ? {}
-        : {
-            getSocket: (_: unknown, callback: (error: Error | null, socket?: { connection: Socket }) => void) => {
-              const socket = connect({ host: this.config.host, port: this.config.port });
-              sockets.add(socket);
-              socket.once('connect', () => callback(null, { connection: socket }));
-              socket.once('error', (error) => callback(error));
-            },
-          };
+    const own = {
+      getSocket: (_: unknown, callback: (error: Error | null, socket?: { connection: Socket }) => void) => {
+        const socket = connect({ host: this.config.host, port: this.config.port });
+        sockets.add(socket);
+        socket.once('connect', () => callback(null, { connection: socket }));
+        socket.once('error', (error) => callback(error));
+      },
+    };
     const transport = createTransport({ ...this.#transportOptions(), ...own } as SMTPTransportOptions);
     let cut: ((error: Error) => void) | undefined;
     const timedOut = new Promise<never>((_, reject) => {

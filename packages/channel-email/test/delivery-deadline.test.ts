@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { EmailChannel, EmailDeliveryError } from '../dist/index.js';
 import { runOrders } from './fixtures/reports.js';
+import { TLS_CERT, TLS_KEY } from './fixtures/smtp.js';
 
 /**
  * What a misbehaving SMTP server does after a client connects. Each one keeps
@@ -18,7 +20,8 @@ interface BadServer {
   close(): Promise<void>;
 }
 
-async function startBadServer(kind: Misbehaviour): Promise<BadServer> {
+/** With `tls`, the server speaks TLS from the first byte (SMTPS), then misbehaves the same way. */
+async function startBadServer(kind: Misbehaviour, tls = false): Promise<BadServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed!: () => void;
@@ -34,7 +37,7 @@ async function startBadServer(kind: Misbehaviour): Promise<BadServer> {
     }, 50);
     timers.add(timer);
   };
-  const server: Server = createServer((socket) => {
+  const onConnection = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => closed());
@@ -64,7 +67,10 @@ async function startBadServer(kind: Misbehaviour): Promise<BadServer> {
         // In DATA nothing is ever answered: the final `.` waits forever.
       }
     });
-  });
+  };
+  const server: Server = tls
+    ? createTlsServer({ key: TLS_KEY, cert: TLS_CERT }, onConnection)
+    : createServer(onConnection);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
@@ -119,6 +125,31 @@ describe('SMTPConfig.timeoutMs bounds the whole delivery', () => {
         from: 'etl@example.test',
         to: 'oncall@example.test',
         timeoutMs: 400,
+      });
+      const error = await channel.verify().then(
+        () => expect.unreachable(),
+        (e: unknown) => e as EmailDeliveryError,
+      );
+      expect(error).toBeInstanceOf(EmailDeliveryError);
+      expect(error.message).toContain('timeoutMs = 400 ms');
+      await server.clientClosed;
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
+  it('verify() over TLS from the first byte closes the connection at the deadline too', async () => {
+    // nodemailer's own TLS socket used to outlive the deadline for as long as the server dripped.
+    const server = await startBadServer('drip-after-ehlo', true);
+    try {
+      const channel = new EmailChannel({
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'tls',
+        from: 'etl@example.test',
+        to: 'oncall@example.test',
+        timeoutMs: 400,
+        tls: { ca: TLS_CERT },
       });
       const error = await channel.verify().then(
         () => expect.unreachable(),

@@ -250,6 +250,16 @@ describe('EmailChannel: TLS and AUTH', () => {
     expect(captured.user).toBe('etl');
   });
 
+  it('verify() speaks TLS from the first byte too, checking the certificate', async () => {
+    await expect(
+      new EmailChannel(plain({ port: smtps.port, security: 'tls', auth, tls: { ca: TLS_CERT } })).verify(),
+    ).resolves.toBe(true);
+    await expect(new EmailChannel(plain({ port: smtps.port, security: 'tls', auth })).verify()).rejects.toMatchObject({
+      operation: 'verify',
+      message: expect.stringMatching(/self-signed certificate/),
+    });
+  });
+
   it('reports a refused login without the password anywhere', async () => {
     const secret = 'hunter2-Sup3r-s3cret';
     const forms = [

@@ -25,7 +25,10 @@ export interface WebhookConfig {
   /**
    * Request headers merged over the defaults, so they win, `Content-Type`
    * included (names match ignoring case). The signature headers always win
-   * over them when a `secret` is set. @default {}
+   * over them when a `secret` is set. Values are text up to U+00FF without
+   * control characters (tabs aside); the headers fetch frames the request
+   * with (`Content-Length`, `Transfer-Encoding`, `Connection`, `Keep-Alive`,
+   * `Upgrade`, `Expect`, `Host`) are refused. @default {}
    */
   headers?: Readonly<Record<string, string>>;
   /** Bound on each attempt, from opening the connection to reading the response. @default 5000 */
@@ -84,8 +87,29 @@ export interface ResolvedWebhookConfig {
 const WHERE = 'WebhookConfig';
 /** RFC 9110 token: the characters a header name may use. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Header values may not contain line breaks or NUL (request splitting). */
-const HEADER_VALUE = /^[^\r\n\0]*$/;
+/**
+ * What fetch sends as a header value: tabs, visible ASCII, spaces and bytes
+ * 0x80-0xFF. Line breaks would split the request; other control characters
+ * and characters beyond U+00FF make fetch throw on every attempt, which was
+ * reported as a network error and retried, so they are refused here instead.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/**
+ * Headers fetch frames the request with itself: set by hand they make every
+ * attempt fail (`Transfer-Encoding`, `Upgrade`, `Keep-Alive`, `Expect`, a
+ * `Connection` other than close/keep-alive), stall until the timeout (a
+ * `Content-Length` that does not match the body), or are silently dropped
+ * (`Host`). Lower case, as names are compared ignoring case.
+ */
+const FETCH_OWNED_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 const URL_EXPECTED = 'an absolute http: or https: URL (a string or URL)';
 
@@ -112,9 +136,15 @@ const webhookConfigSchema: z.ZodType<Parsed<WebhookConfig>> = z.strictObject({
 } satisfies ShapeOf<WebhookConfig>);
 
 const headerNameSchema = described(z.string().regex(HEADER_NAME), 'keyed by valid HTTP header names (RFC 9110 tokens)');
-const headerValueSchema = described(z.string().regex(HEADER_VALUE), 'a string without line breaks or NUL', {
-  hidden: true,
-});
+const ownedHeaderSchema = described(
+  z.string().refine((name) => !FETCH_OWNED_HEADERS.has(name.toLowerCase())),
+  `free of the headers fetch sets from the request itself (${[...FETCH_OWNED_HEADERS].join(', ')})`,
+);
+const headerValueSchema = described(
+  z.string().regex(HEADER_VALUE),
+  'a string of printable characters (up to U+00FF) and tabs, without line breaks or other control characters',
+  { hidden: true },
+);
 
 /**
  * Validates a {@link WebhookConfig} and applies the defaults. Throws
@@ -164,6 +194,7 @@ function checkHeaders(headers: Readonly<Record<string, unknown>>): Readonly<Reco
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     checkValue({ where: WHERE, field: 'headers' }, headerNameSchema, name);
+    checkValue({ where: WHERE, field: 'headers' }, ownedHeaderSchema, name);
     // setOwn: a JSON `"__proto__"` header is a header like any other, not a prototype.
     setOwn(out, name, checkValue({ where: WHERE, field: `headers.${name}` }, headerValueSchema, value));
   }

@@ -111,7 +111,7 @@ describe('WebhookConfig validation', () => {
   it('rejects a header value with a line break, without showing it', () => {
     const error = rejects(
       { url: URL_OK, headers: { Authorization: 'Bearer abc\r\nX-Evil: 1' } },
-      'WebhookConfig: expected `headers.Authorization` to be a string without line breaks or NUL, got a string (the value is not shown)',
+      'WebhookConfig: expected `headers.Authorization` to be a string of printable characters (up to U+00FF) and tabs, without line breaks or other control characters, got a string (the value is not shown)',
       InvalidOptionError,
     );
     expect(error.stack).not.toContain('Bearer abc');
@@ -120,9 +120,41 @@ describe('WebhookConfig validation', () => {
   it('rejects a header value that is not a string, without showing it', () => {
     rejects(
       { url: URL_OK, headers: { 'X-Api-Key': 123456 } },
-      'WebhookConfig: expected `headers.X-Api-Key` to be a string without line breaks or NUL, got a number (the value is not shown)',
+      'WebhookConfig: expected `headers.X-Api-Key` to be a string of printable characters (up to U+00FF) and tabs, without line breaks or other control characters, got a number (the value is not shown)',
       InvalidOptionError,
     );
+  });
+
+  // fetch throws on these on every attempt (or, for Content-Length, stalls until
+  // the timeout); they used to surface at send time as retried network errors.
+  it('rejects a header value fetch cannot send, without showing it', () => {
+    for (const value of ['Bearer t0k€n', 'emoji 🚀', 'bell\u0007', 'del\u007f']) {
+      const error = rejects(
+        { url: URL_OK, headers: { Authorization: value } },
+        'WebhookConfig: expected `headers.Authorization` to be a string of printable characters (up to U+00FF) and tabs, without line breaks or other control characters, got a string (the value is not shown)',
+        InvalidOptionError,
+      );
+      expect(error.stack).not.toContain(value);
+    }
+    expect(() => new WebhookChannel({ url: URL_OK, headers: { 'X-Site': 'Zürich\tcafé' } })).not.toThrow();
+  });
+
+  it('rejects the headers fetch frames the request with', () => {
+    for (const name of [
+      'Content-Length',
+      'transfer-encoding',
+      'Connection',
+      'Keep-Alive',
+      'Upgrade',
+      'Expect',
+      'HOST',
+    ]) {
+      rejects(
+        { url: URL_OK, headers: { [name]: '1' } },
+        `WebhookConfig: expected \`headers\` to be free of the headers fetch sets from the request itself (connection, content-length, expect, host, keep-alive, transfer-encoding, upgrade), got \`"${name}"\` (string)`,
+        InvalidOptionError,
+      );
+    }
   });
 
   it('rejects a bad timeoutMs', () => {

@@ -287,6 +287,11 @@ describe('request headers', () => {
     expect(headers).not.toHaveProperty('x-signature-timestamp');
   });
 
+  it('sends Latin-1 and tab characters in a header value as they are', async () => {
+    const { headers } = await received(cleanReport(), { headers: { 'X-Site': 'Zürich\tcafé' } });
+    expect(headers['x-site']).toBe('Zürich\tcafé');
+  });
+
   it('defaults to application/json', async () => {
     const { headers } = await received(cleanReport());
     expect(headers['content-type']).toBe('application/json');

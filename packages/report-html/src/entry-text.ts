@@ -20,6 +20,19 @@ export function statusLabel(status: TaskStatus, t: Translations): string {
   }
 }
 
+/**
+ * The template with each `{name}` replaced by its value, in one pass. Not
+ * `String.prototype.replace` with a string: that reads `$&`, `$'` and `` $` ``
+ * in the replacement as patterns, so a task named `` a$`b `` showed the
+ * label's own text in place of its name. One pass also keeps a value that
+ * holds a `{placeholder}` from being filled in itself.
+ */
+export function fill(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, key: string) =>
+    Object.hasOwn(values, key) ? (values[key] as string) : placeholder,
+  );
+}
+
 /** `TypeError: boom`; only the message when a non-Error was thrown (its name says nothing). */
 export function exceptionText(error: ErrorData): string {
   return error.errorName && error.errorName !== 'NonError' ? `${error.errorName}: ${error.exception}` : error.exception;
@@ -34,27 +47,28 @@ export function graphFacts(entry: TaskReportEntry, t: Translations): [string, st
   const facts: [string, string][] = [];
   if (entry.map) {
     const { items, failed, failedIndices } = entry.map;
-    let text = t.itemsSummary.replace('{items}', String(items)).replace('{failed}', String(failed));
+    let text = fill(t.itemsSummary, { items: String(items), failed: String(failed) });
     if (failed > 0) {
       const shown = failedIndices.slice(0, MAX_INDICES).join(', ') + (failedIndices.length > MAX_INDICES ? ', …' : '');
-      text += ` (${t.failedIndices.replace('{indices}', shown)})`;
+      text += ` (${fill(t.failedIndices, { indices: shown })})`;
     }
     facts.push([t.itemsLabel, text]);
   }
   if (entry.skip && entry.skip.rule !== 'allSuccess') {
     facts.push([
       t.statusSkipped,
-      t.skippedByRule.replace('{rule}', entry.skip.rule).replace('{tasks}', entry.skip.upstream.join(', ')),
+      fill(t.skippedByRule, { rule: entry.skip.rule, tasks: entry.skip.upstream.join(', ') }),
     ]);
   }
   if (entry.pool) facts.push([t.poolLabel, `${entry.pool.name} ×${entry.pool.slots}`]);
   if (entry.heap && entry.heap.length > 0) {
     const mb = (value: number | null) => (value === null ? '?' : `${value} MB`);
     const lines = entry.heap.map((h) =>
-      t.heapAttempt
-        .replace('{attempt}', String(h.attempt))
-        .replace('{limit}', h.limitMb === null ? t.poolHeap : mb(h.limitMb))
-        .replace('{used}', mb(h.peakUsedMb)),
+      fill(t.heapAttempt, {
+        attempt: String(h.attempt),
+        limit: h.limitMb === null ? t.poolHeap : mb(h.limitMb),
+        used: mb(h.peakUsedMb),
+      }),
     );
     facts.push([t.heapLabel, lines.join('; ')]);
   }
@@ -68,5 +82,5 @@ const MAX_INDICES = 20;
 export function reusedText(entry: TaskReportEntry, t: Translations): string | undefined {
   if (!entry.reused) return undefined;
   const run = entry.reused.fromRun ? entry.reused.fromRun.slice(0, 8) : '?';
-  return (entry.reused.source === 'resume' ? t.reusedFromReport : t.reusedFromCache).replace('{run}', run);
+  return fill(entry.reused.source === 'resume' ? t.reusedFromReport : t.reusedFromCache, { run });
 }

@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
-import { exceptionText, graphFacts, reusedText, statusLabel } from './entry-text.js';
+import { exceptionText, fill, graphFacts, reusedText, statusLabel } from './entry-text.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
@@ -226,7 +226,7 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
   if (waitedMs !== undefined) rows.push(field(t.waitedLabel, esc(formatDuration(waitedMs)), p));
   const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
   if (entry.skippedBecause && !byRule) {
-    rows.push(field(t.statusSkipped, esc(t.skippedBecause.replace('{task}', entry.skippedBecause)), p));
+    rows.push(field(t.statusSkipped, esc(fill(t.skippedBecause, { task: entry.skippedBecause })), p));
   }
   for (const [label, text] of graphFacts(entry, t)) rows.push(field(label, esc(text), p));
   const reused = reusedText(entry, t);
@@ -247,7 +247,7 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
     }
     const vars = Object.entries(error.tracedVars);
     if (content.showTracedVars && vars.length > 0) {
-      const blurb = t.tracedVarsBlurb.replace('{location}', error.tracedVarsLocation || '?');
+      const blurb = fill(t.tracedVarsBlurb, { location: error.tracedVarsLocation || '?' });
       blocks.push(
         subsection(t.tracedVarsTitle, p),
         `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;color:${p.textMuted};font-family:${FONT};">${esc(blurb)}</p>`,

@@ -1,5 +1,5 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
-import { exceptionText, graphFacts, reusedText, statusLabel } from './entry-text.js';
+import { exceptionText, fill, graphFacts, reusedText, statusLabel } from './entry-text.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
 import { checkReport, type RenderOptions, resolveOptions } from './options.js';
@@ -37,7 +37,8 @@ export function renderReportText(report: ProcessExecutionReport, options: Render
 
   const timeline = buildTimeline(checked, listed);
   if (timeline && timeline.rows.length > 0) {
-    const width = Math.min(Math.max(...timeline.rows.map((row) => row.name.length)), 32);
+    // A loop, not Math.max(...rows): spreading some 120,000 rows overflows the stack.
+    const width = timeline.rows.reduce((widest, row) => Math.max(widest, Math.min(row.name.length, 32)), 0);
     lines.push('', `${t.timelineTitle} (0 – ${formatDuration(timeline.spanMs)})`);
     for (const row of timeline.rows) {
       const label = row.name.length > width ? `${row.name.slice(0, width - 1)}…` : row.name.padEnd(width);
@@ -80,7 +81,7 @@ function taskLines(
     lines.push(`  ${t.waitedLabel}: ${formatDuration(entry.startedAt.getTime() - entry.queuedAt.getTime())}`);
   }
   const byRule = entry.skip !== undefined && entry.skip.rule !== 'allSuccess';
-  if (entry.skippedBecause && !byRule) lines.push(`  ${t.skippedBecause.replace('{task}', entry.skippedBecause)}`);
+  if (entry.skippedBecause && !byRule) lines.push(`  ${fill(t.skippedBecause, { task: entry.skippedBecause })}`);
   for (const [label, text] of graphFacts(entry, t)) lines.push(`  ${label}: ${text}`);
   const reused = reusedText(entry, t);
   if (reused) lines.push(`  ${reused}`);
@@ -98,7 +99,7 @@ function taskLines(
   if (content.showTracedVars && vars.length > 0) {
     lines.push(
       `  ${t.tracedVarsTitle}:`,
-      `    ${t.tracedVarsBlurb.replace('{location}', error.tracedVarsLocation || '?')}`,
+      `    ${fill(t.tracedVarsBlurb, { location: error.tracedVarsLocation || '?' })}`,
       ...vars.map(([key, value]) => indent(`${key} = ${value}`, '    ')),
     );
   }

@@ -54,12 +54,18 @@ export function buildTimeline(
   report: ProcessExecutionReport,
   entries: readonly TaskReportEntry[],
 ): Timeline | undefined {
-  const timed = [...report.entries.values()].filter((entry) => beginOf(entry) && entry.finishedAt);
-  if (timed.length === 0) return undefined;
-  const starts = timed.map((entry) => beginOf(entry)?.getTime() ?? 0);
-  const ends = timed.map((entry) => entry.finishedAt?.getTime() ?? 0);
-  const origin = Math.min(report.startedAt?.getTime() ?? Number.POSITIVE_INFINITY, ...starts);
-  const end = Math.max(report.finishedAt?.getTime() ?? Number.NEGATIVE_INFINITY, ...ends);
+  // A loop, not Math.min(...starts): spreading some 120,000 tasks into a call overflows the stack.
+  let origin = report.startedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  let end = report.finishedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  let timed = false;
+  for (const entry of report.entries.values()) {
+    const begin = beginOf(entry);
+    if (!begin || !entry.finishedAt) continue;
+    timed = true;
+    origin = Math.min(origin, begin.getTime());
+    end = Math.max(end, entry.finishedAt.getTime());
+  }
+  if (!timed) return undefined;
   // A run that took under a millisecond still needs a scale to divide by.
   const spanMs = Math.max(end - origin, 1);
   const rows = entries.map((entry): TimelineRow => {
