@@ -115,51 +115,35 @@ describe('SMTPConfig.timeoutMs bounds the whole delivery', () => {
     20_000,
   );
 
-  it('verify() is bounded the same way', async () => {
-    const server = await startBadServer('drip-after-ehlo');
-    try {
-      const channel = new EmailChannel({
-        host: '127.0.0.1',
-        port: server.port,
-        security: 'none',
-        from: 'etl@example.test',
-        to: 'oncall@example.test',
-        timeoutMs: 400,
-      });
-      const error = await channel.verify().then(
-        () => expect.unreachable(),
-        (e: unknown) => e as EmailDeliveryError,
-      );
-      expect(error).toBeInstanceOf(EmailDeliveryError);
-      expect(error.message).toContain('timeoutMs = 400 ms');
-      await server.clientClosed;
-    } finally {
-      await server.close();
-    }
-  }, 20_000);
-
-  it('verify() over TLS from the first byte closes the connection at the deadline too', async () => {
-    // nodemailer's own TLS socket used to outlive the deadline for as long as the server dripped.
-    const server = await startBadServer('drip-after-ehlo', true);
-    try {
-      const channel = new EmailChannel({
-        host: '127.0.0.1',
-        port: server.port,
-        security: 'tls',
-        from: 'etl@example.test',
-        to: 'oncall@example.test',
-        timeoutMs: 400,
-        tls: { ca: TLS_CERT },
-      });
-      const error = await channel.verify().then(
-        () => expect.unreachable(),
-        (e: unknown) => e as EmailDeliveryError,
-      );
-      expect(error).toBeInstanceOf(EmailDeliveryError);
-      expect(error.message).toContain('timeoutMs = 400 ms');
-      await server.clientClosed;
-    } finally {
-      await server.close();
-    }
-  }, 20_000);
+  // 'tls': nodemailer's own TLS socket used to outlive the deadline for as long as the server dripped.
+  it.each([
+    ['plain', 'none', false],
+    ['TLS from the first byte', 'tls', true],
+  ] as const)(
+    'verify() over %s is bounded the same way, and closes the connection',
+    async (_, security, tls) => {
+      const server = await startBadServer('drip-after-ehlo', tls);
+      try {
+        const channel = new EmailChannel({
+          host: '127.0.0.1',
+          port: server.port,
+          security,
+          from: 'etl@example.test',
+          to: 'oncall@example.test',
+          timeoutMs: 400,
+          ...(tls ? { tls: { ca: TLS_CERT } } : {}),
+        });
+        const error = await channel.verify().then(
+          () => expect.unreachable(),
+          (e: unknown) => e as EmailDeliveryError,
+        );
+        expect(error).toBeInstanceOf(EmailDeliveryError);
+        expect(error.message).toContain('timeoutMs = 400 ms');
+        await server.clientClosed;
+      } finally {
+        await server.close();
+      }
+    },
+    20_000,
+  );
 });
