@@ -12,24 +12,16 @@ import { dirname } from 'node:path';
 export async function makeDirectory(path: string): Promise<void> {
   try {
     await mkdir(path);
-    return;
   } catch (error) {
-    if (await isDirectory(path)) return;
     const parent = dirname(path);
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) throw error;
-  }
-  await makeDirectory(dirname(path));
-  try {
-    await mkdir(path);
-  } catch (error) {
-    // Another writer may have made it meanwhile.
-    if (!(await isDirectory(path))) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) return existingOr(path, error);
+    await makeDirectory(parent);
+    await mkdir(path).catch((again: unknown) => existingOr(path, again));
   }
 }
 
-function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then(
-    (found) => found.isDirectory(),
-    () => false,
-  );
+/** Resolves if `path` is a directory (it was there, or another writer just made it); else rejects with `error`. */
+async function existingOr(path: string, error: unknown): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (!found?.isDirectory()) throw error;
 }

@@ -1,14 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InvalidOptionError, reasonText } from '../errors/errors.js';
 import { emitProcessesWarning, WarningCode } from '../errors/warnings.js';
 import { makeDirectory } from '../files/make-directory.js';
+import { tempPathFor, tempWriterOf } from '../files/temp-path.js';
 import type { ExecutionReport } from '../report/types.js';
-
-const TEMP_SUFFIX = '.tmp';
-/** What follows `<checkpoint>.` in a temp file's name: the writer's pid, 12 random hex digits. */
-const TEMP_NAME = /^(\d+)\.[0-9a-f]{12}\.tmp$/;
 
 /** Whether a process with this pid exists on this machine (EPERM: it does, and is someone else's). */
 function isAlive(pid: number): boolean {
@@ -67,12 +63,11 @@ export class CheckpointWriter {
    * then fail with a warning and be tried again.)
    */
   async #removeDeadWritersTemps(): Promise<void> {
-    const prefix = `${basename(this.#path)}.`;
+    const target = basename(this.#path);
     const names = await readdir(dirname(this.#path)).catch(() => [] as string[]);
     for (const name of names) {
-      if (!name.startsWith(prefix)) continue;
-      const pid = TEMP_NAME.exec(name.slice(prefix.length))?.[1];
-      if (pid === undefined || isAlive(Number(pid))) continue;
+      const pid = tempWriterOf(name, target);
+      if (pid === undefined || isAlive(pid)) continue;
       await unlink(join(dirname(this.#path), name)).catch(() => undefined);
     }
   }
@@ -100,7 +95,7 @@ export class CheckpointWriter {
   }
 
   async #write(report: ExecutionReport): Promise<void> {
-    const temp = `${this.#path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+    const temp = tempPathFor(this.#path);
     try {
       await writeFile(temp, JSON.stringify(report));
       await rename(temp, this.#path);

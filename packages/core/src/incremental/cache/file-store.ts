@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { type FileHandle, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '../../errors/errors.js';
 import { makeDirectory } from '../../files/make-directory.js';
+import { tempPathFor, tempWriterOf } from '../../files/temp-path.js';
 import type { CacheSetOptions, CacheStore } from './store.js';
 
 /** Options of a {@link FileCacheStore}. */
@@ -22,13 +22,6 @@ const TEMP_SUFFIX = '.tmp';
 /** A temp file this old was left by a writer that died mid-write. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const KEY = /^[0-9a-f]{64}$/;
-/**
- * The names this store writes in a shard: `<key>.entry`, and its temp files
- * `<key>.entry.<pid>.<12 hex>.tmp`. Listing, eviction and clear() touch
- * nothing else, so a directory that is not a cache (a mistyped
- * `processes cache clear DIR`) loses no file of its own.
- */
-const STORE_FILE = /^([0-9a-f]{64})\.entry(?:\.\d+\.[0-9a-f]{12}\.tmp)?$/;
 /** Below this, a read that returns less than asked has met the end of the file. */
 const MAX_SHORT_READ = 2 ** 30;
 
@@ -73,7 +66,7 @@ export class FileCacheStore implements CacheStore {
 
   async set(key: string, value: Uint8Array, _options: CacheSetOptions): Promise<void> {
     const path = this.#pathOf(key);
-    const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+    const temp = tempPathFor(path);
     try {
       let file: FileHandle;
       try {
@@ -153,7 +146,7 @@ export class FileCacheStore implements CacheStore {
     for (const shard of shards) {
       const names = await readdir(join(this.dir, shard)).catch(() => [] as string[]);
       for (const name of names) {
-        if (STORE_FILE.exec(name)?.[1]?.startsWith(shard) !== true) continue;
+        if (!isStoreFile(name, shard)) continue;
         const path = join(this.dir, shard, name);
         // Another run may delete it between the listing and here.
         const info = await stat(path).catch(() => undefined);
@@ -168,6 +161,18 @@ export class FileCacheStore implements CacheStore {
     if (!KEY.test(key)) throw new InvalidOptionError('FileCacheStore', 'key', 'a sha256 in hex (64 digits)', key);
     return join(this.dir, key.slice(0, 2), `${key}${ENTRY_SUFFIX}`);
   }
+}
+
+/**
+ * Whether `name`, in `shard`, is a file this store writes: `<key>.entry`
+ * with the key in its own shard, or a temp file of one. Listing, eviction
+ * and clear() touch nothing else, so a directory that is not a cache (a
+ * mistyped `processes cache clear DIR`) loses no file of its own.
+ */
+function isStoreFile(name: string, shard: string): boolean {
+  const entry = `${name.slice(0, 64)}${ENTRY_SUFFIX}`;
+  if (!KEY.test(name.slice(0, 64)) || !name.startsWith(shard)) return false;
+  return name === entry || tempWriterOf(name, entry) !== undefined;
 }
 
 /**
