@@ -1,5 +1,6 @@
 import type { ErrorData, TaskReportEntry, TaskStatus } from 'processes-core';
 import type { Translations } from './languages.js';
+import { timeOf } from './timeline.js';
 
 /** A status in the reader's language (the Python library computed this and never used it). */
 export function statusLabel(status: TaskStatus, t: Translations): string {
@@ -83,4 +84,13 @@ export function reusedText(entry: TaskReportEntry, t: Translations): string | un
   if (!entry.reused) return undefined;
   const run = entry.reused.fromRun ? entry.reused.fromRun.slice(0, 8) : '?';
   return fill(entry.reused.source === 'resume' ? t.reusedFromReport : t.reusedFromCache, { run });
+}
+
+/** From being handed to its executor to its first attempt's start, when both are known and it is not nothing. */
+export function waitOf(entry: TaskReportEntry): number | undefined {
+  const queued = timeOf(entry.queuedAt);
+  const started = timeOf(entry.startedAt);
+  if (queued === undefined || started === undefined) return undefined;
+  const ms = started - queued;
+  return ms >= 1 ? ms : undefined;
 }

@@ -63,6 +63,11 @@ export interface Translations {
   /** `{task}` is replaced by the failed task upstream. */
   readonly skippedBecause: string;
   readonly noTasks: string;
+  /**
+   * Under a list cut at `maxTasks` (or the size budget): `{count}` tasks not
+   * listed, `{errored}` of them errored.
+   */
+  readonly tasksNotShown: string;
   /** `{rule}` is the task's trigger rule, `{tasks}` the dependencies that refuted it. */
   readonly skippedByRule: string;
   /** A mapped task's items row. */
@@ -125,6 +130,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tasks',
     skippedBecause: 'Not run because {task} failed',
     noTasks: 'No tasks to show.',
+    tasksNotShown:
+      '… and {count} more tasks not listed here ({errored} of them errored). The JSON report holds every task.',
     skippedByRule: 'Not run: rule {rule} not met by {tasks}',
     itemsLabel: 'Items',
     itemsSummary: '{items} items, {failed} failed',
@@ -170,6 +177,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tareas',
     skippedBecause: 'No se ejecutó porque {task} falló',
     noTasks: 'No hay tareas que mostrar.',
+    tasksNotShown:
+      '… y {count} tareas más que no se muestran aquí ({errored} de ellas con error). El informe JSON contiene todas las tareas.',
     skippedByRule: 'No se ejecutó: la regla {rule} no se cumple por {tasks}',
     itemsLabel: 'Elementos',
     itemsSummary: '{items} elementos, {failed} fallidos',
@@ -215,6 +224,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tarefas',
     skippedBecause: 'Não executada porque {task} falhou',
     noTasks: 'Nenhuma tarefa para mostrar.',
+    tasksNotShown:
+      '… e mais {count} tarefas não listadas aqui ({errored} delas com erro). O relatório JSON contém todas as tarefas.',
     skippedByRule: 'Não executada: a regra {rule} não foi cumprida por {tasks}',
     itemsLabel: 'Itens',
     itemsSummary: '{items} itens, {failed} com falha',
@@ -260,6 +271,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Tâches',
     skippedBecause: 'Non exécutée car {task} a échoué',
     noTasks: 'Aucune tâche à afficher.',
+    tasksNotShown:
+      '… et {count} autres tâches non listées ici (dont {errored} en erreur). Le rapport JSON contient toutes les tâches.',
     skippedByRule: "Non exécutée : la règle {rule} n'est pas remplie par {tasks}",
     itemsLabel: 'Éléments',
     itemsSummary: '{items} éléments, {failed} en échec',
@@ -305,6 +318,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Aufgaben',
     skippedBecause: 'Nicht ausgeführt, weil {task} fehlgeschlagen ist',
     noTasks: 'Keine Aufgaben anzuzeigen.',
+    tasksNotShown:
+      '… und {count} weitere Aufgaben, die hier nicht aufgeführt sind ({errored} davon fehlgeschlagen). Der JSON-Bericht enthält alle Aufgaben.',
     skippedByRule: 'Nicht ausgeführt: Regel {rule} nicht erfüllt durch {tasks}',
     itemsLabel: 'Elemente',
     itemsSummary: '{items} Elemente, {failed} fehlgeschlagen',
@@ -350,6 +365,8 @@ export const LANGUAGES: Readonly<Record<LanguageCode, Translations>> = Object.fr
     tasksTitle: 'Attività',
     skippedBecause: 'Non eseguita perché {task} non è riuscita',
     noTasks: 'Nessuna attività da mostrare.',
+    tasksNotShown:
+      '… e altre {count} attività non elencate qui ({errored} delle quali con errore). Il report JSON contiene tutte le attività.',
     skippedByRule: 'Non eseguita: la regola {rule} non è soddisfatta da {tasks}',
     itemsLabel: 'Elementi',
     itemsSummary: '{items} elementi, {failed} non riusciti',

@@ -33,7 +33,22 @@ export interface RenderOptions {
   onlyErrors?: boolean | undefined;
   /** The date in the subject (`| YYYYMMDD`, local time). @default now */
   date?: Date | undefined;
+  /**
+   * At most this many tasks are listed (cards and timeline rows; text
+   * lines). When there are more, the errored ones are listed first, the
+   * list keeps the report's order, and a line under it says how many were
+   * left out. `Infinity` lists every task that fits in the size budget
+   * (64 Mi characters for the list, far past what a mail server takes).
+   * @default 10000
+   */
+  maxTasks?: number | undefined;
 }
+
+/** The defaults of {@link RenderOptions} that are constants (`date` is the time of the call). */
+export const RENDER_DEFAULTS: { readonly onlyErrors: boolean; readonly maxTasks: number } = Object.freeze({
+  onlyErrors: false,
+  maxTasks: 10_000,
+});
 
 /** Options of {@link reportSubject}. */
 export type SubjectOptions = Pick<RenderOptions, 'language' | 'onlyErrors' | 'date'>;
@@ -47,6 +62,7 @@ export interface ResolvedOptions {
   readonly content: ReportContent;
   readonly onlyErrors: boolean;
   readonly date: Date;
+  readonly maxTasks: number;
 }
 
 const renderOptionsSchema: z.ZodType<Parsed<RenderOptions>> = z.strictObject({
@@ -56,6 +72,10 @@ const renderOptionsSchema: z.ZodType<Parsed<RenderOptions>> = z.strictObject({
   date: described(
     z.date().refine((date) => !Number.isNaN(date.getTime())),
     'a valid Date',
+  ).optional(),
+  maxTasks: described(
+    z.union([z.number().int().min(1), z.literal(Number.POSITIVE_INFINITY)]),
+    'a whole number of at least 1, or Infinity',
   ).optional(),
 } satisfies ShapeOf<RenderOptions>);
 
@@ -69,8 +89,9 @@ export function resolveOptions(where: string, options: unknown): ResolvedOptions
     language,
     labels: LANGUAGES[language],
     content: toReportContent(where, 'content', checked.content),
-    onlyErrors: checked.onlyErrors ?? false,
+    onlyErrors: checked.onlyErrors ?? RENDER_DEFAULTS.onlyErrors,
     date: checked.date ?? new Date(),
+    maxTasks: checked.maxTasks ?? RENDER_DEFAULTS.maxTasks,
   };
 }
 

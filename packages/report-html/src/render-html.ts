@@ -1,11 +1,13 @@
 import type { ProcessExecutionReport, TaskReportEntry, TaskStatus } from 'processes-core';
-import { exceptionText, fill, graphFacts, reusedText, statusLabel } from './entry-text.js';
+import { showBidiControls } from './bidi.js';
+import { exceptionText, fill, graphFacts, reusedText, statusLabel, waitOf } from './entry-text.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDateTime, formatDuration } from './format.js';
 import type { Translations } from './languages.js';
+import { listTasks, notShownText, type TaskListing } from './listing.js';
 import { checkReport, type RenderOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type Palette, paletteCss } from './palettes.js';
-import { buildTimeline, type TimelineRow } from './timeline.js';
+import { type TimelineRow, type TimelineScale, timelineRow, timelineScale, timeOf } from './timeline.js';
 
 // Mail clients are the constraint here: Gmail and Outlook drop <style>
 // blocks, CSS variables, flexbox and (Outlook) div widths, so the layout is
@@ -26,43 +28,57 @@ const SUCCESS_BADGE = { bg: '#dcfce7', fg: '#166534' } as const;
  *
  * With `onlyErrors`, only the errored tasks are listed (in the cards and the
  * timeline) and the header says so; the counts still cover the whole report.
+ * At most `maxTasks` tasks are listed, the errored ones first, and a line
+ * under the cards says how many were left out.
  */
 export function renderReportHtml(report: ProcessExecutionReport, options: RenderOptions = {}): string {
   const checked = checkReport('renderReportHtml', report);
   const resolved = resolveOptions('renderReportHtml', options);
   const { palette: p, labels: t, language } = resolved;
-  const listed = [...checked.entries.values()].filter((entry) => !resolved.onlyErrors || entry.status === 'errored');
+  const scale = timelineScale(checked);
+  // Each listed task's timeline row and card, rendered once: their size is what the budget counts.
+  const listing = listTasks(
+    checked,
+    resolved,
+    (entry) => ({
+      row: scale ? timelineRowHtml(timelineRow(entry, scale), resolved) : '',
+      card: taskCard(entry, resolved),
+    }),
+    ({ row, card }) => row.length + card.length,
+  );
   const name = checked.processName;
   const title = `${t.reportTitlePrefix}${name ? `: ${name}` : ''}`;
   const scheme = p.dark ? 'dark' : 'light';
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${language}" dir="ltr">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="color-scheme" content="${scheme}">`,
-    `<meta name="supported-color-schemes" content="${scheme}">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${paletteCss(p)}</style>`,
-    '</head>',
-    `<body style="margin:0;padding:0;background-color:${p.bgPage};color:${p.textPrimary};font-family:${FONT};">`,
-    preheader(checked, t),
-    `<table ${TABLE} bgcolor="${p.bgPage}" style="background-color:${p.bgPage};">`,
-    '<tr><td align="center" style="padding:24px 12px;">',
-    `<table ${TABLE} bgcolor="${p.bgCard}" style="max-width:800px;width:100%;background-color:${p.bgCard};` +
-      `border:1px solid ${p.border};border-radius:8px;border-collapse:separate;">`,
-    header(checked, resolved),
-    section(summary(checked, p, t), '20px 24px 8px 24px'),
-    timelineSection(checked, listed, resolved),
-    section(tasks(listed, resolved), '8px 24px 24px 24px'),
-    '</table>',
-    '</td></tr>',
-    '</table>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return showBidiControls(
+    [
+      '<!DOCTYPE html>',
+      `<html lang="${language}" dir="ltr">`,
+      '<head>',
+      '<meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<meta name="color-scheme" content="${scheme}">`,
+      `<meta name="supported-color-schemes" content="${scheme}">`,
+      `<title>${esc(title)}</title>`,
+      `<style>${paletteCss(p)}</style>`,
+      '</head>',
+      `<body style="margin:0;padding:0;background-color:${p.bgPage};color:${p.textPrimary};font-family:${FONT};">`,
+      preheader(checked, t),
+      `<table ${TABLE} bgcolor="${p.bgPage}" style="background-color:${p.bgPage};">`,
+      '<tr><td align="center" style="padding:24px 12px;">',
+      `<table ${TABLE} bgcolor="${p.bgCard}" style="max-width:800px;width:100%;background-color:${p.bgCard};` +
+        `border:1px solid ${p.border};border-radius:8px;border-collapse:separate;">`,
+      header(checked, resolved),
+      section(summary(checked, p, t), '20px 24px 8px 24px'),
+      timelineSection(scale, listing, resolved),
+      section(tasks(listing, resolved), '8px 24px 24px 24px'),
+      '</table>',
+      '</td></tr>',
+      '</table>',
+      '</body>',
+      '</html>',
+      '',
+    ].join('\n'),
+  );
 }
 
 /** The line inbox lists show next to the subject; hidden in the message itself. */
@@ -87,7 +103,9 @@ function header(report: ProcessExecutionReport, o: ResolvedOptions): string {
   const { palette: p, labels: t } = o;
   const facts: string[] = [];
   if (report.processName) facts.push(`${esc(t.processLabel)}: <strong>${esc(report.processName)}</strong>`);
-  if (report.startedAt) facts.push(`${esc(t.startedLabel)}: ${esc(formatDateTime(report.startedAt))}`);
+  if (report.startedAt && timeOf(report.startedAt) !== undefined) {
+    facts.push(`${esc(t.startedLabel)}: ${esc(formatDateTime(report.startedAt))}`);
+  }
   if (report.elapsedMs !== undefined) facts.push(`${esc(t.durationLabel)}: ${esc(formatDuration(report.elapsedMs))}`);
   const text = o.onlyErrors ? t.reportHeaderErrorsOnly : t.reportHeader;
   return [
@@ -152,37 +170,44 @@ function badge(status: TaskStatus, p: Palette, t: Translations): string {
   );
 }
 
-function timelineSection(report: ProcessExecutionReport, listed: TaskReportEntry[], o: ResolvedOptions): string {
-  const timeline = buildTimeline(report, listed);
-  if (!timeline || timeline.rows.length === 0) return '';
+function timelineSection(
+  scale: TimelineScale | undefined,
+  listing: TaskListing<{ row: string }>,
+  o: ResolvedOptions,
+): string {
+  if (!scale || listing.shown.length === 0) return '';
   const { palette: p, labels: t } = o;
-  const cell = (extra: string): string =>
-    `style="height:12px;line-height:12px;font-size:1px;mso-line-height-rule:exactly;${extra}"`;
-  const rows = timeline.rows.map((row) => {
-    const track = barTrack(row, p, t, cell);
-    const right = row.durationMs === undefined ? esc(statusLabel(row.status, t)) : esc(formatDuration(row.durationMs));
-    return (
-      `<tr data-timeline-row="${esc(row.name)}">` +
-      `<td width="28%" style="padding:3px 8px 3px 0;font-size:12px;line-height:16px;color:${p.textPrimary};` +
-      `font-family:${MONO};overflow:hidden;text-overflow:ellipsis;white-space:nowrap;" title="${esc(row.name)}">` +
-      `${esc(row.name)}</td>` +
-      `<td width="58%" style="padding:3px 0;">${track}</td>` +
-      `<td width="14%" align="right" style="padding:3px 0 3px 8px;font-size:12px;line-height:16px;` +
-      `color:${p.textMuted};font-family:${FONT};white-space:nowrap;">${right}</td></tr>`
-    );
-  });
+  const rows = listing.shown.map(({ rendered }) => rendered.row);
   const axis =
     '<tr><td width="28%"></td><td width="58%" style="padding:2px 0 0 0;">' +
     `<table ${TABLE}><tr>` +
     `<td align="left" style="font-size:11px;line-height:14px;color:${p.textMuted};font-family:${FONT};">0</td>` +
     `<td align="right" style="font-size:11px;line-height:14px;color:${p.textMuted};font-family:${FONT};">` +
-    `${esc(formatDuration(timeline.spanMs))}</td></tr></table></td><td width="14%"></td></tr>`;
+    `${esc(formatDuration(scale.spanMs))}</td></tr></table></td><td width="14%"></td></tr>`;
   const table = `<table ${TABLE} style="table-layout:fixed;border-collapse:collapse;">\n${rows.join('\n')}\n${axis}\n</table>`;
   return section(`${heading(t.timelineTitle, p)}\n${table}`, '12px 24px 8px 24px');
 }
 
+function timelineRowHtml(row: TimelineRow, o: ResolvedOptions): string {
+  const { palette: p, labels: t } = o;
+  const track = barTrack(row, p, t);
+  const right = row.durationMs === undefined ? esc(statusLabel(row.status, t)) : esc(formatDuration(row.durationMs));
+  return (
+    `<tr data-timeline-row="${esc(row.name)}">` +
+    `<td width="28%" style="padding:3px 8px 3px 0;font-size:12px;line-height:16px;color:${p.textPrimary};` +
+    `font-family:${MONO};overflow:hidden;text-overflow:ellipsis;white-space:nowrap;" title="${esc(row.name)}">` +
+    `${esc(row.name)}</td>` +
+    `<td width="58%" style="padding:3px 0;">${track}</td>` +
+    `<td width="14%" align="right" style="padding:3px 0 3px 8px;font-size:12px;line-height:16px;` +
+    `color:${p.textMuted};font-family:${FONT};white-space:nowrap;">${right}</td></tr>`
+  );
+}
+
+const cell = (extra: string): string =>
+  `style="height:12px;line-height:12px;font-size:1px;mso-line-height-rule:exactly;${extra}"`;
+
 /** A track as wide as the run, with the task's bar placed on it by three percentage-width cells. */
-function barTrack(row: TimelineRow, p: Palette, t: Translations, cell: (extra: string) => string): string {
+function barTrack(row: TimelineRow, p: Palette, t: Translations): string {
   const open = `<table ${TABLE} bgcolor="${p.codeBg}" style="table-layout:fixed;background-color:${p.codeBg};border-radius:3px;"><tr>`;
   if (row.offsetPct === undefined || row.widthPct === undefined || row.durationMs === undefined) {
     return `${open}<td ${cell('')}>&nbsp;</td></tr></table>`;
@@ -207,12 +232,19 @@ function barTrack(row: TimelineRow, p: Palette, t: Translations, cell: (extra: s
   return `${open}${cells.join('')}</tr></table>`;
 }
 
-function tasks(listed: TaskReportEntry[], o: ResolvedOptions): string {
+function tasks(listing: TaskListing<{ card: string }>, o: ResolvedOptions): string {
   const { palette: p, labels: t } = o;
-  if (listed.length === 0) {
+  if (listing.shown.length === 0 && listing.notShown === 0) {
     return `${heading(t.tasksTitle, p)}\n<p style="margin:0;font-size:14px;color:${p.textMuted};font-family:${FONT};">${esc(t.noTasks)}</p>`;
   }
-  return `${heading(t.tasksTitle, p)}\n${listed.map((entry) => taskCard(entry, o)).join('\n')}`;
+  const cards = listing.shown.map(({ rendered }) => rendered.card);
+  if (listing.notShown > 0) {
+    cards.push(
+      `<p data-not-shown="${listing.notShown}" style="margin:0;font-size:14px;line-height:20px;color:${p.textMuted};` +
+        `font-family:${FONT};">${esc(notShownText(listing, t))}</p>`,
+    );
+  }
+  return `${heading(t.tasksTitle, p)}\n${cards.join('\n')}`;
 }
 
 function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
@@ -270,13 +302,6 @@ function taskCard(entry: TaskReportEntry, o: ResolvedOptions): string {
     // A spacer row instead of a margin, which Outlook ignores on tables.
     `<table ${TABLE}><tr><td style="height:10px;line-height:10px;font-size:1px;">&nbsp;</td></tr></table>`,
   ].join('\n');
-}
-
-/** From being handed to its executor to its first attempt's start, when both are known and it is not nothing. */
-function waitOf(entry: TaskReportEntry): number | undefined {
-  if (!entry.queuedAt || !entry.startedAt) return undefined;
-  const ms = entry.startedAt.getTime() - entry.queuedAt.getTime();
-  return ms >= 1 ? ms : undefined;
 }
 
 function field(label: string, valueHtml: string, p: Palette): string {

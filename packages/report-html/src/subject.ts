@@ -1,4 +1,5 @@
 import type { ProcessExecutionReport } from 'processes-core';
+import { showBidiControls } from './bidi.js';
 import { formatDateStamp } from './format.js';
 import { checkReport, resolveOptions, type SubjectOptions } from './options.js';
 
@@ -15,5 +16,5 @@ export function reportSubject(report: ProcessExecutionReport, options: SubjectOp
   const { labels, onlyErrors, date } = resolveOptions('reportSubject', options);
   const base = onlyErrors ? labels.reportEmailSubjectErrors : labels.reportEmailSubject;
   const name = checked.processName.replace(/\s+/g, ' ').trim();
-  return `${name ? `${base} ${name}` : base} | ${formatDateStamp(date)}`;
+  return showBidiControls(`${name ? `${base} ${name}` : base} | ${formatDateStamp(date)}`);
 }

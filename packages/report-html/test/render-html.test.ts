@@ -395,7 +395,20 @@ describe('renderReportHtml: languages', () => {
     const pending = new ProcessExecutionReport({
       entries: [{ name: 'late', function: 'late', args: [], kwargs: {}, status: 'pending', elapsedMs: 0, attempts: 0 }],
     });
+    // Listed up to maxTasks: one shown, two left out, none of them errored.
+    const three = new ProcessExecutionReport({
+      entries: ['a', 'b', 'c'].map((name) => ({
+        name,
+        function: name,
+        args: [],
+        kwargs: {},
+        status: 'success' as const,
+        elapsedMs: 0,
+        attempts: 1,
+      })),
+    });
     return [
+      renderReportHtml(three, { language, maxTasks: 1 }),
       renderReportHtml(ordersReport(), { language }),
       renderReportHtml(ordersReport(), { language, onlyErrors: true }),
       renderReportHtml(pending, { language }),
@@ -417,7 +430,9 @@ describe('renderReportHtml: languages', () => {
       const expected = text
         .replace('{location}', 'file:///srv/etl/charge.ts:12')
         .replace('{task}', 'charge_payments')
-        .replace('{run}', EARLIER_RUN.slice(0, 8));
+        .replace('{run}', EARLIER_RUN.slice(0, 8))
+        .replace('{count}', '2')
+        .replace('{errored}', '0');
       expect(all, `${language}.${key}`).toContain(escapeHtml(expected));
     }
   });
