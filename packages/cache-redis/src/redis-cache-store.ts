@@ -37,6 +37,16 @@ const optionsSchema: z.ZodType<Parsed<RedisCacheStoreOptions>> = z.strictObject(
 /** How many keys one SCAN step asks for when clearing. */
 const SCAN_COUNT = 500;
 
+/** How long a dropped client's socket may take to close before ioredis destroys it. */
+const DROP_SOCKET_AFTER_MS = 200;
+
+/**
+ * The engine's keys are sha256s in hex: `clear()` matches only those under
+ * the prefix, so a short or empty prefix in a Redis the app also uses for
+ * other data (`user:1`, `etl:config`) cannot wipe that data.
+ */
+const KEY_GLOB = '[0-9a-f]'.repeat(64);
+
 /**
  * A result cache in Redis, for runs on many machines (the BullMQ executor's
  * coordinators, CI runners) to share: `run({ cache: { store } })`.
@@ -45,7 +55,8 @@ const SCAN_COUNT = 500;
  * the whole entry or none; an expiry (`maxAgeMs` of the run) becomes the
  * key's `PX`, so Redis drops old entries itself. Bound the memory with
  * Redis's own `maxmemory` and an `allkeys-lru` policy: an evicted entry is a
- * miss. `clear()` deletes the keys under the prefix only.
+ * miss. `clear()` deletes only the store's own keys: the prefix followed by
+ * a sha256 in hex.
  */
 export class RedisCacheStore implements CacheStore {
   readonly name: string;
@@ -62,6 +73,9 @@ export class RedisCacheStore implements CacheStore {
         commandTimeout: o.commandTimeoutMs ?? d.commandTimeoutMs,
         // A Redis that is down fails commands soon rather than queueing them while the run waits.
         maxRetriesPerRequest: 1,
+        // ioredis keeps a dropped client's socket timer this long (2 s by default), and that timer
+        // alone kept a finished process alive after close() with Redis gone.
+        disconnectTimeout: DROP_SOCKET_AFTER_MS,
       };
       this.#redis = new Redis(o.redis, clientOptions);
       // Connection errors reach the run through the commands that fail (a warning each); unheard, ioredis prints them.
@@ -93,7 +107,13 @@ export class RedisCacheStore implements CacheStore {
     // SCAN, not KEYS: it does not block a Redis that others are using.
     let cursor = '0';
     do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.prefix)}*`, 'COUNT', SCAN_COUNT);
+      const [next, keys] = await this.#redis.scan(
+        cursor,
+        'MATCH',
+        escapeGlob(this.prefix) + KEY_GLOB,
+        'COUNT',
+        SCAN_COUNT,
+      );
       if (keys.length > 0) await this.#redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');
@@ -102,7 +122,10 @@ export class RedisCacheStore implements CacheStore {
   /** Closes the client the store made from a URL; a client you gave it is yours to close. */
   async close(): Promise<void> {
     if (!this.#owned) return;
-    await this.#redis.quit().catch(() => this.#redis.disconnect());
+    // Only a connected client can QUIT; one that is (re)connecting to a Redis that is gone is dropped,
+    // which also stops its reconnect timer.
+    if (this.#redis.status === 'ready') await this.#redis.quit().catch(() => this.#redis.disconnect());
+    else this.#redis.disconnect();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,4 +1,7 @@
 // RedisCacheStore against a real redis-server started for these tests.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { InvalidOptionError, Process, Task, TaskDependency } from 'processes-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,6 +17,7 @@ afterAll(async () => {
 });
 
 const url = () => (redis as { url: string }).url;
+const CLOSE_WITH_REDIS_GONE = fileURLToPath(new URL('./fixtures/close-with-redis-gone.mjs', import.meta.url));
 const key = (n: number) => n.toString(16).padStart(64, '0');
 
 describe.skipIf(!hasRedisServer)('RedisCacheStore', () => {
@@ -92,6 +96,51 @@ describe.skipIf(!hasRedisServer)('RedisCacheStore', () => {
     } finally {
       vi.restoreAllMocks();
     }
+  });
+
+  it('clears only its own entries: other keys under the prefix, or in a Redis shared with an empty prefix, stay', async () => {
+    const client = new Redis(url());
+    try {
+      await client.set('user:1', 'alice');
+      await client.hset('session', 'id', '7');
+      await client.set('etl:config', '{"mode":"full"}');
+      await client.set(`etl:${key(9)}:note`, 'not an entry');
+      await using everything = new RedisCacheStore({ redis: url(), prefix: '' });
+      await using etl = new RedisCacheStore({ redis: url(), prefix: 'etl:' });
+      await everything.set(key(1), Uint8Array.from([1]), { maxAgeMs: null });
+      await etl.set(key(2), Uint8Array.from([2]), { maxAgeMs: null });
+      await etl.clear();
+      expect(await etl.get(key(2))).toBeUndefined();
+      expect(await client.get('etl:config')).toBe('{"mode":"full"}');
+      expect(await client.get(`etl:${key(9)}:note`)).toBe('not an entry');
+      expect([...((await everything.get(key(1))) ?? [])]).toEqual([1]);
+      await everything.clear();
+      expect(await everything.get(key(1))).toBeUndefined();
+      expect(await client.get('user:1')).toBe('alice');
+      expect(await client.hget('session', 'id')).toBe('7');
+      expect(await client.get('etl:config')).toBe('{"mode":"full"}');
+    } finally {
+      await client.del('user:1', 'session', 'etl:config', `etl:${key(9)}:note`);
+      client.disconnect();
+    }
+  });
+
+  it('closed with its Redis gone, leaves nothing that keeps the process alive', async () => {
+    const down = await startRedis();
+    await down.stop();
+    const child = spawn(process.execPath, [CLOSE_WITH_REDIS_GONE, down.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([{ read: 'failed' }]);
   });
 
   it('rejects a redis option that is neither a URL nor a client', () => {
