@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { printable } from './printable.js';
 import type { Terminal } from './terminal.js';
 import { isTypedError } from './typed-error.js';
 
@@ -9,22 +10,24 @@ import { isTypedError } from './typed-error.js';
  */
 export function printError(err: Terminal, error: unknown): void {
   if (error instanceof UsageError) {
-    err.line(`${err.style('processes:', 'red', 'bold')} ${error.message}`);
+    err.line(`${err.style('processes:', 'red', 'bold')} ${printable(error.message)}`);
     return;
   }
   if (isTypedError(error)) {
     err.line(`${err.style('✖', 'red')} ${err.style(error.name, 'bold')} ${err.style(`[${error.code}]`, 'red')}`);
-    err.line(indent(error.message));
+    err.line(indent(printable(error.message)));
     if (error.cause !== undefined && !isTypedError(error.cause)) {
       err.line(err.style('  caused by:', 'gray'));
-      err.line(indent(stackOf(error.cause), '    '));
+      err.line(indent(printable(stackOf(error.cause)), '    '));
     } else if (isTypedError(error.cause)) {
-      err.line(err.style(`  caused by: ${error.cause.name} [${error.cause.code}]: ${error.cause.message}`, 'gray'));
+      err.line(
+        err.style(printable(`  caused by: ${error.cause.name} [${error.cause.code}]: ${error.cause.message}`), 'gray'),
+      );
     }
     return;
   }
   err.line(`${err.style('✖', 'red')} ${err.style('unexpected error in the processes command', 'bold')}`);
-  err.line(indent(stackOf(error)));
+  err.line(indent(printable(stackOf(error))));
 }
 
 function stackOf(value: unknown): string {

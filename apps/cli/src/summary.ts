@@ -1,5 +1,6 @@
 import type { ProcessExecutionReport, TaskReportEntry } from 'processes-core';
 import { firstLine, formatDuration, layoutColumns, plural } from './format.js';
+import { printable } from './printable.js';
 import { mapSummary, skipReason } from './skip-reason.js';
 import { fitLine, type Segment, type Style, type Terminal } from './terminal.js';
 
@@ -40,12 +41,13 @@ export function printSummary(out: Terminal, report: ProcessExecutionReport, opti
   if (entries.length > 0) {
     const rows = [
       ['task', 'status', 'attempts', 'time', 'detail'],
+      // Names and messages made printable before the columns are measured.
       ...entries.map((entry) => [
-        entry.name,
+        printable(entry.name),
         entry.status,
         String(entry.attempts),
         entry.attempts > 0 ? formatDuration(entry.elapsedMs) : '-',
-        detail(entry, options.cancelled),
+        printable(detail(entry, options.cancelled)),
       ]),
     ];
     const width = out.isTTY ? out.columns - 1 : Number.POSITIVE_INFINITY;
@@ -97,7 +99,7 @@ function reuseDetail(entry: TaskReportEntry): string {
 }
 
 function totals(out: Terminal, report: ProcessExecutionReport, label: string): string {
-  const parts: string[] = [`${out.style(label, 'bold')}: ${plural(report.entries.size, 'task')}`];
+  const parts: string[] = [`${out.style(printable(label), 'bold')}: ${plural(report.entries.size, 'task')}`];
   parts.push(out.style(`${report.successes.size} succeeded`, report.successes.size ? 'green' : 'gray'));
   const reused = [...report.successes.values()].filter((entry) => entry.reused).length;
   if (reused) parts.push(out.style(`${reused} reused`, 'cyan'));
@@ -115,22 +117,24 @@ function printFailures(out: Terminal, report: ProcessExecutionReport, options: S
     if (!error) continue;
     out.line();
     out.line(
-      `${out.style('✖', 'red')} ${out.style(entry.name, 'bold')}${entry.attempts > 1 ? ` (${entry.attempts} attempts)` : ''}`,
+      `${out.style('✖', 'red')} ${out.style(printable(entry.name), 'bold')}${entry.attempts > 1 ? ` (${entry.attempts} attempts)` : ''}`,
     );
     const traceback = (error.traceback || `${error.errorName}: ${error.exception}`).split('\n');
-    for (const line of traceback.slice(0, TRACEBACK_LINES)) out.line(`    ${line}`);
+    for (const line of traceback.slice(0, TRACEBACK_LINES)) out.line(`    ${printable(line)}`);
     if (traceback.length > TRACEBACK_LINES) {
       out.line(out.style(`    … ${traceback.length - TRACEBACK_LINES} more lines in the JSON report`, 'gray'));
     }
     const vars = Object.entries(error.tracedVars);
     if (vars.length > 0) {
-      out.line(`  local variables${error.tracedVarsLocation ? ` at ${error.tracedVarsLocation}` : ''}:`);
-      for (const [name, value] of vars.slice(0, TRACED_VARS_SHOWN)) out.line(`    ${name} = ${firstLine(value)}`);
+      out.line(`  local variables${error.tracedVarsLocation ? ` at ${printable(error.tracedVarsLocation)}` : ''}:`);
+      for (const [name, value] of vars.slice(0, TRACED_VARS_SHOWN)) {
+        out.line(`    ${printable(name)} = ${printable(firstLine(value))}`);
+      }
       if (vars.length > TRACED_VARS_SHOWN) out.line(out.style(`    … ${vars.length - TRACED_VARS_SHOWN} more`, 'gray'));
     }
-    if (entry.notRetried) out.line(`  not retried: ${entry.notRetried.message}`);
+    if (entry.notRetried) out.line(`  not retried: ${printable(entry.notRetried.message)}`);
     if (!options.onlyErrors && !options.cancelled && error.downstreamImpact.length > 0) {
-      out.line(`  skipped because of it: ${error.downstreamImpact.join(', ')}`);
+      out.line(`  skipped because of it: ${printable(error.downstreamImpact.join(', '))}`);
     }
   }
 }

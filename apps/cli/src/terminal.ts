@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
+import { printable } from './printable.js';
 import { textWidth, truncateToWidth } from './text-width.js';
 
 /** A stream the CLI writes to; a TTY stream also has `isTTY`, `columns` and `rows`. */
@@ -80,14 +81,15 @@ export type Segment = readonly [text: string, ...styles: Style[]];
 /**
  * Joins segments into one line of at most `width` terminal columns (the
  * rest becomes `…`), styled. Columns, not characters: a CJK character or an
- * emoji takes two.
+ * emoji takes two. A segment's text is data (names, messages): its control
+ * characters are shown, never sent to the terminal.
  */
 export function fitLine(terminal: Terminal, segments: readonly Segment[], width: number): string {
   let room = Math.max(1, width);
   let out = '';
   for (const [text, ...styles] of segments) {
     if (room <= 0) break;
-    const piece = truncateToWidth(text, room);
+    const piece = truncateToWidth(printable(text), room);
     room -= textWidth(piece);
     out += terminal.style(piece, ...styles);
   }

@@ -1,24 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../dist/index.js';
-import { FIXTURES } from './helpers/cli.js';
-
-/** `runCli` in this process; `tty` makes stdout look like a terminal of 100 columns. */
-async function cli(args: string[], env: CliIo['env'], tty = false): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const out = Object.assign(
-    new Writable({
-      write(chunk, _encoding, callback) {
-        stdout += String(chunk);
-        callback();
-      },
-    }),
-    tty ? { isTTY: true, columns: 100, rows: 40 } : {},
-  );
-  const err = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const code = await runCli(args, { stdout: out, stderr: err, env, cwd: FIXTURES });
-  return { code, stdout };
-}
+import type { CliIo } from '../dist/index.js';
+import { cliInProcess as cli } from './helpers/cli.js';
 
 // ESC [ … m: what util.styleText writes.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is looked for.

@@ -7,6 +7,7 @@ import { layoutColumns, plural } from '../format.js';
 import { CACHE_HELP } from '../help.js';
 import { DEFAULT_CACHE_DIR } from '../incremental-flags.js';
 import { loadPipeline } from '../load-pipeline.js';
+import { printable } from '../printable.js';
 import { type CliIo, Terminal } from '../terminal.js';
 
 const EXPLAIN_FLAGS = { cache: { type: 'string' }, resume: { type: 'string' } } satisfies FlagSpecs;
@@ -41,7 +42,10 @@ async function explain(args: readonly string[], io: CliIo, out: Terminal): Promi
       ...(resume === undefined ? {} : { resumeFrom: resolve(io.cwd, resume) }),
       env: io.env,
     });
-    const rows = [['task', 'would', 'why'], ...plans.map((plan) => [plan.task, verb(plan), why(plan)])];
+    const rows = [
+      ['task', 'would', 'why'],
+      ...plans.map((plan) => [printable(plan.task), verb(plan), printable(why(plan))]),
+    ];
     for (const line of layoutColumns(rows)) out.line(line);
     const reused = plans.filter((plan) => plan.action === 'reuse').length;
     out.line();

@@ -9,6 +9,7 @@ import { renderMermaid } from '../graph/mermaid.js';
 import { buildGraphModel } from '../graph/model.js';
 import { GRAPH_HELP } from '../help.js';
 import { loadPipeline } from '../load-pipeline.js';
+import { printable } from '../printable.js';
 import { type CliIo, Terminal } from '../terminal.js';
 
 const FLAGS = {
@@ -41,11 +42,13 @@ export async function graphCommand(args: readonly string[], io: CliIo): Promise<
     const strangers = [...report.entries.keys()].filter((name) => !known.has(name));
     if (report.processName !== pipeline.process.name) {
       err.line(
-        `note: the report is of process "${report.processName}", the pipeline's is "${pipeline.process.name}"; statuses are matched by task name.`,
+        `note: the report is of process "${printable(report.processName)}", the pipeline's is "${printable(pipeline.process.name)}"; statuses are matched by task name.`,
       );
     }
     if (strangers.length > 0)
-      err.line(`note: the pipeline has no task ${strangers.map((n) => `"${n}"`).join(', ')} from the report.`);
+      err.line(
+        `note: the pipeline has no task ${printable(strangers.map((n) => `"${n}"`).join(', '))} from the report.`,
+      );
   }
   out.write(RENDERERS[format as keyof typeof RENDERERS](buildGraphModel(pipeline.process, report)));
   return ExitCode.OK;

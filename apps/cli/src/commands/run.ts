@@ -13,6 +13,7 @@ import { Interrupt } from '../interrupt.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { type OutputFile, prepareOutput, writeOutput } from '../output-files.js';
 import { printError } from '../print-error.js';
+import { printable } from '../printable.js';
 import { type ProgressDisplay, type RunHeader, silentProgress } from '../progress/display.js';
 import { LineProgress } from '../progress/line-progress.js';
 import { LiveProgress } from '../progress/live-progress.js';
@@ -209,7 +210,7 @@ function printOutcome(outcome: NotifyOutcome, out: Terminal, err: Terminal, quie
     const { error } = outcome;
     const code = (error as { code?: unknown }).code;
     err.line(
-      `${err.style('notify FAILED', 'red', 'bold')} ${outcome.channel}: ${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`,
+      `${err.style('notify FAILED', 'red', 'bold')} ${printable(`${outcome.channel}: ${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`)}`,
     );
     return;
   }
@@ -219,5 +220,5 @@ function printOutcome(outcome: NotifyOutcome, out: Terminal, err: Terminal, quie
     return;
   }
   const receipt = outcome.receipt === undefined ? '' : ` ${renderValue(outcome.receipt, { depth: 1, maxLength: 200 })}`;
-  out.line(`notify ${out.style('sent', 'green')} ${outcome.channel}${receipt}`);
+  out.line(`notify ${out.style('sent', 'green')} ${printable(outcome.channel + receipt)}`);
 }

@@ -4,6 +4,7 @@ import { ExitCode } from '../exit-codes.js';
 import { layoutColumns, plural } from '../format.js';
 import { VALIDATE_HELP } from '../help.js';
 import { loadPipeline } from '../load-pipeline.js';
+import { printable } from '../printable.js';
 import { type CliIo, Terminal } from '../terminal.js';
 import { checkWorkerTasks, type WorkerTaskToCheck } from '../worker-check/check-worker-tasks.js';
 
@@ -36,7 +37,7 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
     const problems = await checkWorkerTasks(workerTasks, io.cwd);
     if (problems.length > 0) throw new WorkerTaskCheckError(pipeline.displayPath, problems);
   }
-  const name = process.name ? `process "${process.name}"` : 'the process';
+  const name = process.name ? `process "${printable(process.name)}"` : 'the process';
   out.line(
     `${out.style('OK', 'green', 'bold')} ${pipeline.displayPath}: ${name} is valid · ${plural(process.tasks.length, 'task')}`,
   );
@@ -46,9 +47,9 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
     // The dependencies go last: the one column that may be long is not padded.
     const rows = process.tasks.map((task, i) => [
       `${String(i + 1).padStart(String(process.tasks.length).length)}.`,
-      task.name,
-      typeof task.fn === 'object' ? `[worker thread: ${workerLabel(task.fn)}]` : '',
-      task.dependencies.length ? `← ${task.dependencies.map((d) => d.taskName).join(', ')}` : '',
+      printable(task.name),
+      typeof task.fn === 'object' ? `[worker thread: ${printable(workerLabel(task.fn))}]` : '',
+      task.dependencies.length ? `← ${printable(task.dependencies.map((d) => d.taskName).join(', '))}` : '',
     ]);
     for (const line of layoutColumns(rows)) out.line(`  ${line}`);
   }

@@ -1,5 +1,6 @@
 import type { RunEvent } from 'processes-core';
 import { formatDuration, formatOffset, plural } from '../format.js';
+import { printable } from '../printable.js';
 import type { Style, Terminal } from '../terminal.js';
 import type { ProgressDisplay, RunHeader } from './display.js';
 import { errorLine, itemsLine, RunState, skipReason } from './run-state.js';
@@ -34,9 +35,10 @@ export class LineProgress implements ProgressDisplay {
     // A mapped task's items are summarised: only a failed item gets a line of its own.
     if (item && event.type !== 'task:failed') return;
     const start = this.#state.startedAt ?? event.at;
+    // `text` holds task names and messages: printable, so none of them can act on the terminal.
     const line = (tag: string, text: string, ...styles: Style[]): void => {
       this.#out.line(
-        `${this.#out.style(`[${formatOffset(event.at - start)}]`, 'gray')} ${this.#out.style(tag.padEnd(7), ...styles)} ${text}`,
+        `${this.#out.style(`[${formatOffset(event.at - start)}]`, 'gray')} ${this.#out.style(tag.padEnd(7), ...styles)} ${printable(text)}`,
       );
     };
     switch (event.type) {

@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { type CliIo, runCli } from '../../dist/index.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/processes.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -77,4 +79,31 @@ export class CliProcess {
 /** Runs `processes …` to the end. */
 export function runProcesses(args: readonly string[], options?: CliOptions): Promise<CliResult> {
   return new CliProcess(args, options).exited;
+}
+
+/** `runCli` in this process, in `FIXTURES`; `tty` makes stdout look like a terminal of 100 columns. */
+export async function cliInProcess(
+  args: string[],
+  env: CliIo['env'],
+  tty = false,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = Object.assign(
+    new Writable({
+      write(chunk, _encoding, callback) {
+        stdout += String(chunk);
+        callback();
+      },
+    }),
+    tty ? { isTTY: true, columns: 100, rows: 40 } : {},
+  );
+  const err = new Writable({
+    write(chunk, _encoding, callback) {
+      stderr += String(chunk);
+      callback();
+    },
+  });
+  const code = await runCli(args, { stdout: out, stderr: err, env, cwd: FIXTURES });
+  return { code, stdout, stderr };
 }
