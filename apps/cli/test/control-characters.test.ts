@@ -41,4 +41,12 @@ describe('control characters from tasks', () => {
     expect(stdout).toContain('process "hostile\\u001b]0;title\\u0007" is valid');
     expect(stdout).toContain('← fetch\\u001b[31m');
   });
+
+  it.each(['mermaid', 'dot'])('are shown, not sent, in a %s graph printed to the terminal', async (format) => {
+    const { code, stdout } = await runProcesses(['graph', 'hostile-text.js', '--format', format]);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('\x1b');
+    expect(stdout).not.toContain('\x07');
+    expect(stdout).toContain('u001b[31m');
+  });
 });

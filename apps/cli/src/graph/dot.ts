@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import { type GraphModel, type GraphNode, STATUS_COLOURS, statusText } from './model.js';
 
 /**
@@ -40,7 +41,9 @@ function nodeAttributes(node: GraphNode): string[] {
   return [`label=${quote(label.join('\n'))}`, ...attributes];
 }
 
-/** A DOT double-quoted string; a newline becomes the `\n` line break of a label. */
+/** A DOT double-quoted string; a newline becomes the `\n` line break of a label, a control character shows. */
 function quote(text: string): string {
-  return `"${text.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
+  return `"${printable(text)
+    .replace(/["\\]/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')}"`;
 }

@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import { type GraphModel, STATUS_COLOURS, statusText } from './model.js';
 
 /**
@@ -38,5 +39,5 @@ export function renderMermaid(model: GraphModel): string {
 
 /** Mermaid entity codes for what would end a quoted label or be read as markup. */
 function escapeMermaid(text: string): string {
-  return text.replace(/[#"<>&|]/g, (c) => `#${c.charCodeAt(0)};`);
+  return printable(text).replace(/[#"<>&|]/g, (c) => `#${c.charCodeAt(0)};`);
 }
