@@ -79,11 +79,12 @@ export class Task {
     this.name =
       typeof name === 'string' && isTaskName(name) ? lowerCased(name) : normaliseTaskName(whereOf(name), 'name', name);
     const task = this.name;
-    if (typeof fn !== 'function' && !(fn instanceof WorkerTaskRef)) {
+    const onWorker = fn instanceof WorkerTaskRef;
+    if (typeof fn !== 'function' && !onWorker) {
       throw new InvalidOptionError(whereOf(name), 'fn', 'a function or a workerTask(moduleUrl, exportName)', fn, task);
     }
     this.fn = fn;
-    this.functionName = fn instanceof WorkerTaskRef ? fn.displayName : fn.name || '<anonymous>';
+    this.functionName = onWorker ? fn.displayName : fn.name || '<anonymous>';
     // The quick check covers the usual options; the schema has the last word (and the error).
     const quick = quickTaskOptions(options);
     const o = quick ?? parseOptions({ where: whereOf(name), taskName: task }, taskOptionsSchema, options);
@@ -102,7 +103,7 @@ export class Task {
     }
     this.dependencies = Object.freeze(dependencies);
     this.tracedVarsFrameFilter = o.tracedVarsFrameFilter ?? d.tracedVarsFrameFilter;
-    this.captureTracedVars = o.captureTracedVars ?? fn instanceof WorkerTaskRef;
+    this.captureTracedVars = o.captureTracedVars ?? onWorker;
     this.timeoutMs = o.timeoutMs ?? d.timeoutMs;
     this.retries = o.retries ?? d.retries;
     this.retryOn = checkRetryOn(name, task, o.retryOn);
@@ -125,7 +126,7 @@ export class Task {
     this.priority = o.priority ?? d.priority;
     const heapMb = o.retryOnOom?.heapMb;
     this.retryOnOomHeapMb = heapMb === undefined ? NO_HEAP_SIZES : Object.freeze([...heapMb]);
-    if (this.retryOnOomHeapMb.length > 0 && !(fn instanceof WorkerTaskRef)) {
+    if (this.retryOnOomHeapMb.length > 0 && !onWorker) {
       const why = 'Only a worker thread has a heap of its own to grow; make the task a `workerTask(...)`.';
       throw new InvalidOptionError(
         whereOf(name),
@@ -210,6 +211,15 @@ function checkMap(
   o: Parsed<Pick<TaskOptions, 'map' | (typeof MAP_ONLY)[number]>>,
   dependencies: readonly TaskDependency[],
 ): string | null {
+  // Nearly every task: no map and none of its options (one test, not a loop, per task built).
+  if (
+    o.map === undefined &&
+    o.maxParallel === undefined &&
+    o.mapBatchSize === undefined &&
+    o.allowPartial === undefined
+  ) {
+    return null;
+  }
   if (o.map === undefined) {
     for (const field of MAP_ONLY) {
       if (o[field] !== undefined) {
