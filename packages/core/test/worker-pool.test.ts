@@ -80,6 +80,50 @@ describe('WorkerPool', () => {
     expect(pool.threadCount).toBe(0);
   });
 
+  it('settles every close() called while a task runs, not only the last', async () => {
+    const pool = new WorkerPool({ maxThreads: 1 });
+    const started = deferred<void>();
+    const running = new Process([workerFixture('slow', 'sleep', { args: [50, 'done'] })]).run({
+      pool,
+      onEvent: (event) => event.type === 'task:started' && started.resolve(undefined),
+    });
+    await started.promise;
+    // An explicit close() and the one `await using` makes at the end of its block.
+    await Promise.all([pool.close(), pool.close(), pool[Symbol.asyncDispose]()]);
+    expect((await running).entries.get('slow')?.result).toBe('done');
+    expect(pool.threadCount).toBe(0);
+  });
+
+  it('close() waits for a bigger-heap retry (retryOnOom), which runs on a thread of its own', async () => {
+    const pool = new WorkerPool({ maxThreads: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    const retrying = deferred<void>();
+    let settled = false;
+    const running = new Process([
+      workerFixture('big', 'exhaustHeapThenSleep', { args: [100, 'fits'], retryOnOom: { heapMb: [128] } }),
+    ])
+      .run({ pool, onEvent: (event) => event.type === 'task:retrying' && retrying.resolve(undefined) })
+      .finally(() => {
+        settled = true;
+      });
+    await retrying.promise;
+    await pool.close();
+    expect(settled).toBe(true);
+    expect((await running).entries.get('big')).toMatchObject({ status: 'success', result: 'fits', attempts: 2 });
+  });
+
+  it('destroy() also stops a bigger-heap retry (retryOnOom), so the run settles and no thread is left', async () => {
+    const pool = new WorkerPool({ maxThreads: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    const retrying = deferred<void>();
+    const running = new Process([
+      workerFixture('big', 'exhaustHeapThenSleep', { args: [null], retryOnOom: { heapMb: [128] } }),
+    ]).run({ pool, onEvent: (event) => event.type === 'task:retrying' && retrying.resolve(undefined) });
+    await retrying.promise;
+    await pool.destroy();
+    const entry = (await running).entries.get('big');
+    expect(entry).toMatchObject({ status: 'errored', attempts: 2 });
+    expect(entry?.error?.errorName).toBe('PoolClosedError');
+  });
+
   it('rejects a run given a closed pool with PoolClosedError, before any task runs', async () => {
     const pool = new WorkerPool({ maxThreads: 1 });
     await pool.close();

@@ -86,8 +86,13 @@ export class WorkerPool implements AsyncDisposable, Executor {
     start: (state) => this.#dispatch(state),
     batchLimit: (state) => this.#batchLimit(state),
   };
+  /** The one-thread pools of bigger-heap attempts running now: `close()` waits for them, `destroy()` ends them. */
+  readonly #dedicated = new Set<WorkerPool>();
   #closed = false;
-  #idle: (() => void) | undefined;
+  /** Settled once no attempt is left; shared by every `close()` waiting (a second call must not orphan the first). */
+  #idle: { readonly done: Promise<void>; readonly resolve: () => void } | undefined;
+  /** piscina's teardown, started once: a second `piscina.destroy()` resolves before the first's threads have exited. */
+  #teardown: Promise<void> | undefined;
 
   constructor(options?: WorkerPoolOptions) {
     const o = resolveWorkerPoolOptions(options);
@@ -301,11 +306,15 @@ export class WorkerPool implements AsyncDisposable, Executor {
       minThreads: 0,
       resourceLimits: { ...own?.resourceLimits, maxOldGenerationSizeMb: heapMb },
     });
+    // Its thread is this pool's too: close() waits for it and destroy() ends it, or it would outlive them.
+    this.#dedicated.add(dedicated);
     try {
       const { heapMb: _given, ...rest } = request;
       return await dedicated.execute(rest, options);
     } finally {
       await dedicated.destroy();
+      this.#dedicated.delete(dedicated);
+      this.#checkIdle();
     }
   }
 
@@ -591,7 +600,7 @@ export class WorkerPool implements AsyncDisposable, Executor {
     // A batch's slot is freed once, when piscina answers for the whole batch.
     if (state.started && !state.batch) this.#queue.release();
     state.resolve(response);
-    if (this.#attempts.size === 0) this.#idle?.();
+    this.#checkIdle();
   }
 
   /** A fused chain link that did not run: its outcome is undefined (executeChain), not a failure. */
@@ -599,7 +608,12 @@ export class WorkerPool implements AsyncDisposable, Executor {
     if (state.settled) return;
     this.#forget(state);
     state.notRun?.();
-    if (this.#attempts.size === 0) this.#idle?.();
+    this.#checkIdle();
+  }
+
+  /** Wakes the `close()` calls waiting once the last attempt (a bigger-heap one included) has settled. */
+  #checkIdle(): void {
+    if (this.#idle && this.#attempts.size === 0 && this.#dedicated.size === 0) this.#idle.resolve();
   }
 
   #forget(state: AttemptState): void {
@@ -610,24 +624,35 @@ export class WorkerPool implements AsyncDisposable, Executor {
   }
 
   /**
-   * Stops taking tasks, waits for the tasks already given to it to finish,
-   * then terminates every thread.
+   * Stops taking tasks, waits for the tasks already given to it to finish
+   * (bigger-heap retries on their own threads too), then terminates every
+   * thread. Each call, however many, resolves once the threads have exited.
    */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#attempts.size > 0) {
-      await new Promise<void>((resolve) => {
-        this.#idle = resolve;
-      });
+    if (this.#attempts.size > 0 || this.#dedicated.size > 0) {
+      if (!this.#idle) {
+        let resolve!: () => void;
+        const done = new Promise<void>((r) => {
+          resolve = r;
+        });
+        this.#idle = { done, resolve };
+      }
+      await this.#idle.done;
     }
-    await this.#piscina.destroy();
+    await this.#endThreads();
   }
 
-  /** Stops now: running tasks are terminated and fail, queued ones never start; every thread ends. */
+  /** Stops now: running tasks (bigger-heap retries too) are terminated and fail, queued ones never start; every thread ends. */
   async destroy(): Promise<void> {
     this.#closed = true;
     for (const state of [...this.#attempts.values()]) this.#stop(state, 'pool-destroyed');
-    await this.#piscina.destroy();
+    await Promise.all([this.#endThreads(), ...[...this.#dedicated].map((pool) => pool.destroy())]);
+  }
+
+  #endThreads(): Promise<void> {
+    this.#teardown ??= this.#piscina.destroy();
+    return this.#teardown;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
