@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ErrorData, Process, type ProcessExecutionReport, Task, TaskDependency } from '../dist/index.js';
+import { type ErrorData, Process, ProcessExecutionReport, Task, TaskDependency } from '../dist/index.js';
 
 class MyError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -128,6 +128,30 @@ describe('what a task throws becomes ErrorData', () => {
     );
   });
 
+  it('cuts a huge message, thrown string or stack to 100,000 characters, so the report can always be written', async () => {
+    const huge = 'x'.repeat(1_000_000);
+    const cut = `${'x'.repeat(100_000)}… [900000 more characters]`;
+    const report = await new Process([
+      new Task('string', () => {
+        throw huge;
+      }),
+      new Task('error', () => {
+        throw new Error(huge);
+      }),
+    ]).run({ parallel: true });
+    const thrownString = errorOf(report, 'string');
+    expect(thrownString.exception).toBe(cut);
+    expect(thrownString.thrown.message).toBe(cut);
+    const error = errorOf(report, 'error');
+    expect(error.exception).toBe(cut);
+    expect(error.thrown.stack?.length).toBeLessThan(100_100);
+    expect(error.thrown.stack).toMatch(/^Error: x+… \[\d+ more characters\]$/);
+    // Each copy of the message is bounded, so the document stays small and reads back.
+    const json = JSON.stringify(report);
+    expect(json.length).toBeLessThan(1_000_000);
+    expect(ProcessExecutionReport.fromJSON(json).entries.get('string')?.error?.exception).toBe(cut);
+  });
+
   it('keeps message and code of a thrown plain object, and its other fields as props', async () => {
     const error = errorOf(await runThrowing(() => ({ message: 'quota exceeded', code: 'E_QUOTA', status: 429 })));
     expect(error.exception).toBe('quota exceeded');
@@ -220,6 +244,25 @@ describe('what a task throws becomes ErrorData', () => {
       expect(error.errorName).toBe('Error');
       expect(error.exception).toBe('');
       expect(error.thrown.classChain).toEqual(['Error']);
+    });
+
+    it('an Error whose message and name are objects whose toString throws', async () => {
+      const error = await runHostile(() => {
+        const e = new MyError('hidden');
+        const hostile = {
+          toString(): string {
+            throw new Error('no string for you');
+          },
+        };
+        Object.assign(e, { message: hostile, name: hostile, code: 'E_KEPT' });
+        return e;
+      });
+      // Only the fields that cannot be read fall back; the rest of the error is kept.
+      expect(error.errorName).toBe('Error');
+      expect(error.exception).toBe('');
+      expect(error.thrown.nonError).toBeUndefined();
+      expect(error.thrown.classChain).toEqual(['MyError', 'Error']);
+      expect(error.thrown.code).toBe('E_KEPT');
     });
 
     it('a plain object whose message getter throws', async () => {

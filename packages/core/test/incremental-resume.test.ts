@@ -124,6 +124,20 @@ describe('resuming a failed run', () => {
     const resumed = await make().run({ resumeFrom: first });
     expect(resumed.entries.get('price')?.result).toBe(first.entries.get('price')?.result);
   });
+
+  it('still refuses a readable copy once the report was read back and written again', async () => {
+    const make = () =>
+      new Process([new Task('make', () => () => 1), new Task('after', () => 1, { dependencies: ['make'] })]);
+    const first = await make().run();
+    // A report kept as a file, read and saved again (by a tool, a copy between machines): still a copy.
+    const rewritten = JSON.stringify(ProcessExecutionReport.fromJSON(JSON.stringify(first)));
+    expect(JSON.parse(rewritten).entries.make.result_encoding).toBe('lossy');
+    const refused = await make()
+      .run({ resumeFrom: ProcessExecutionReport.fromJSON(rewritten) })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ResultNotRestorableError);
+    expect((refused as ResultNotRestorableError).taskName).toBe('make');
+  });
 });
 
 describe('a resumed run after a change', () => {

@@ -30,6 +30,14 @@ export interface SerializedError {
 
 const MAX_CAUSE_DEPTH = 8;
 const MAX_PROPS = 50;
+/**
+ * Characters kept of an error's name, message, stack and code. A report
+ * holds a message up to three times (`exception`, `traceback_str`,
+ * `thrown.message`), so a thrown 200 MB string made a report that
+ * `JSON.stringify` could not write at all (V8's string limit), and every
+ * cut-down copy still crosses threads and lands in every channel.
+ */
+const MAX_ERROR_TEXT_LENGTH = 100_000;
 const STANDARD_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code', 'errors']);
 
 /** Turns any thrown value into a {@link SerializedError}. Never throws. */
@@ -46,14 +54,14 @@ function serialize(thrown: unknown, seen: Set<unknown>, depth: number): Serializ
   if (!isError(thrown)) return serializeNonError(thrown);
   seen.add(thrown);
   const out: SerializedError = {
-    name: safeString(() => thrown.name, 'Error'),
-    message: safeString(() => thrown.message, ''),
+    name: bounded(safeString(() => thrown.name, 'Error')),
+    message: bounded(safeString(() => thrown.message, '')),
     classChain: classChainOf(thrown),
   };
   const stack = safeRead(() => thrown.stack);
-  if (typeof stack === 'string') out.stack = stack;
+  if (typeof stack === 'string') out.stack = bounded(stack);
   const code = safeRead(() => (thrown as { code?: unknown }).code);
-  if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
+  if (typeof code === 'string' || typeof code === 'number') out.code = bounded(String(code));
   const cause = safeRead(() => thrown.cause);
   if (cause !== undefined && depth < MAX_CAUSE_DEPTH && !seen.has(cause)) {
     out.cause = serialize(cause, seen, depth + 1);
@@ -70,7 +78,7 @@ function serialize(thrown: unknown, seen: Set<unknown>, depth: number): Serializ
 function serializeNonError(thrown: unknown): SerializedError {
   const out: SerializedError = {
     name: 'NonError',
-    message: typeof thrown === 'string' ? thrown : renderValue(thrown),
+    message: typeof thrown === 'string' ? bounded(thrown) : renderValue(thrown),
     classChain: [],
     nonError: true,
   };
@@ -78,8 +86,8 @@ function serializeNonError(thrown: unknown): SerializedError {
     // Objects shaped like errors (`{ code, message }`) keep those fields usable.
     const message = safeRead(() => (thrown as { message?: unknown }).message);
     const code = safeRead(() => (thrown as { code?: unknown }).code);
-    if (typeof message === 'string') out.message = message;
-    if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
+    if (typeof message === 'string') out.message = bounded(message);
+    if (typeof code === 'string' || typeof code === 'number') out.code = bounded(String(code));
     const props = ownProps(thrown);
     if (props) out.props = props;
   }
@@ -153,6 +161,15 @@ function isError(value: unknown): value is Error {
   }
 }
 
+/** `text` cut to {@link MAX_ERROR_TEXT_LENGTH} characters, saying how many were left out. */
+function bounded(text: string): string {
+  if (text.length <= MAX_ERROR_TEXT_LENGTH) return text;
+  // Never between the two halves of a surrogate pair.
+  const last = text.charCodeAt(MAX_ERROR_TEXT_LENGTH - 1);
+  const cut = last >= 0xd800 && last <= 0xdbff ? MAX_ERROR_TEXT_LENGTH - 1 : MAX_ERROR_TEXT_LENGTH;
+  return `${text.slice(0, cut)}… [${text.length - cut} more characters]`;
+}
+
 function safeRead<T>(read: () => T): T | undefined {
   try {
     return read();
@@ -163,5 +180,8 @@ function safeRead<T>(read: () => T): T | undefined {
 
 function safeString(read: () => unknown, fallback: string): string {
   const value = safeRead(read);
-  return value === undefined || value === null ? fallback : String(value);
+  if (value === undefined || value === null) return fallback;
+  // String() calls the value's own toString, which may throw as a getter may: only this field falls back,
+  // or the whole error (its class chain, stack, code) would be lost to `<unserializable: …>`.
+  return safeRead(() => String(value)) ?? fallback;
 }

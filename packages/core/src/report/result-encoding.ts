@@ -22,10 +22,15 @@ export interface EncodedResult {
 // Entries are frozen, so a result is encoded once however many checkpoints write it.
 const encoded = new WeakMap<TaskReportEntry, EncodedResult>();
 
+// Entries read back from a document whose result could not be carried exactly.
+const lossy = new WeakSet<TaskReportEntry>();
+
 export function encodeResult(entry: TaskReportEntry): EncodedResult {
   let found = encoded.get(entry);
   if (!found) {
-    found = encodeValue(entry.result);
+    // Read back from a lossy document, the result is the readable copy: encoded again it would look
+    // exact (a string is JSON), and a resume from the rewritten document would reuse the copy as the value.
+    found = lossy.has(entry) ? { encoding: 'lossy', v8: null } : encodeValue(entry.result);
     if (Object.isFrozen(entry)) encoded.set(entry, found);
   }
   return found;
@@ -68,9 +73,6 @@ class OwnBuffersDeserializer extends DefaultDeserializer {
     return new View(copy);
   }
 }
-
-// Entries read back from a document whose result could not be carried exactly.
-const lossy = new WeakSet<TaskReportEntry>();
 
 /** Marks a (frozen) entry read from a document as holding only a lossy copy of its result. */
 export function markLossyResult(entry: TaskReportEntry): void {
