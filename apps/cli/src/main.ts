@@ -13,11 +13,13 @@ const OWN_RESOURCES = new Set(['TTYWrap', 'PipeWrap', 'FSReqCallback', 'WriteWra
 
 /** The entry of the `processes` bin: runs the CLI and exits with its code. */
 export async function main(): Promise<void> {
-  // `processes graph x | head`: once the reader has gone, there is no one to tell anything.
+  // `processes run x | head -1`: once the reader has gone, there is no one to show output to, but the
+  // command still has its work to finish (a run, its --json/--html report, notifications, the exit
+  // code): exiting here stopped the run with exit 0 and no report. The stream is destroyed by the
+  // error, so later writes to it are dropped without another error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     });
   }
   const code = await runCli(process.argv.slice(2));

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliProcess, runProcesses } from './helpers/cli.js';
+import { CliProcess, runProcesses, tempDir } from './helpers/cli.js';
 
 /**
  * A generous bound for "exits promptly". The proof that nothing was left
@@ -78,5 +80,19 @@ describe('exiting', () => {
     expect(stderr).toMatch(
       /^processes: the pipeline left (.+, )?Timeout(, .+)? open, which keeps Node.js running; exiting anyway.\n$/,
     );
+  });
+
+  it('finishes the run, writes --json and exits with its outcome when the stdout reader has gone (`| head -1`)', async () => {
+    const file = join(tempDir(), 'report.json');
+    const cli = new CliProcess(['run', 'reader-leaves.js', '--json', file]);
+    await cli.waitFor('stdout', /start {3}wait/);
+    // The reader goes away, as `head -1` does after its line; every later write to stdout fails with EPIPE.
+    cli.child.stdout?.destroy();
+    cli.child.kill('SIGUSR2');
+    const { code, stderr } = await cli.exited;
+    expect(code).toBe(1);
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    expect(json.summary).toMatchObject({ success: 1, errored: 1 });
+    expect(stderr).not.toContain('EPIPE');
   });
 });

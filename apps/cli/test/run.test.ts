@@ -131,6 +131,18 @@ describe('processes run', () => {
     },
   );
 
+  it('fails at once, before the run, when a report path is a directory', async () => {
+    const dir = tempDir();
+    for (const flag of ['--json', '--html']) {
+      const { code, stdout, stderr } = await runProcesses(['run', 'ok.js', flag, dir]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`CliFileError [PROC_CLI_FILE_FAILED]`);
+      expect(stderr).toContain(`${flag}: cannot write ${dir}: EISDIR`);
+      // Nothing ran: the run would have been thrown away at the end.
+      expect(stdout).not.toMatch(/start/);
+    }
+  });
+
   it('--only-errors lists only the errored tasks in the summary and the HTML report', async () => {
     const dir = tempDir();
     const { code, stdout } = await runProcesses(['run', 'failing.js', '--only-errors', '--html', join(dir, 'r.html')]);
