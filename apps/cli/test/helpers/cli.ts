@@ -81,29 +81,32 @@ export function runProcesses(args: readonly string[], options?: CliOptions): Pro
   return new CliProcess(args, options).exited;
 }
 
+/** A stream that keeps what is written to it; `tty` gives it a terminal's `isTTY`, `columns` and `rows`. */
+export function collectingStream(tty?: { columns: number; rows: number }): {
+  stream: Writable & { isTTY?: boolean; columns?: number; rows?: number };
+  written: () => string;
+} {
+  let written = '';
+  const stream = Object.assign(
+    new Writable({
+      write(chunk, _encoding, callback) {
+        written += String(chunk);
+        callback();
+      },
+    }),
+    tty ? { isTTY: true, ...tty } : {},
+  );
+  return { stream, written: () => written };
+}
+
 /** `runCli` in this process, in `FIXTURES`; `tty` makes stdout look like a terminal of 100 columns. */
 export async function cliInProcess(
   args: string[],
   env: CliIo['env'],
   tty = false,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = Object.assign(
-    new Writable({
-      write(chunk, _encoding, callback) {
-        stdout += String(chunk);
-        callback();
-      },
-    }),
-    tty ? { isTTY: true, columns: 100, rows: 40 } : {},
-  );
-  const err = new Writable({
-    write(chunk, _encoding, callback) {
-      stderr += String(chunk);
-      callback();
-    },
-  });
-  const code = await runCli(args, { stdout: out, stderr: err, env, cwd: FIXTURES });
-  return { code, stdout, stderr };
+  const out = collectingStream(tty ? { columns: 100, rows: 40 } : undefined);
+  const err = collectingStream();
+  const code = await runCli(args, { stdout: out.stream, stderr: err.stream, env, cwd: FIXTURES });
+  return { code, stdout: out.written(), stderr: err.written() };
 }

@@ -1,25 +1,16 @@
-import { Writable } from 'node:stream';
 import type { RunEvent } from 'processes-js';
 import { describe, expect, it } from 'vitest';
 import { LiveProgress, renderLiveFrame } from '../../dist/progress/live-progress.js';
 import { RunState } from '../../dist/progress/run-state.js';
 import { Terminal } from '../../dist/terminal.js';
+import { collectingStream } from '../helpers/cli.js';
 
 // Internal: the live display needs a terminal, which a spawned CLI with piped stdio is not.
 
 /** A terminal of the given size that keeps what is written to it. */
 function fakeTerminal(columns = 100, rows = 30, env: Record<string, string> = { NO_COLOR: '1' }) {
-  let written = '';
-  const stream = Object.assign(
-    new Writable({
-      write(chunk, _encoding, callback) {
-        written += String(chunk);
-        callback();
-      },
-    }),
-    { isTTY: true, columns, rows },
-  );
-  return { terminal: new Terminal(stream, env), written: () => written };
+  const { stream, written } = collectingStream({ columns, rows });
+  return { terminal: new Terminal(stream, env), written };
 }
 
 const T0 = 1_700_000_000_000;
