@@ -189,7 +189,7 @@ describe('bidirectional controls in names and messages', () => {
     ],
   });
 
-  it('are shown as [U+XXXX] in the HTML, the text and the subject, so nothing is reordered', () => {
+  it('are shown as [U+202E] and the like in the HTML, the text and the subject, so nothing is reordered', () => {
     const rendered = [renderReportHtml(report), renderReportText(report), reportSubject(report)];
     for (const text of rendered) {
       expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
