@@ -67,7 +67,14 @@ describe('WorkerPool', () => {
     expect(pool.closed).toBe(true);
   });
 
-  it('close() waits for the tasks it was given, then ends the threads', async () => {
+  it.each<[string, (pool: WorkerPool) => Promise<unknown>]>([
+    ['close() waits for the tasks it was given, then ends the threads', (pool) => pool.close()],
+    // An explicit close() and the one `await using` makes at the end of its block.
+    [
+      'settles every close() called while a task runs, not only the last',
+      (pool) => Promise.all([pool.close(), pool.close(), pool[Symbol.asyncDispose]()]),
+    ],
+  ])('%s', async (_behaviour, close) => {
     const pool = new WorkerPool({ maxThreads: 1 });
     const started = deferred<void>();
     const running = new Process([workerFixture('slow', 'sleep', { args: [200, 'done'] })]).run({
@@ -75,21 +82,7 @@ describe('WorkerPool', () => {
       onEvent: (event) => event.type === 'task:started' && started.resolve(undefined),
     });
     await started.promise;
-    await pool.close();
-    expect((await running).entries.get('slow')?.result).toBe('done');
-    expect(pool.threadCount).toBe(0);
-  });
-
-  it('settles every close() called while a task runs, not only the last', async () => {
-    const pool = new WorkerPool({ maxThreads: 1 });
-    const started = deferred<void>();
-    const running = new Process([workerFixture('slow', 'sleep', { args: [50, 'done'] })]).run({
-      pool,
-      onEvent: (event) => event.type === 'task:started' && started.resolve(undefined),
-    });
-    await started.promise;
-    // An explicit close() and the one `await using` makes at the end of its block.
-    await Promise.all([pool.close(), pool.close(), pool[Symbol.asyncDispose]()]);
+    await close(pool);
     expect((await running).entries.get('slow')?.result).toBe('done');
     expect(pool.threadCount).toBe(0);
   });
